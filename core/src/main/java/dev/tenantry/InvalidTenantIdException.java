@@ -1,0 +1,15 @@
+package dev.tenantry;
+
+/**
+ * A string that is not a valid {@link TenantId}; the message names the rule it broke.
+ *
+ * @since 0.1
+ */
+public class InvalidTenantIdException extends TenantryException {
+    private static final long serialVersionUID = 1L;
+
+    /** Creates the exception; {@code message} names the rule broken. */
+    public InvalidTenantIdException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,364 @@
+package dev.tenantry;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The current tenant of a thread of work, always set for a block and restored afterwards.
+ *
+ * <p>Work for a tenant runs inside {@link #run(TenantId, Task)} or {@link #call(TenantId, Call)}; scopes nest, and
+ * the outer scope comes back when the block ends, also when it throws. Reading the tenant where none is set throws
+ * {@link MissingTenantException}: Tenantry fails closed.
+ *
+ * <p>Cross-tenant work (admin screens, purge jobs, migrations) runs in system scope, entered only with a stated
+ * reason through {@link #runAsSystem} or {@link #callAsSystem}; each entry is reported to every
+ * {@link SystemScopeListener} first. Inside system scope no tenant is current until one is opened.
+ *
+ * <p>Scopes are thread-confined. {@link #propagating(Executor)} and the {@code bind} methods carry the caller's
+ * scope to other threads, executors and {@link java.util.concurrent.CompletableFuture} stages. This class is
+ * thread-safe.
+ *
+ * @since 0.1
+ */
+public final class Tenants {
+
+    /** A block of work that may throw {@code X}. */
+    @FunctionalInterface
+    public interface Task<X extends Exception> {
+        /** Runs the work. */
+        void run() throws X;
+    }
+
+    /** A block of work that returns a value and may throw {@code X}. */
+    @FunctionalInterface
+    public interface Call<T, X extends Exception> {
+        /** Runs the work and returns its result. */
+        T call() throws X;
+    }
+
+    /** What is in force on a thread: a tenant, system scope, both (a tenant opened inside system scope), or none. */
+    private record Scope(@Nullable TenantId tenant, @Nullable String systemReason) {
+    }
+
+    private static final ThreadLocal<@Nullable Scope> CURRENT = new ThreadLocal<>();
+    private static final List<SystemScopeListener> LISTENERS = new CopyOnWriteArrayList<>();
+
+    private Tenants() {
+    }
+
+    /**
+     * Runs {@code task} with {@code tenant} as the current tenant, then restores whatever scope was in force.
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws X what {@code task} throws
+     */
+    public static <X extends Exception> void run(TenantId tenant, Task<X> task) throws X {
+        Objects.requireNonNull(tenant, "tenant");
+        Objects.requireNonNull(task, "task");
+        Scope previous = CURRENT.get();
+        CURRENT.set(new Scope(tenant, previous == null ? null : previous.systemReason()));
+        try {
+            task.run();
+        } finally {
+            restore(previous);
+        }
+    }
+
+    /**
+     * Calls {@code call} with {@code tenant} as the current tenant, then restores whatever scope was in force.
+     *
+     * @return what {@code call} returns
+     * @throws NullPointerException if an argument is null
+     * @throws X what {@code call} throws
+     */
+    public static <T, X extends Exception> T call(TenantId tenant, Call<T, X> call) throws X {
+        Objects.requireNonNull(tenant, "tenant");
+        Objects.requireNonNull(call, "call");
+        Scope previous = CURRENT.get();
+        CURRENT.set(new Scope(tenant, previous == null ? null : previous.systemReason()));
+        try {
+            return call.call();
+        } finally {
+            restore(previous);
+        }
+    }
+
+    /**
+     * Runs {@code task} in system scope for cross-tenant work. Every {@link SystemScopeListener} is told first, with
+     * {@code reason}; a listener that throws stops the entry and {@code task} does not run.
+     *
+     * @throws IllegalArgumentException if {@code reason} is blank
+     * @throws X what {@code task} throws
+     */
+    public static <X extends Exception> void runAsSystem(String reason, Task<X> task) throws X {
+        Objects.requireNonNull(task, "task");
+        Scope previous = enterSystem(reason);
+        try {
+            task.run();
+        } finally {
+            restore(previous);
+        }
+    }
+
+    /**
+     * Calls {@code call} in system scope for cross-tenant work; see {@link #runAsSystem}.
+     *
+     * @throws IllegalArgumentException if {@code reason} is blank
+     * @throws X what {@code call} throws
+     */
+    public static <T, X extends Exception> T callAsSystem(String reason, Call<T, X> call) throws X {
+        Objects.requireNonNull(call, "call");
+        Scope previous = enterSystem(reason);
+        try {
+            return call.call();
+        } finally {
+            restore(previous);
+        }
+    }
+
+    private static @Nullable Scope enterSystem(String reason) {
+        Objects.requireNonNull(reason, "reason");
+        if (reason.isBlank()) {
+            throw new IllegalArgumentException("system scope needs a reason that says why cross-tenant access is "
+                    + "needed, e.g. \"nightly purge of deleted organizations\"");
+        }
+        Scope previous = CURRENT.get();
+        SystemAccess access = new SystemAccess(reason, Thread.currentThread().getName(),
+                previous == null ? null : previous.tenant());
+        for (SystemScopeListener listener : LISTENERS) {
+            listener.onSystemScope(access);
+        }
+        CURRENT.set(new Scope(null, reason));
+        return previous;
+    }
+
+    private static void restore(@Nullable Scope previous) {
+        if (previous == null) {
+            CURRENT.remove();
+        } else {
+            CURRENT.set(previous);
+        }
+    }
+
+    /**
+     * The current tenant.
+     *
+     * @throws MissingTenantException if no tenant scope is open on this thread
+     */
+    public static TenantId current() {
+        Scope scope = CURRENT.get();
+        if (scope == null || scope.tenant() == null) {
+            throw new MissingTenantException(scope == null
+                    ? "no tenant is set on thread '" + Thread.currentThread().getName() + "'; run this inside "
+                            + "Tenants.run(tenant, ...) or carry the caller's scope with Tenants.propagating/bind"
+                    : "system scope ('" + scope.systemReason() + "') has no current tenant; open one inside it with "
+                            + "Tenants.run(tenant, ...)");
+        }
+        return scope.tenant();
+    }
+
+    /** The current tenant, or empty where none is set. */
+    public static Optional<TenantId> currentIfPresent() {
+        Scope scope = CURRENT.get();
+        return scope == null ? Optional.empty() : Optional.ofNullable(scope.tenant());
+    }
+
+    /** Whether this thread runs inside system scope (also inside a tenant scope opened within it). */
+    public static boolean inSystemScope() {
+        Scope scope = CURRENT.get();
+        return scope != null && scope.systemReason() != null;
+    }
+
+    /**
+     * Registers a listener told of every later entry into system scope.
+     *
+     * @return a handle whose {@code close()} removes the listener
+     */
+    public static Registration addSystemScopeListener(SystemScopeListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        LISTENERS.add(listener);
+        return () -> LISTENERS.remove(listener);
+    }
+
+    /** A registration that is undone by {@link #close()}, which throws nothing. */
+    @FunctionalInterface
+    public interface Registration extends AutoCloseable {
+        /** Undoes the registration; calling it again does nothing. */
+        @Override
+        void close();
+    }
+
+    // ---------------------------------------------------------------- propagation
+
+    /** Returns {@code runnable} bound to the caller's current scope: it runs in that scope on whatever thread. */
+    public static Runnable bind(Runnable runnable) {
+        Objects.requireNonNull(runnable, "runnable");
+        Scope captured = CURRENT.get();
+        return () -> {
+            Scope previous = CURRENT.get();
+            restore(captured);
+            try {
+                runnable.run();
+            } finally {
+                restore(previous);
+            }
+        };
+    }
+
+    /** Returns {@code callable} bound to the caller's current scope. */
+    public static <T> Callable<T> bind(Callable<T> callable) {
+        Objects.requireNonNull(callable, "callable");
+        Scope captured = CURRENT.get();
+        return () -> {
+            Scope previous = CURRENT.get();
+            restore(captured);
+            try {
+                return callable.call();
+            } finally {
+                restore(previous);
+            }
+        };
+    }
+
+    /** Returns {@code supplier} bound to the caller's current scope, e.g. for {@code CompletableFuture.supplyAsync}. */
+    public static <T> Supplier<T> bind(Supplier<T> supplier) {
+        Objects.requireNonNull(supplier, "supplier");
+        Scope captured = CURRENT.get();
+        return () -> {
+            Scope previous = CURRENT.get();
+            restore(captured);
+            try {
+                return supplier.get();
+            } finally {
+                restore(previous);
+            }
+        };
+    }
+
+    /** Returns {@code function} bound to the caller's current scope, e.g. for {@code thenApplyAsync}. */
+    public static <T, R> Function<T, R> bind(Function<T, R> function) {
+        Objects.requireNonNull(function, "function");
+        Scope captured = CURRENT.get();
+        return value -> {
+            Scope previous = CURRENT.get();
+            restore(captured);
+            try {
+                return function.apply(value);
+            } finally {
+                restore(previous);
+            }
+        };
+    }
+
+    /**
+     * An executor that runs each task in the scope of the thread that submitted it, and restores the worker's
+     * previous scope afterwards, so pooled threads never keep a tenant.
+     */
+    public static Executor propagating(Executor executor) {
+        Objects.requireNonNull(executor, "executor");
+        if (executor instanceof ExecutorService) {
+            return propagating((ExecutorService) executor);
+        }
+        return command -> executor.execute(bind(command));
+    }
+
+    /** An executor service that runs each task in the scope of the thread that submitted it; see above. */
+    public static ExecutorService propagating(ExecutorService executor) {
+        Objects.requireNonNull(executor, "executor");
+        return new PropagatingExecutorService(executor);
+    }
+
+    /** Binds every submitted task to its submitter's scope; lifecycle calls pass through. */
+    private static final class PropagatingExecutorService implements ExecutorService {
+        private final ExecutorService delegate;
+
+        PropagatingExecutorService(ExecutorService delegate) {
+            this.delegate = delegate;
+        }
+
+        private static <T> List<Callable<T>> bindAll(Collection<? extends Callable<T>> tasks) {
+            return tasks.stream().map(Tenants::bind).toList();
+        }
+
+        @Override
+        public void execute(Runnable command) {
+            delegate.execute(bind(command));
+        }
+
+        @Override
+        public void shutdown() {
+            delegate.shutdown();
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return delegate.shutdownNow();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return delegate.isShutdown();
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return delegate.isTerminated();
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+            return delegate.awaitTermination(timeout, unit);
+        }
+
+        @Override
+        public <T> Future<T> submit(Callable<T> task) {
+            return delegate.submit(bind(task));
+        }
+
+        @Override
+        public <T> Future<T> submit(Runnable task, T result) {
+            return delegate.submit(bind(task), result);
+        }
+
+        @Override
+        public Future<?> submit(Runnable task) {
+            return delegate.submit(bind(task));
+        }
+
+        @Override
+        public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
+            return delegate.invokeAll(bindAll(tasks));
+        }
+
+        @Override
+        public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+                throws InterruptedException {
+            return delegate.invokeAll(bindAll(tasks), timeout, unit);
+        }
+
+        @Override
+        public <T> T invokeAny(Collection<? extends Callable<T>> tasks)
+                throws InterruptedException, ExecutionException {
+            return delegate.invokeAny(bindAll(tasks));
+        }
+
+        @Override
+        public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+                throws InterruptedException, ExecutionException, TimeoutException {
+            return delegate.invokeAny(bindAll(tasks), timeout, unit);
+        }
+    }
+}

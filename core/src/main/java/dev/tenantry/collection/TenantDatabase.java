@@ -1,0 +1,242 @@
+package dev.tenantry.collection;
+
+import com.mongodb.MongoNamespace;
+import com.mongodb.client.MongoClient;
+import dev.tenantry.TenantId;
+import dev.tenantry.collection.internal.TenantDatabaseImpl;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.bson.Document;
+import org.bson.codecs.configuration.CodecRegistries;
+import org.bson.codecs.configuration.CodecRegistry;
+import org.bson.codecs.pojo.PojoCodecProvider;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The registry of a database's tenant-scoped collections: which logical names are tenant-scoped, how each isolates
+ * tenants, and the {@link TenantCollection}s that serve them.
+ *
+ * <p>Build one per application and database with {@link #builder(MongoClient, String)}; it is immutable and
+ * thread-safe. Only registered names are handed out, and aggregation joins ({@code $lookup}, {@code $graphLookup},
+ * {@code $unionWith}) may reach only registered collections, so an unregistered collection can never be read through
+ * a tenant-scoped one.
+ *
+ * @since 0.1
+ */
+public interface TenantDatabase {
+
+    /** The tenant field used unless {@link Builder#tenantField(String)} says otherwise. */
+    String DEFAULT_TENANT_FIELD = "tenantId";
+
+    /** The longest prefix for per-tenant database names: with a 48-character id the name stays within 63. */
+    int MAX_DATABASE_PREFIX_LENGTH = 15;
+
+    /**
+     * Starts building the registry for database {@code databaseName} reached through {@code client}.
+     *
+     * @throws IllegalArgumentException if {@code databaseName} is not a valid database name
+     */
+    static Builder builder(MongoClient client, String databaseName) {
+        return new Builder(client, databaseName);
+    }
+
+    /** The main database's name. */
+    String getName();
+
+    /** The field that carries the tenant in every document. */
+    String getTenantField();
+
+    /** The registered logical collection names, in registration order. */
+    Set<String> getCollectionNames();
+
+    /**
+     * How the logical collection {@code logicalName} isolates tenants.
+     *
+     * @throws IllegalArgumentException if {@code logicalName} is not registered
+     */
+    IsolationStrategy getIsolation(String logicalName);
+
+    /**
+     * The tenant-scoped view of {@code logicalName}, decoding to {@link Document}.
+     *
+     * @throws IllegalArgumentException if {@code logicalName} is not registered
+     */
+    TenantCollection<Document> getCollection(String logicalName);
+
+    /**
+     * The tenant-scoped view of {@code logicalName}, decoding to {@code documentClass} (POJOs and records work
+     * through the registry's codecs).
+     *
+     * @throws IllegalArgumentException if {@code logicalName} is not registered
+     */
+    <T> TenantCollection<T> getCollection(String logicalName, Class<T> documentClass);
+
+    /**
+     * Where {@code tenant}'s documents of {@code logicalName} physically live.
+     *
+     * @throws IllegalArgumentException if {@code logicalName} is not registered
+     */
+    MongoNamespace namespaceFor(String logicalName, TenantId tenant);
+
+    /**
+     * The logical collection whose tenant data lives in the physical {@code namespace}, if any; for a per-tenant
+     * namespace, the tenant it belongs to is {@link #tenantOf(MongoNamespace)}.
+     */
+    Optional<String> logicalNameOf(MongoNamespace namespace);
+
+    /** The tenant a per-tenant physical namespace belongs to; empty for shared or unregistered namespaces. */
+    Optional<TenantId> tenantOf(MongoNamespace namespace);
+
+    /** The codec registry collections use unless one is derived with another. */
+    CodecRegistry getCodecRegistry();
+
+    /**
+     * A new {@link IsolationProbe} that knows this registry's collections; attach it to a client's settings in
+     * tests to check that every command on tenant data is scoped.
+     */
+    default IsolationProbe newIsolationProbe() {
+        return IsolationProbe.forDatabase(this);
+    }
+
+    /**
+     * Builds a {@link TenantDatabase}. Each setter validates its argument at once and names the bad value; {@link
+     * #build()} checks the combination.
+     */
+    final class Builder {
+        private static final Pattern FIELD = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+        private static final Pattern DATABASE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,63}");
+
+        private final MongoClient client;
+        private final String databaseName;
+        private final Map<String, IsolationStrategy> collections = new LinkedHashMap<>();
+        private String tenantField = DEFAULT_TENANT_FIELD;
+        private @Nullable String databasePrefix;
+        private @Nullable CodecRegistry codecRegistry;
+
+        private Builder(MongoClient client, String databaseName) {
+            this.client = Objects.requireNonNull(client, "client");
+            Objects.requireNonNull(databaseName, "databaseName");
+            if (!DATABASE_NAME.matcher(databaseName).matches()) {
+                throw new IllegalArgumentException("database name must be 1-63 characters of letters, digits, '_' "
+                        + "and '-', was '" + databaseName + "'");
+            }
+            this.databaseName = databaseName;
+        }
+
+        /**
+         * The top-level field that carries the tenant (default {@value TenantDatabase#DEFAULT_TENANT_FIELD}).
+         *
+         * @throws IllegalArgumentException if {@code field} is not a plain top-level field name or is {@code _id}
+         */
+        public Builder tenantField(String field) {
+            Objects.requireNonNull(field, "field");
+            if (!FIELD.matcher(field).matches() || "_id".equals(field)) {
+                throw new IllegalArgumentException("tenant field must be a top-level field name of letters, digits "
+                        + "and '_' (not '_id', no dots), was '" + field + "'");
+            }
+            this.tenantField = field;
+            return this;
+        }
+
+        /**
+         * The prefix of per-tenant database names for {@link IsolationStrategy#DATABASE_PER_TENANT} (default: the
+         * main database's name and {@code _}).
+         *
+         * @throws IllegalArgumentException if the prefix is empty, longer than {@value
+         *     TenantDatabase#MAX_DATABASE_PREFIX_LENGTH} characters, or holds characters other than letters, digits,
+         *     {@code _} and {@code -}
+         */
+        public Builder tenantDatabasePrefix(String prefix) {
+            Objects.requireNonNull(prefix, "prefix");
+            if (prefix.isEmpty() || prefix.length() > MAX_DATABASE_PREFIX_LENGTH
+                    || !DATABASE_NAME.matcher(prefix).matches()) {
+                throw new IllegalArgumentException("tenant database prefix must be 1-" + MAX_DATABASE_PREFIX_LENGTH
+                        + " characters of letters, digits, '_' and '-', was '" + prefix + "'");
+            }
+            this.databasePrefix = prefix;
+            return this;
+        }
+
+        /** Registers {@code logicalName} as a {@link IsolationStrategy#SHARED} tenant-scoped collection. */
+        public Builder collection(String logicalName) {
+            return collection(logicalName, IsolationStrategy.SHARED);
+        }
+
+        /**
+         * Registers {@code logicalName} as a tenant-scoped collection isolated by {@code isolation}.
+         *
+         * @throws IllegalArgumentException if the name is not a usable collection name (empty, {@code $}, NUL,
+         *     {@code __}, a {@code system.} prefix, over 120 characters) or is already registered
+         */
+        public Builder collection(String logicalName, IsolationStrategy isolation) {
+            Objects.requireNonNull(logicalName, "logicalName");
+            Objects.requireNonNull(isolation, "isolation");
+            String problem = collectionNameProblem(logicalName);
+            if (problem != null) {
+                throw new IllegalArgumentException("collection name '" + logicalName + "' " + problem);
+            }
+            IsolationStrategy existing = collections.putIfAbsent(logicalName, isolation);
+            if (existing != null) {
+                throw new IllegalArgumentException("collection '" + logicalName + "' is already registered as "
+                        + existing);
+            }
+            return this;
+        }
+
+        private static @Nullable String collectionNameProblem(String name) {
+            if (name.isEmpty()) {
+                return "must not be empty";
+            }
+            if (name.length() > 120) {
+                return "must be at most 120 characters";
+            }
+            if (name.indexOf('$') >= 0 || name.indexOf('\0') >= 0) {
+                return "must not contain '$' or NUL";
+            }
+            if (name.contains("__")) {
+                return "must not contain '__', which separates the logical name from the tenant in per-tenant "
+                        + "collection names";
+            }
+            if (name.startsWith("system.")) {
+                return "must not start with 'system.'";
+            }
+            return null;
+        }
+
+        /**
+         * The codec registry for documents, filters and updates (default: the client's, plus automatic POJO
+         * support).
+         */
+        public Builder codecRegistry(CodecRegistry registry) {
+            this.codecRegistry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /**
+         * Builds the registry.
+         *
+         * @throws IllegalStateException if no collection is registered, or a {@link
+         *     IsolationStrategy#DATABASE_PER_TENANT} collection is registered while the default prefix (the database
+         *     name and {@code _}) would be too long
+         */
+        public TenantDatabase build() {
+            if (collections.isEmpty()) {
+                throw new IllegalStateException("register at least one tenant-scoped collection with collection(name)");
+            }
+            String prefix = databasePrefix != null ? databasePrefix : databaseName + "_";
+            if (collections.containsValue(IsolationStrategy.DATABASE_PER_TENANT)
+                    && prefix.length() > MAX_DATABASE_PREFIX_LENGTH) {
+                throw new IllegalStateException("per-tenant database names would start with '" + prefix + "', longer "
+                        + "than " + MAX_DATABASE_PREFIX_LENGTH + " characters; set a shorter tenantDatabasePrefix");
+            }
+            CodecRegistry registry = codecRegistry != null ? codecRegistry : CodecRegistries.fromRegistries(
+                    client.getDatabase(databaseName).getCodecRegistry(),
+                    CodecRegistries.fromProviders(PojoCodecProvider.builder().automatic(true).build()));
+            return new TenantDatabaseImpl(client, databaseName, tenantField, prefix, collections, registry);
+        }
+    }
+}

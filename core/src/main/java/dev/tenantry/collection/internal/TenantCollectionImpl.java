@@ -1,0 +1,781 @@
+package dev.tenantry.collection.internal;
+
+import com.mongodb.MongoNamespace;
+import com.mongodb.ReadConcern;
+import com.mongodb.ReadPreference;
+import com.mongodb.WriteConcern;
+import com.mongodb.bulk.BulkWriteResult;
+import com.mongodb.client.AggregateIterable;
+import com.mongodb.client.ChangeStreamIterable;
+import com.mongodb.client.DistinctIterable;
+import com.mongodb.client.FindIterable;
+import com.mongodb.client.ListIndexesIterable;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.Collation;
+import com.mongodb.client.model.CountOptions;
+import com.mongodb.client.model.CreateIndexOptions;
+import com.mongodb.client.model.DeleteManyModel;
+import com.mongodb.client.model.DeleteOneModel;
+import com.mongodb.client.model.DeleteOptions;
+import com.mongodb.client.model.DropIndexOptions;
+import com.mongodb.client.model.EstimatedDocumentCountOptions;
+import com.mongodb.client.model.FindOneAndDeleteOptions;
+import com.mongodb.client.model.FindOneAndReplaceOptions;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.IndexModel;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.InsertOneModel;
+import com.mongodb.client.model.InsertOneOptions;
+import com.mongodb.client.model.ReplaceOneModel;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.UpdateManyModel;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.WriteModel;
+import com.mongodb.client.model.changestream.FullDocument;
+import com.mongodb.client.result.DeleteResult;
+import com.mongodb.client.result.InsertManyResult;
+import com.mongodb.client.result.InsertOneResult;
+import com.mongodb.client.result.UpdateResult;
+import dev.tenantry.TenantId;
+import dev.tenantry.TenantViolationException;
+import dev.tenantry.Tenants;
+import dev.tenantry.collection.IsolationStrategy;
+import dev.tenantry.collection.TenantCollection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.bson.BsonArray;
+import org.bson.BsonDocument;
+import org.bson.BsonDocumentReader;
+import org.bson.BsonDocumentWriter;
+import org.bson.BsonNull;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+import org.bson.Document;
+import org.bson.codecs.Codec;
+import org.bson.codecs.CollectibleCodec;
+import org.bson.codecs.DecoderContext;
+import org.bson.codecs.EncoderContext;
+import org.bson.codecs.configuration.CodecRegistry;
+import org.bson.conversions.Bson;
+import org.jspecify.annotations.Nullable;
+
+/** The tenant-scoped collection: every method binds the current tenant and scopes the operation. Immutable. */
+final class TenantCollectionImpl<T> implements TenantCollection<T> {
+
+    private static final EncoderContext COLLECTIBLE = EncoderContext.builder().isEncodingCollectibleDocument(true)
+            .build();
+    private static final DecoderContext DECODE = DecoderContext.builder().build();
+
+    private final TenantDatabaseImpl db;
+    private final String logicalName;
+    private final IsolationStrategy isolation;
+    private final Class<T> documentClass;
+    private final CodecRegistry codecRegistry;
+    private final ReadPreference readPreference;
+    private final WriteConcern writeConcern;
+    private final ReadConcern readConcern;
+    private final String field;
+    private final UpdateGuard updateGuard;
+    /** The physical collection when it is the same for every tenant (SHARED); null otherwise. */
+    private final @Nullable MongoCollection<T> shared;
+
+    TenantCollectionImpl(TenantDatabaseImpl db, String logicalName, IsolationStrategy isolation,
+                         Class<T> documentClass, CodecRegistry codecRegistry, ReadPreference readPreference,
+                         WriteConcern writeConcern, ReadConcern readConcern) {
+        this.db = db;
+        this.logicalName = logicalName;
+        this.isolation = isolation;
+        this.documentClass = documentClass;
+        this.codecRegistry = codecRegistry;
+        this.readPreference = readPreference;
+        this.writeConcern = writeConcern;
+        this.readConcern = readConcern;
+        this.field = db.getTenantField();
+        this.updateGuard = new UpdateGuard(field);
+        this.shared = isolation == IsolationStrategy.SHARED ? open(new MongoNamespace(db.getName(), logicalName))
+                : null;
+    }
+
+    private MongoCollection<T> open(MongoNamespace namespace) {
+        return db.database(namespace.getDatabaseName())
+                .getCollection(namespace.getCollectionName(), documentClass)
+                .withCodecRegistry(codecRegistry)
+                .withReadPreference(readPreference)
+                .withWriteConcern(writeConcern)
+                .withReadConcern(readConcern);
+    }
+
+    /** The physical collection holding {@code tenant}'s documents. */
+    private MongoCollection<T> collection(TenantId tenant) {
+        return shared != null ? shared : open(db.namespace(logicalName, isolation, tenant));
+    }
+
+    private MongoCollection<BsonDocument> raw(TenantId tenant) {
+        return collection(tenant).withDocumentClass(BsonDocument.class);
+    }
+
+    private TenantFilter guard(TenantId tenant, @Nullable Bson filter, @Nullable Collation collation) {
+        return new TenantFilter(field, tenant.value(), filter, collation != null);
+    }
+
+    private BsonDocument render(Bson bson) {
+        return bson.toBsonDocument(documentClass, codecRegistry);
+    }
+
+    private PipelineScoper scoper(TenantId tenant, boolean exact) {
+        String localDatabase = db.namespace(logicalName, isolation, tenant).getDatabaseName();
+        return new PipelineScoper(field, tenant.value(), exact, localDatabase, name -> db.resolve(name, tenant),
+                db::supportsConciseLookup);
+    }
+
+    // ---------------------------------------------------------------- identity and derivation
+
+    @Override
+    public String getLogicalName() {
+        return logicalName;
+    }
+
+    @Override
+    public IsolationStrategy getIsolation() {
+        return isolation;
+    }
+
+    @Override
+    public String getTenantField() {
+        return field;
+    }
+
+    @Override
+    public MongoNamespace getNamespace() {
+        return db.namespace(logicalName, isolation, Tenants.current());
+    }
+
+    @Override
+    public Class<T> getDocumentClass() {
+        return documentClass;
+    }
+
+    @Override
+    public CodecRegistry getCodecRegistry() {
+        return codecRegistry;
+    }
+
+    @Override
+    public ReadPreference getReadPreference() {
+        return readPreference;
+    }
+
+    @Override
+    public WriteConcern getWriteConcern() {
+        return writeConcern;
+    }
+
+    @Override
+    public ReadConcern getReadConcern() {
+        return readConcern;
+    }
+
+    @Override
+    public <N> TenantCollection<N> withDocumentClass(Class<N> newDocumentClass) {
+        return new TenantCollectionImpl<>(db, logicalName, isolation, Objects.requireNonNull(newDocumentClass,
+                "documentClass"), codecRegistry, readPreference, writeConcern, readConcern);
+    }
+
+    @Override
+    public TenantCollection<T> withCodecRegistry(CodecRegistry newCodecRegistry) {
+        return new TenantCollectionImpl<>(db, logicalName, isolation, documentClass,
+                Objects.requireNonNull(newCodecRegistry, "codecRegistry"), readPreference, writeConcern, readConcern);
+    }
+
+    @Override
+    public TenantCollection<T> withReadPreference(ReadPreference newReadPreference) {
+        return new TenantCollectionImpl<>(db, logicalName, isolation, documentClass, codecRegistry,
+                Objects.requireNonNull(newReadPreference, "readPreference"), writeConcern, readConcern);
+    }
+
+    @Override
+    public TenantCollection<T> withWriteConcern(WriteConcern newWriteConcern) {
+        return new TenantCollectionImpl<>(db, logicalName, isolation, documentClass, codecRegistry, readPreference,
+                Objects.requireNonNull(newWriteConcern, "writeConcern"), readConcern);
+    }
+
+    @Override
+    public TenantCollection<T> withReadConcern(ReadConcern newReadConcern) {
+        return new TenantCollectionImpl<>(db, logicalName, isolation, documentClass, codecRegistry, readPreference,
+                writeConcern, Objects.requireNonNull(newReadConcern, "readConcern"));
+    }
+
+    // ---------------------------------------------------------------- counting and distinct
+
+    @Override
+    public long countDocuments() {
+        return countDocuments(new BsonDocument(), new CountOptions());
+    }
+
+    @Override
+    public long countDocuments(Bson filter) {
+        return countDocuments(filter, new CountOptions());
+    }
+
+    @Override
+    public long countDocuments(Bson filter, CountOptions options) {
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(options, "options");
+        TenantId tenant = Tenants.current();
+        return collection(tenant).countDocuments(guard(tenant, filter, options.getCollation()), options);
+    }
+
+    @Override
+    public long estimatedDocumentCount() {
+        return countDocuments();
+    }
+
+    @Override
+    public long estimatedDocumentCount(EstimatedDocumentCountOptions options) {
+        Objects.requireNonNull(options, "options");
+        CountOptions count = new CountOptions().maxTime(options.getMaxTime(TimeUnit.MILLISECONDS),
+                TimeUnit.MILLISECONDS);
+        if (options.getComment() != null) {
+            count.comment(options.getComment());
+        }
+        return countDocuments(new BsonDocument(), count);
+    }
+
+    @Override
+    public <R> DistinctIterable<R> distinct(String fieldName, Class<R> resultClass) {
+        return distinct(fieldName, new BsonDocument(), resultClass);
+    }
+
+    @Override
+    public <R> DistinctIterable<R> distinct(String fieldName, Bson filter, Class<R> resultClass) {
+        Objects.requireNonNull(fieldName, "fieldName");
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(resultClass, "resultClass");
+        TenantId tenant = Tenants.current();
+        return new ScopedDistinctIterable<>(tenant, field,
+                collection(tenant).distinct(fieldName, guard(tenant, filter, null), resultClass), filter);
+    }
+
+    // ---------------------------------------------------------------- find and aggregate
+
+    @Override
+    public FindIterable<T> find() {
+        return find(new BsonDocument(), documentClass);
+    }
+
+    @Override
+    public <R> FindIterable<R> find(Class<R> resultClass) {
+        return find(new BsonDocument(), resultClass);
+    }
+
+    @Override
+    public FindIterable<T> find(Bson filter) {
+        return find(filter, documentClass);
+    }
+
+    @Override
+    public <R> FindIterable<R> find(Bson filter, Class<R> resultClass) {
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(resultClass, "resultClass");
+        TenantId tenant = Tenants.current();
+        return new ScopedFindIterable<>(tenant, field, collection(tenant).find(resultClass), filter);
+    }
+
+    @Override
+    public AggregateIterable<T> aggregate(List<? extends Bson> pipeline) {
+        return aggregate(pipeline, documentClass);
+    }
+
+    @Override
+    public <R> AggregateIterable<R> aggregate(List<? extends Bson> pipeline, Class<R> resultClass) {
+        Objects.requireNonNull(pipeline, "pipeline");
+        Objects.requireNonNull(resultClass, "resultClass");
+        TenantId tenant = Tenants.current();
+        List<BsonDocument> stages = renderAll(pipeline, "pipeline");
+        return new ScopedAggregateIterable<>(tenant, collection(tenant).withDocumentClass(resultClass),
+                exact -> scoper(tenant, exact).scope(stages));
+    }
+
+    private List<BsonDocument> renderAll(List<? extends Bson> stages, String what) {
+        List<BsonDocument> out = new ArrayList<>(stages.size());
+        for (Bson stage : stages) {
+            out.add(render(Objects.requireNonNull(stage, () -> what + " must not contain null stages")));
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- change streams
+
+    @Override
+    public ChangeStreamIterable<T> watch() {
+        return watch(List.of(), documentClass);
+    }
+
+    @Override
+    public <R> ChangeStreamIterable<R> watch(Class<R> resultClass) {
+        return watch(List.of(), resultClass);
+    }
+
+    @Override
+    public ChangeStreamIterable<T> watch(List<? extends Bson> pipeline) {
+        return watch(pipeline, documentClass);
+    }
+
+    @Override
+    public <R> ChangeStreamIterable<R> watch(List<? extends Bson> pipeline, Class<R> resultClass) {
+        Objects.requireNonNull(pipeline, "pipeline");
+        Objects.requireNonNull(resultClass, "resultClass");
+        TenantId tenant = Tenants.current();
+        List<BsonDocument> user = renderAll(pipeline, "pipeline");
+        PipelineScoper.checkChangeStreamStages(user);
+        List<BsonDocument> stages = new ArrayList<>(user.size() + 1);
+        stages.add(new BsonDocument("$match", changeEventMatch(tenant)));
+        stages.addAll(user);
+        ChangeStreamIterable<R> stream = collection(tenant).watch(stages, resultClass);
+        if (shared != null) {
+            stream.fullDocument(FullDocument.UPDATE_LOOKUP);
+        }
+        return new ScopedChangeStreamIterable<>(tenant, stream);
+    }
+
+    /**
+     * Events of a shared collection must be attributable to the tenant through the document after or before the
+     * change, or a document key that holds the tenant (a shard key); others are withheld. A per-tenant collection
+     * holds only the tenant's documents, so events without a document (drop, rename) pass too.
+     */
+    private BsonDocument changeEventMatch(TenantId tenant) {
+        BsonString id = new BsonString(tenant.value());
+        BsonArray or = new BsonArray();
+        or.add(new BsonDocument("fullDocument." + field, id));
+        if (shared != null) {
+            or.add(new BsonDocument("fullDocumentBeforeChange." + field, id));
+            or.add(new BsonDocument("documentKey." + field, id));
+        } else {
+            or.add(new BsonDocument("fullDocument", BsonNull.VALUE));
+        }
+        return new BsonDocument("$or", or);
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    /**
+     * The document as BSON, stamped with {@code tenant}; the id is generated first as the driver would, so the
+     * caller's object gets it.
+     */
+    private BsonDocument stamp(TenantId tenant, T document) {
+        Objects.requireNonNull(document, "document");
+        Codec<T> codec = codecRegistry.get(documentClass);
+        T withId = document;
+        if (codec instanceof CollectibleCodec) {
+            withId = ((CollectibleCodec<T>) codec).generateIdIfAbsentFromDocument(document);
+        }
+        BsonDocument out = new BsonDocument();
+        codec.encode(new BsonDocumentWriter(out), withId, COLLECTIBLE);
+        BsonValue named = out.get(field);
+        if (named == null || named.isNull()) {
+            out.put(field, new BsonString(tenant.value()));
+        } else if (!named.isString() || !named.asString().getValue().equals(tenant.value())) {
+            throw new TenantViolationException("document names " + describe(named) + " in tenant field '" + field
+                    + "' but the current tenant is '" + tenant + "'; a document is written only to its own tenant");
+        }
+        return out;
+    }
+
+    private static String describe(BsonValue value) {
+        return value.isString() ? "tenant '" + value.asString().getValue() + "'" : "a " + value.getBsonType()
+                + " value";
+    }
+
+    private T decode(BsonDocument document) {
+        return codecRegistry.get(documentClass).decode(new BsonDocumentReader(document), DECODE);
+    }
+
+    private BsonDocument checkedUpdate(Bson update) {
+        BsonDocument rendered = render(Objects.requireNonNull(update, "update"));
+        updateGuard.checkUpdate(rendered);
+        return rendered;
+    }
+
+    private List<BsonDocument> checkedPipeline(List<? extends Bson> update) {
+        Objects.requireNonNull(update, "update");
+        List<BsonDocument> stages = renderAll(update, "update pipeline");
+        updateGuard.checkPipeline(stages);
+        return stages;
+    }
+
+    /**
+     * An upsert's filter may name the tenant field only with the current tenant's id: anything else would either
+     * match nothing and insert, or seed the new document with another tenant.
+     */
+    private void checkUpsertFilter(TenantId tenant, Bson filter, boolean upsert) {
+        if (upsert) {
+            checkNamedTenant(tenant, render(filter));
+        }
+    }
+
+    private void checkNamedTenant(TenantId tenant, BsonDocument filter) {
+        BsonValue named = filter.get(field);
+        if (named != null && !(named.isString() && named.asString().getValue().equals(tenant.value()))) {
+            throw new TenantViolationException("upsert filter names " + describe(named) + " in tenant field '" + field
+                    + "'; an upsert creates documents only for the current tenant ('" + tenant + "')");
+        }
+        BsonValue and = filter.get("$and");
+        if (and != null && and.isArray()) {
+            for (BsonValue clause : and.asArray()) {
+                if (clause.isDocument()) {
+                    checkNamedTenant(tenant, clause.asDocument());
+                }
+            }
+        }
+    }
+
+    @Override
+    public BulkWriteResult bulkWrite(List<? extends WriteModel<? extends T>> requests) {
+        return bulkWrite(requests, new BulkWriteOptions());
+    }
+
+    @Override
+    public BulkWriteResult bulkWrite(List<? extends WriteModel<? extends T>> requests, BulkWriteOptions options) {
+        Objects.requireNonNull(requests, "requests");
+        Objects.requireNonNull(options, "options");
+        TenantId tenant = Tenants.current();
+        List<WriteModel<BsonDocument>> scoped = new ArrayList<>(requests.size());
+        for (WriteModel<? extends T> request : requests) {
+            scoped.add(scope(tenant, Objects.requireNonNull(request, "requests must not contain null")));
+        }
+        return raw(tenant).bulkWrite(scoped, options);
+    }
+
+    @SuppressWarnings("unchecked")
+    private WriteModel<BsonDocument> scope(TenantId tenant, WriteModel<? extends T> request) {
+        if (request instanceof InsertOneModel) {
+            return new InsertOneModel<>(stamp(tenant, ((InsertOneModel<T>) request).getDocument()));
+        }
+        if (request instanceof ReplaceOneModel) {
+            ReplaceOneModel<T> replace = (ReplaceOneModel<T>) request;
+            ReplaceOptions options = replace.getReplaceOptions();
+            checkUpsertFilter(tenant, replace.getFilter(), options.isUpsert());
+            return new ReplaceOneModel<>(guard(tenant, replace.getFilter(), options.getCollation()),
+                    stamp(tenant, replace.getReplacement()), options);
+        }
+        if (request instanceof UpdateOneModel) {
+            UpdateOneModel<T> update = (UpdateOneModel<T>) request;
+            UpdateOptions options = update.getOptions();
+            checkUpsertFilter(tenant, update.getFilter(), options.isUpsert());
+            TenantFilter filter = guard(tenant, update.getFilter(), options.getCollation());
+            return update.getUpdate() != null
+                    ? new UpdateOneModel<>(filter, checkedUpdate(update.getUpdate()), options)
+                    : new UpdateOneModel<>(filter, checkedPipeline(update.getUpdatePipeline()), options);
+        }
+        if (request instanceof UpdateManyModel) {
+            UpdateManyModel<T> update = (UpdateManyModel<T>) request;
+            UpdateOptions options = update.getOptions();
+            checkUpsertFilter(tenant, update.getFilter(), options.isUpsert());
+            TenantFilter filter = guard(tenant, update.getFilter(), options.getCollation());
+            return update.getUpdate() != null
+                    ? new UpdateManyModel<>(filter, checkedUpdate(update.getUpdate()), options)
+                    : new UpdateManyModel<>(filter, checkedPipeline(update.getUpdatePipeline()), options);
+        }
+        if (request instanceof DeleteOneModel) {
+            DeleteOneModel<T> delete = (DeleteOneModel<T>) request;
+            return new DeleteOneModel<>(guard(tenant, delete.getFilter(), delete.getOptions().getCollation()),
+                    delete.getOptions());
+        }
+        if (request instanceof DeleteManyModel) {
+            DeleteManyModel<T> delete = (DeleteManyModel<T>) request;
+            return new DeleteManyModel<>(guard(tenant, delete.getFilter(), delete.getOptions().getCollation()),
+                    delete.getOptions());
+        }
+        throw new IllegalArgumentException("unsupported write model " + request.getClass().getName());
+    }
+
+    @Override
+    public InsertOneResult insertOne(T document) {
+        return insertOne(document, new InsertOneOptions());
+    }
+
+    @Override
+    public InsertOneResult insertOne(T document, InsertOneOptions options) {
+        Objects.requireNonNull(options, "options");
+        TenantId tenant = Tenants.current();
+        return raw(tenant).insertOne(stamp(tenant, document), options);
+    }
+
+    @Override
+    public InsertManyResult insertMany(List<? extends T> documents) {
+        return insertMany(documents, new InsertManyOptions());
+    }
+
+    @Override
+    public InsertManyResult insertMany(List<? extends T> documents, InsertManyOptions options) {
+        Objects.requireNonNull(documents, "documents");
+        Objects.requireNonNull(options, "options");
+        TenantId tenant = Tenants.current();
+        List<BsonDocument> stamped = new ArrayList<>(documents.size());
+        for (T document : documents) {
+            stamped.add(stamp(tenant, document));
+        }
+        return raw(tenant).insertMany(stamped, options);
+    }
+
+    @Override
+    public DeleteResult deleteOne(Bson filter) {
+        return deleteOne(filter, new DeleteOptions());
+    }
+
+    @Override
+    public DeleteResult deleteOne(Bson filter, DeleteOptions options) {
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(options, "options");
+        TenantId tenant = Tenants.current();
+        return collection(tenant).deleteOne(guard(tenant, filter, options.getCollation()), options);
+    }
+
+    @Override
+    public DeleteResult deleteMany(Bson filter) {
+        return deleteMany(filter, new DeleteOptions());
+    }
+
+    @Override
+    public DeleteResult deleteMany(Bson filter, DeleteOptions options) {
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(options, "options");
+        TenantId tenant = Tenants.current();
+        return collection(tenant).deleteMany(guard(tenant, filter, options.getCollation()), options);
+    }
+
+    @Override
+    public UpdateResult replaceOne(Bson filter, T replacement) {
+        return replaceOne(filter, replacement, new ReplaceOptions());
+    }
+
+    @Override
+    public UpdateResult replaceOne(Bson filter, T replacement, ReplaceOptions options) {
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(options, "options");
+        TenantId tenant = Tenants.current();
+        BsonDocument stamped = stamp(tenant, replacement);
+        checkUpsertFilter(tenant, filter, options.isUpsert());
+        return raw(tenant).replaceOne(guard(tenant, filter, options.getCollation()), stamped, options);
+    }
+
+    @Override
+    public UpdateResult updateOne(Bson filter, Bson update) {
+        return updateOne(filter, update, new UpdateOptions());
+    }
+
+    @Override
+    public UpdateResult updateOne(Bson filter, Bson update, UpdateOptions options) {
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(options, "options");
+        TenantId tenant = Tenants.current();
+        BsonDocument checked = checkedUpdate(update);
+        checkUpsertFilter(tenant, filter, options.isUpsert());
+        return collection(tenant).updateOne(guard(tenant, filter, options.getCollation()), checked, options);
+    }
+
+    @Override
+    public UpdateResult updateOne(Bson filter, List<? extends Bson> update) {
+        return updateOne(filter, update, new UpdateOptions());
+    }
+
+    @Override
+    public UpdateResult updateOne(Bson filter, List<? extends Bson> update, UpdateOptions options) {
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(options, "options");
+        TenantId tenant = Tenants.current();
+        List<BsonDocument> checked = checkedPipeline(update);
+        checkUpsertFilter(tenant, filter, options.isUpsert());
+        return collection(tenant).updateOne(guard(tenant, filter, options.getCollation()), checked, options);
+    }
+
+    @Override
+    public UpdateResult updateMany(Bson filter, Bson update) {
+        return updateMany(filter, update, new UpdateOptions());
+    }
+
+    @Override
+    public UpdateResult updateMany(Bson filter, Bson update, UpdateOptions options) {
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(options, "options");
+        TenantId tenant = Tenants.current();
+        BsonDocument checked = checkedUpdate(update);
+        checkUpsertFilter(tenant, filter, options.isUpsert());
+        return collection(tenant).updateMany(guard(tenant, filter, options.getCollation()), checked, options);
+    }
+
+    @Override
+    public UpdateResult updateMany(Bson filter, List<? extends Bson> update) {
+        return updateMany(filter, update, new UpdateOptions());
+    }
+
+    @Override
+    public UpdateResult updateMany(Bson filter, List<? extends Bson> update, UpdateOptions options) {
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(options, "options");
+        TenantId tenant = Tenants.current();
+        List<BsonDocument> checked = checkedPipeline(update);
+        checkUpsertFilter(tenant, filter, options.isUpsert());
+        return collection(tenant).updateMany(guard(tenant, filter, options.getCollation()), checked, options);
+    }
+
+    @Override
+    public @Nullable T findOneAndDelete(Bson filter) {
+        return findOneAndDelete(filter, new FindOneAndDeleteOptions());
+    }
+
+    @Override
+    public @Nullable T findOneAndDelete(Bson filter, FindOneAndDeleteOptions options) {
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(options, "options");
+        TenantId tenant = Tenants.current();
+        return collection(tenant).findOneAndDelete(guard(tenant, filter, options.getCollation()), options);
+    }
+
+    @Override
+    public @Nullable T findOneAndReplace(Bson filter, T replacement) {
+        return findOneAndReplace(filter, replacement, new FindOneAndReplaceOptions());
+    }
+
+    @Override
+    public @Nullable T findOneAndReplace(Bson filter, T replacement, FindOneAndReplaceOptions options) {
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(options, "options");
+        TenantId tenant = Tenants.current();
+        BsonDocument stamped = stamp(tenant, replacement);
+        checkUpsertFilter(tenant, filter, options.isUpsert());
+        BsonDocument result = raw(tenant).findOneAndReplace(guard(tenant, filter, options.getCollation()), stamped,
+                options);
+        return result == null ? null : decode(result);
+    }
+
+    @Override
+    public @Nullable T findOneAndUpdate(Bson filter, Bson update) {
+        return findOneAndUpdate(filter, update, new FindOneAndUpdateOptions());
+    }
+
+    @Override
+    public @Nullable T findOneAndUpdate(Bson filter, Bson update, FindOneAndUpdateOptions options) {
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(options, "options");
+        TenantId tenant = Tenants.current();
+        BsonDocument checked = checkedUpdate(update);
+        checkUpsertFilter(tenant, filter, options.isUpsert());
+        return collection(tenant).findOneAndUpdate(guard(tenant, filter, options.getCollation()), checked, options);
+    }
+
+    @Override
+    public @Nullable T findOneAndUpdate(Bson filter, List<? extends Bson> update) {
+        return findOneAndUpdate(filter, update, new FindOneAndUpdateOptions());
+    }
+
+    @Override
+    public @Nullable T findOneAndUpdate(Bson filter, List<? extends Bson> update, FindOneAndUpdateOptions options) {
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(options, "options");
+        TenantId tenant = Tenants.current();
+        List<BsonDocument> checked = checkedPipeline(update);
+        checkUpsertFilter(tenant, filter, options.isUpsert());
+        return collection(tenant).findOneAndUpdate(guard(tenant, filter, options.getCollation()), checked, options);
+    }
+
+    // ---------------------------------------------------------------- indexes
+
+    @Override
+    public String createIndex(Bson keys) {
+        return createIndex(keys, new IndexOptions());
+    }
+
+    @Override
+    public String createIndex(Bson keys, IndexOptions options) {
+        return createIndexes(List.of(new IndexModel(keys, options))).get(0);
+    }
+
+    @Override
+    public List<String> createIndexes(List<IndexModel> indexes) {
+        return createIndexes(indexes, new CreateIndexOptions());
+    }
+
+    @Override
+    public List<String> createIndexes(List<IndexModel> indexes, CreateIndexOptions options) {
+        Objects.requireNonNull(indexes, "indexes");
+        Objects.requireNonNull(options, "options");
+        TenantId tenant = Tenants.current();
+        List<IndexModel> scoped = new ArrayList<>(indexes.size());
+        for (IndexModel index : indexes) {
+            Objects.requireNonNull(index, "indexes must not contain null");
+            BsonDocument keys = render(index.getKeys());
+            scoped.add(new IndexModel(IndexKeys.tenantLeading(field, keys, index.getOptions()),
+                    IndexKeys.named(index.getOptions(), keys)));
+        }
+        return collection(tenant).createIndexes(scoped, options);
+    }
+
+    @Override
+    public ListIndexesIterable<Document> listIndexes() {
+        return listIndexes(Document.class);
+    }
+
+    @Override
+    public <R> ListIndexesIterable<R> listIndexes(Class<R> resultClass) {
+        Objects.requireNonNull(resultClass, "resultClass");
+        TenantId tenant = Tenants.current();
+        return new ScopedListIndexesIterable<>(tenant, collection(tenant).listIndexes(resultClass));
+    }
+
+    @Override
+    public void dropIndex(String indexName) {
+        dropIndex(indexName, new DropIndexOptions());
+    }
+
+    @Override
+    public void dropIndex(String indexName, DropIndexOptions options) {
+        Objects.requireNonNull(indexName, "indexName");
+        Objects.requireNonNull(options, "options");
+        collection(Tenants.current()).dropIndex(indexName, options);
+    }
+
+    @Override
+    public void dropIndex(Bson keys) {
+        dropIndex(keys, new DropIndexOptions());
+    }
+
+    @Override
+    public void dropIndex(Bson keys, DropIndexOptions options) {
+        Objects.requireNonNull(keys, "keys");
+        Objects.requireNonNull(options, "options");
+        TenantId tenant = Tenants.current();
+        BsonDocument given = render(keys);
+        BsonDocument leading = IndexKeys.tenantLeading(field, given, new IndexOptions());
+        MongoCollection<T> collection = collection(tenant);
+        for (BsonDocument index : collection.listIndexes(BsonDocument.class)) {
+            BsonDocument key = index.getDocument("key", new BsonDocument());
+            if (key.equals(leading) || key.equals(given)) {
+                collection.dropIndex(index.getString("name").getValue(), options);
+                return;
+            }
+        }
+        collection.dropIndex(leading, options); // not there: let the server say so, as the driver would
+    }
+
+    @Override
+    public void dropIndexes() {
+        dropIndexes(new DropIndexOptions());
+    }
+
+    @Override
+    public void dropIndexes(DropIndexOptions options) {
+        Objects.requireNonNull(options, "options");
+        collection(Tenants.current()).dropIndexes(options);
+    }
+
+    @Override
+    public String toString() {
+        return "TenantCollection{" + logicalName + ", " + isolation + ", " + documentClass.getSimpleName() + "}";
+    }
+}

@@ -1,0 +1,196 @@
+package dev.tenantry.collection.internal;
+
+import com.mongodb.MongoNamespace;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.connection.ServerDescription;
+import dev.tenantry.TenantId;
+import dev.tenantry.collection.IsolationStrategy;
+import dev.tenantry.collection.TenantCollection;
+import dev.tenantry.collection.TenantDatabase;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.bson.Document;
+import org.bson.codecs.configuration.CodecRegistry;
+import org.jspecify.annotations.Nullable;
+
+/** The registry behind {@link TenantDatabase}: names, physical placement and server features. Thread-safe. */
+public final class TenantDatabaseImpl implements TenantDatabase {
+
+    /** Separates the logical name from the tenant in per-tenant collection names. */
+    static final String COLLECTION_SEPARATOR = "__";
+
+    /** MongoDB 5.0 accepts localField/foreignField and a pipeline together in one $lookup. */
+    private static final int CONCISE_LOOKUP_WIRE_VERSION = 13;
+
+    private final MongoClient client;
+    private final String name;
+    private final String tenantField;
+    private final String databasePrefix;
+    private final Map<String, IsolationStrategy> collections;
+    private final CodecRegistry codecRegistry;
+    private final MongoDatabase main;
+    private volatile @Nullable Boolean conciseLookup;
+
+    /** Built by {@link TenantDatabase.Builder}, which has validated every argument. */
+    public TenantDatabaseImpl(MongoClient client, String name, String tenantField, String databasePrefix,
+                              Map<String, IsolationStrategy> collections, CodecRegistry codecRegistry) {
+        this.client = client;
+        this.name = name;
+        this.tenantField = tenantField;
+        this.databasePrefix = databasePrefix;
+        this.collections = Collections.unmodifiableMap(new LinkedHashMap<>(collections));
+        this.codecRegistry = codecRegistry;
+        this.main = client.getDatabase(name).withCodecRegistry(codecRegistry);
+    }
+
+    @Override
+    public String getName() {
+        return name;
+    }
+
+    @Override
+    public String getTenantField() {
+        return tenantField;
+    }
+
+    @Override
+    public Set<String> getCollectionNames() {
+        return collections.keySet();
+    }
+
+    @Override
+    public IsolationStrategy getIsolation(String logicalName) {
+        Objects.requireNonNull(logicalName, "logicalName");
+        IsolationStrategy strategy = collections.get(logicalName);
+        if (strategy == null) {
+            throw new IllegalArgumentException("collection '" + logicalName + "' is not registered as tenant-scoped; "
+                    + "registered: " + collections.keySet());
+        }
+        return strategy;
+    }
+
+    @Override
+    public TenantCollection<Document> getCollection(String logicalName) {
+        return getCollection(logicalName, Document.class);
+    }
+
+    @Override
+    public <T> TenantCollection<T> getCollection(String logicalName, Class<T> documentClass) {
+        Objects.requireNonNull(documentClass, "documentClass");
+        return new TenantCollectionImpl<>(this, logicalName, getIsolation(logicalName), documentClass, codecRegistry,
+                main.getReadPreference(), main.getWriteConcern(), main.getReadConcern());
+    }
+
+    @Override
+    public MongoNamespace namespaceFor(String logicalName, TenantId tenant) {
+        Objects.requireNonNull(tenant, "tenant");
+        return namespace(logicalName, getIsolation(logicalName), tenant);
+    }
+
+    MongoNamespace namespace(String logicalName, IsolationStrategy strategy, TenantId tenant) {
+        switch (strategy) {
+            case SHARED:
+                return new MongoNamespace(name, logicalName);
+            case COLLECTION_PER_TENANT:
+                return new MongoNamespace(name, logicalName + COLLECTION_SEPARATOR + tenant.value());
+            case DATABASE_PER_TENANT:
+                return new MongoNamespace(databasePrefix + tenant.value(), logicalName);
+            default:
+                throw new AssertionError(strategy);
+        }
+    }
+
+    /** The tenant's physical namespace for a registered logical name, or null if it is not registered. */
+    @Nullable MongoNamespace resolve(String logicalName, TenantId tenant) {
+        IsolationStrategy strategy = collections.get(logicalName);
+        return strategy == null ? null : namespace(logicalName, strategy, tenant);
+    }
+
+    /** The physical database for a namespace, with this registry's codecs. */
+    MongoDatabase database(String databaseName) {
+        return databaseName.equals(name) ? main : client.getDatabase(databaseName).withCodecRegistry(codecRegistry);
+    }
+
+    @Override
+    public Optional<String> logicalNameOf(MongoNamespace namespace) {
+        return Optional.ofNullable(locate(namespace)).map(Located::logicalName);
+    }
+
+    @Override
+    public Optional<TenantId> tenantOf(MongoNamespace namespace) {
+        return Optional.ofNullable(locate(namespace)).map(Located::tenant);
+    }
+
+    private record Located(String logicalName, @Nullable TenantId tenant) {
+    }
+
+    private @Nullable Located locate(MongoNamespace namespace) {
+        String db = namespace.getDatabaseName();
+        String coll = namespace.getCollectionName();
+        if (db.equals(name)) {
+            if (collections.get(coll) == IsolationStrategy.SHARED) {
+                return new Located(coll, null);
+            }
+            int separator = coll.indexOf(COLLECTION_SEPARATOR);
+            if (separator > 0) {
+                String logical = coll.substring(0, separator);
+                String tenant = coll.substring(separator + COLLECTION_SEPARATOR.length());
+                if (collections.get(logical) == IsolationStrategy.COLLECTION_PER_TENANT && TenantId.isValid(tenant)) {
+                    return new Located(logical, TenantId.of(tenant));
+                }
+            }
+            return null;
+        }
+        if (db.startsWith(databasePrefix) && collections.get(coll) == IsolationStrategy.DATABASE_PER_TENANT) {
+            String tenant = db.substring(databasePrefix.length());
+            if (TenantId.isValid(tenant)) {
+                return new Located(coll, TenantId.of(tenant));
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public CodecRegistry getCodecRegistry() {
+        return codecRegistry;
+    }
+
+    /**
+     * Whether every connected server accepts {@code localField}/{@code foreignField} and a {@code pipeline} in one
+     * {@code $lookup}. Read once from the wire versions the driver already knows (one ping if it has not connected).
+     */
+    boolean supportsConciseLookup() {
+        Boolean known = conciseLookup;
+        if (known != null) {
+            return known;
+        }
+        int wire = minimumWireVersion();
+        if (wire < 0) {
+            main.runCommand(new Document("ping", 1));
+            wire = minimumWireVersion();
+        }
+        boolean concise = wire >= CONCISE_LOOKUP_WIRE_VERSION;
+        conciseLookup = concise;
+        return concise;
+    }
+
+    private int minimumWireVersion() {
+        int min = -1;
+        for (ServerDescription server : client.getClusterDescription().getServerDescriptions()) {
+            if (server.isOk()) {
+                min = min < 0 ? server.getMaxWireVersion() : Math.min(min, server.getMaxWireVersion());
+            }
+        }
+        return min;
+    }
+
+    @Override
+    public String toString() {
+        return "TenantDatabase{" + name + ", tenantField=" + tenantField + ", collections=" + collections + "}";
+    }
+}

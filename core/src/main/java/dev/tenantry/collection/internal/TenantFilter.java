@@ -1,0 +1,74 @@
+package dev.tenantry.collection.internal;
+
+import org.bson.BsonArray;
+import org.bson.BsonDocument;
+import org.bson.BsonRegularExpression;
+import org.bson.BsonString;
+import org.bson.codecs.configuration.CodecRegistry;
+import org.bson.conversions.Bson;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A user filter confined to one tenant: {@code {$and: [{<field>: T}, <filter>]}}, composed and never merged, so no
+ * operator inside the user's filter can widen it. Rendered lazily, when the driver encodes the command.
+ *
+ * <p>{@code exact} adds {@code {<field>: {$regex: "^T$"}}}. MongoDB's {@code $regex} ignores collation, while a
+ * collation can make distinct ids compare equal ({@code alternate: "shifted"} ignores {@code -} and {@code _};
+ * {@code numericOrdering} equates {@code a01} and {@code a1}), so any operation that carries a collation gets it.
+ */
+public final class TenantFilter implements Bson {
+
+    private final String field;
+    private final String tenant;
+    private final @Nullable Bson filter;
+    private final boolean exact;
+
+    /** Confines {@code filter} (null for none) to {@code tenant}. */
+    public TenantFilter(String field, String tenant, @Nullable Bson filter, boolean exact) {
+        this.field = field;
+        this.tenant = tenant;
+        this.filter = filter;
+        this.exact = exact;
+    }
+
+    /** The tenant equality {@code {<field>: T}} alone, or with the exact match when {@code exact}. */
+    public static BsonDocument tenantMatch(String field, String tenant, boolean exact) {
+        BsonDocument equality = new BsonDocument(field, new BsonString(tenant));
+        if (!exact) {
+            return equality;
+        }
+        BsonArray and = new BsonArray();
+        and.add(equality);
+        and.add(exactMatch(field, tenant));
+        return new BsonDocument("$and", and);
+    }
+
+    private static BsonDocument exactMatch(String field, String tenant) {
+        // Tenant ids are [a-z0-9_-]: nothing in them is special to a regular expression outside a class.
+        return new BsonDocument(field, new BsonDocument("$regex", new BsonRegularExpression("^" + tenant + "$")));
+    }
+
+    @Override
+    public <D> BsonDocument toBsonDocument(Class<D> documentClass, CodecRegistry codecRegistry) {
+        BsonDocument user = filter == null ? null : filter.toBsonDocument(documentClass, codecRegistry);
+        boolean hasUser = user != null && !user.isEmpty();
+        BsonDocument equality = new BsonDocument(field, new BsonString(tenant));
+        if (!hasUser && !exact) {
+            return equality;
+        }
+        BsonArray and = new BsonArray();
+        and.add(equality);
+        if (exact) {
+            and.add(exactMatch(field, tenant));
+        }
+        if (hasUser) {
+            and.add(user);
+        }
+        return new BsonDocument("$and", and);
+    }
+
+    @Override
+    public String toString() {
+        return "TenantFilter{" + field + "=" + tenant + (exact ? " (exact)" : "") + ", filter=" + filter + "}";
+    }
+}
