@@ -27,9 +27,14 @@ import org.jspecify.annotations.Nullable;
  * reason through {@link #runAsSystem} or {@link #callAsSystem}; each entry is reported to every
  * {@link SystemScopeListener} first. Inside system scope no tenant is current until one is opened.
  *
- * <p>Scopes are thread-confined. {@link #propagating(Executor)} and the {@code bind} methods carry the caller's
- * scope to other threads, executors and {@link java.util.concurrent.CompletableFuture} stages. This class is
- * thread-safe.
+ * <p>Scopes are thread-confined. {@link #propagating(Executor)} and the {@code bind...} methods carry the caller's
+ * scope to other threads, executors and {@link java.util.concurrent.CompletableFuture} stages (they have distinct
+ * names so a lambda never matches two of them):
+ * <pre>{@code
+ * CompletableFuture.supplyAsync(Tenants.bindSupplier(() -> invoices.countDocuments()), pool)
+ *         .thenApplyAsync(Tenants.bindFunction(count -> report(count)), pool);
+ * }</pre>
+ * This class is thread-safe.
  *
  * @since 0.1
  */
@@ -219,7 +224,7 @@ public final class Tenants {
     }
 
     /** Returns {@code callable} bound to the caller's current scope. */
-    public static <T> Callable<T> bind(Callable<T> callable) {
+    public static <T> Callable<T> bindCallable(Callable<T> callable) {
         Objects.requireNonNull(callable, "callable");
         Scope captured = CURRENT.get();
         return () -> {
@@ -234,7 +239,7 @@ public final class Tenants {
     }
 
     /** Returns {@code supplier} bound to the caller's current scope, e.g. for {@code CompletableFuture.supplyAsync}. */
-    public static <T> Supplier<T> bind(Supplier<T> supplier) {
+    public static <T> Supplier<T> bindSupplier(Supplier<T> supplier) {
         Objects.requireNonNull(supplier, "supplier");
         Scope captured = CURRENT.get();
         return () -> {
@@ -249,7 +254,7 @@ public final class Tenants {
     }
 
     /** Returns {@code function} bound to the caller's current scope, e.g. for {@code thenApplyAsync}. */
-    public static <T, R> Function<T, R> bind(Function<T, R> function) {
+    public static <T, R> Function<T, R> bindFunction(Function<T, R> function) {
         Objects.requireNonNull(function, "function");
         Scope captured = CURRENT.get();
         return value -> {
@@ -290,7 +295,7 @@ public final class Tenants {
         }
 
         private static <T> List<Callable<T>> bindAll(Collection<? extends Callable<T>> tasks) {
-            return tasks.stream().map(Tenants::bind).toList();
+            return tasks.stream().map(Tenants::bindCallable).toList();
         }
 
         @Override
@@ -325,7 +330,7 @@ public final class Tenants {
 
         @Override
         public <T> Future<T> submit(Callable<T> task) {
-            return delegate.submit(bind(task));
+            return delegate.submit(bindCallable(task));
         }
 
         @Override

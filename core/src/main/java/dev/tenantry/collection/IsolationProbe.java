@@ -76,10 +76,9 @@ public final class IsolationProbe implements CommandListener {
     private String problem(String name, BsonDocument command) {
         switch (name) {
             case "find":
-            case "distinct":
                 return scoped(command.get("filter")) ? null : "filter lacks the tenant equality on '" + field + "'";
             case "count":
-                return scoped(command.get("query")) ? null : "query lacks the tenant equality on '" + field + "'";
+            case "distinct":
             case "findAndModify":
                 return scoped(command.get("query")) ? null : "query lacks the tenant equality on '" + field + "'";
             case "insert":

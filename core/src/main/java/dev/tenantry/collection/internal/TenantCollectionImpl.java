@@ -364,14 +364,23 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
     // ---------------------------------------------------------------- writes
 
     /**
-     * The document as BSON, stamped with {@code tenant}; the id is generated first as the driver would, so the
-     * caller's object gets it.
+     * The document to insert as BSON, stamped with {@code tenant}; the id is generated first as the driver would, so
+     * the caller's object gets it.
      */
     private BsonDocument stamp(TenantId tenant, T document) {
+        return stamp(tenant, document, true);
+    }
+
+    /** A replacement as BSON, stamped with {@code tenant}; like the driver, no id is generated for it. */
+    private BsonDocument stampReplacement(TenantId tenant, T replacement) {
+        return stamp(tenant, replacement, false);
+    }
+
+    private BsonDocument stamp(TenantId tenant, T document, boolean generateId) {
         Objects.requireNonNull(document, "document");
         Codec<T> codec = codecRegistry.get(documentClass);
         T withId = document;
-        if (codec instanceof CollectibleCodec) {
+        if (generateId && codec instanceof CollectibleCodec) {
             withId = ((CollectibleCodec<T>) codec).generateIdIfAbsentFromDocument(document);
         }
         BsonDocument out = new BsonDocument();
@@ -461,7 +470,7 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
             ReplaceOptions options = replace.getReplaceOptions();
             checkUpsertFilter(tenant, replace.getFilter(), options.isUpsert());
             return new ReplaceOneModel<>(guard(tenant, replace.getFilter(), options.getCollation()),
-                    stamp(tenant, replace.getReplacement()), options);
+                    stampReplacement(tenant, replace.getReplacement()), options);
         }
         if (request instanceof UpdateOneModel) {
             UpdateOneModel<T> update = (UpdateOneModel<T>) request;
@@ -559,7 +568,7 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(options, "options");
         TenantId tenant = Tenants.current();
-        BsonDocument stamped = stamp(tenant, replacement);
+        BsonDocument stamped = stampReplacement(tenant, replacement);
         checkUpsertFilter(tenant, filter, options.isUpsert());
         return raw(tenant).replaceOne(guard(tenant, filter, options.getCollation()), stamped, options);
     }
@@ -647,7 +656,7 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(options, "options");
         TenantId tenant = Tenants.current();
-        BsonDocument stamped = stamp(tenant, replacement);
+        BsonDocument stamped = stampReplacement(tenant, replacement);
         checkUpsertFilter(tenant, filter, options.isUpsert());
         BsonDocument result = raw(tenant).findOneAndReplace(guard(tenant, filter, options.getCollation()), stamped,
                 options);

@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * A user filter confined to one tenant: {@code {$and: [{<field>: T}, <filter>]}}, composed and never merged, so no
  * operator inside the user's filter can widen it. Rendered lazily, when the driver encodes the command.
  *
- * <p>{@code exact} adds {@code {<field>: {$regex: "^T$"}}}. MongoDB's {@code $regex} ignores collation, while a
+ * <p>{@code exact} adds {@code {<field>: /^T$/}}. MongoDB's {@code $regex} ignores collation, while a
  * collation can make distinct ids compare equal ({@code alternate: "shifted"} ignores {@code -} and {@code _};
  * {@code numericOrdering} equates {@code a01} and {@code a1}), so any operation that carries a collation gets it.
  */
@@ -45,7 +45,7 @@ public final class TenantFilter implements Bson {
 
     private static BsonDocument exactMatch(String field, String tenant) {
         // Tenant ids are [a-z0-9_-]: nothing in them is special to a regular expression outside a class.
-        return new BsonDocument(field, new BsonDocument("$regex", new BsonRegularExpression("^" + tenant + "$")));
+        return new BsonDocument(field, new BsonRegularExpression("^" + tenant + "$"));
     }
 
     @Override
@@ -56,6 +56,11 @@ public final class TenantFilter implements Bson {
         if (!hasUser && !exact) {
             return equality;
         }
+        if (hasUser && !exact && confines(user)) {
+            // The filter already holds this very equality at its top level, so it is confined as it stands; adding
+            // ours again would make an upsert fail ("path is matched twice") without narrowing anything.
+            return user;
+        }
         BsonArray and = new BsonArray();
         and.add(equality);
         if (exact) {
@@ -65,6 +70,22 @@ public final class TenantFilter implements Bson {
             and.add(user);
         }
         return new BsonDocument("$and", and);
+    }
+
+    /** Whether {@code filter} requires, at its top level or in a top-level {@code $and}, the field to be the tenant. */
+    private boolean confines(BsonDocument filter) {
+        if (new BsonString(tenant).equals(filter.get(field))) {
+            return true;
+        }
+        org.bson.BsonValue and = filter.get("$and");
+        if (and != null && and.isArray()) {
+            for (org.bson.BsonValue clause : and.asArray()) {
+                if (clause.isDocument() && confines(clause.asDocument())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Override

@@ -1,0 +1,183 @@
+package dev.tenantry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class TenantsTest {
+
+    private static final TenantId A = TenantId.of("a");
+    private static final TenantId B = TenantId.of("b");
+
+    private final ExecutorService pool = Executors.newFixedThreadPool(2);
+
+    @AfterEach
+    void shutdown() throws InterruptedException {
+        pool.shutdownNow();
+        assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+        assertTrue(Tenants.currentIfPresent().isEmpty(), "a test leaked a scope onto the test thread");
+    }
+
+    @Test
+    void readingWithNoTenantFailsClosed() {
+        MissingTenantException e = assertThrows(MissingTenantException.class, Tenants::current);
+        assertTrue(e.getMessage().contains("Tenants.run"), e.getMessage());
+        assertEquals(Optional.empty(), Tenants.currentIfPresent());
+    }
+
+    @Test
+    void nestedScopesRestoreTheOuterOne() {
+        Tenants.run(A, () -> {
+            assertEquals(A, Tenants.current());
+            Tenants.run(B, () -> assertEquals(B, Tenants.current()));
+            assertEquals(A, Tenants.current());
+        });
+        assertTrue(Tenants.currentIfPresent().isEmpty());
+    }
+
+    @Test
+    void scopeIsRestoredWhenTheBlockThrows() {
+        IOException thrown = new IOException("boom");
+        Tenants.run(A, () -> {
+            IOException caught = assertThrows(IOException.class, () -> Tenants.run(B, () -> {
+                throw thrown;
+            }));
+            assertSame(thrown, caught);
+            assertEquals(A, Tenants.current());
+        });
+        assertThrows(IllegalStateException.class, () -> Tenants.call(A, () -> {
+            throw new IllegalStateException();
+        }));
+        assertTrue(Tenants.currentIfPresent().isEmpty());
+    }
+
+    @Test
+    void callReturnsTheValue() {
+        assertEquals("a!", Tenants.call(A, () -> Tenants.current().value() + "!"));
+    }
+
+    @Test
+    void systemScopeNeedsAReasonAndReportsEachEntry() {
+        List<SystemAccess> seen = new CopyOnWriteArrayList<>();
+        Tenants.Registration registration = Tenants.addSystemScopeListener(seen::add);
+        try {
+            assertThrows(IllegalArgumentException.class, () -> Tenants.runAsSystem(" ", () -> { }));
+            assertTrue(seen.isEmpty());
+            Tenants.run(A, () -> Tenants.runAsSystem("purge deleted orgs", () -> {
+                assertTrue(Tenants.inSystemScope());
+                assertThrows(MissingTenantException.class, Tenants::current);
+                Tenants.run(B, () -> {
+                    assertEquals(B, Tenants.current());
+                    assertTrue(Tenants.inSystemScope());
+                });
+            }));
+            assertEquals(42, Tenants.callAsSystem("report", () -> 42));
+        } finally {
+            registration.close();
+        }
+        assertEquals(2, seen.size());
+        assertEquals("purge deleted orgs", seen.get(0).reason());
+        assertEquals(Optional.of(A), seen.get(0).enclosing());
+        assertEquals(Thread.currentThread().getName(), seen.get(0).threadName());
+        assertFalse(Tenants.inSystemScope());
+        Tenants.runAsSystem("after removal", () -> { });
+        assertEquals(2, seen.size(), "a closed registration must not be told");
+    }
+
+    @Test
+    void listenerThatFailsStopsTheSystemScopeEntry() {
+        List<String> ran = new ArrayList<>();
+        Tenants.Registration registration = Tenants.addSystemScopeListener(access -> {
+            throw new IllegalStateException("audit store down");
+        });
+        try {
+            assertThrows(IllegalStateException.class, () -> Tenants.runAsSystem("x", () -> ran.add("ran")));
+        } finally {
+            registration.close();
+        }
+        assertTrue(ran.isEmpty(), "system work must not run unrecorded");
+        assertFalse(Tenants.inSystemScope());
+    }
+
+    @Test
+    void pooledThreadsKeepNoTenantAfterAPropagatedTask() throws Exception {
+        ExecutorService propagating = Tenants.propagating(Executors.newSingleThreadExecutor());
+        try {
+            Future<TenantId> inScope = Tenants.call(A, () -> propagating.submit(Tenants::current));
+            assertEquals(A, inScope.get());
+            Future<Optional<TenantId>> after = propagating.submit(Tenants::currentIfPresent);
+            assertEquals(Optional.empty(), after.get(), "the worker kept the previous task's tenant");
+            Future<Optional<TenantId>> raw = pool.submit(Tenants::currentIfPresent);
+            assertEquals(Optional.empty(), raw.get());
+        } finally {
+            propagating.shutdownNow();
+        }
+    }
+
+    @Test
+    void boundFunctionsCarryTheScopeIntoCompletableFutures() throws Exception {
+        CompletableFuture<String> future = Tenants.call(A, () -> CompletableFuture
+                .supplyAsync(Tenants.bindSupplier(() -> Tenants.current().value()), pool)
+                .thenApplyAsync(Tenants.bindFunction((String v) -> v + Tenants.current().value()), pool));
+        assertEquals("aa", future.get(10, TimeUnit.SECONDS));
+        Runnable bound = Tenants.call(B, () -> Tenants.bind(() -> assertEquals(B, Tenants.current())));
+        pool.submit(bound).get();
+        assertEquals(Optional.empty(), pool.submit(Tenants::currentIfPresent).get());
+    }
+
+    @Test
+    void propagatingExecutorRunsEachTaskInItsSubmittersScope() throws Exception {
+        int threads = 8;
+        int tasksPerThread = 200;
+        ExecutorService workers = Executors.newFixedThreadPool(3);
+        java.util.concurrent.Executor propagating = Tenants.propagating((java.util.concurrent.Executor) workers);
+        ExecutorService submitters = Executors.newFixedThreadPool(threads);
+        ConcurrentLinkedQueue<String> mismatches = new ConcurrentLinkedQueue<>();
+        CountDownLatch start = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(threads * tasksPerThread);
+        List<Future<?>> submitted = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            TenantId tenant = TenantId.of("t" + t);
+            submitted.add(submitters.submit(() -> {
+                start.await();
+                Tenants.run(tenant, () -> {
+                    for (int i = 0; i < tasksPerThread; i++) {
+                        propagating.execute(() -> {
+                            TenantId seen = Tenants.current();
+                            if (!seen.equals(tenant)) {
+                                mismatches.add(tenant + " saw " + seen);
+                            }
+                            done.countDown();
+                        });
+                    }
+                });
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<?> f : submitted) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        assertTrue(done.await(30, TimeUnit.SECONDS));
+        workers.shutdown();
+        submitters.shutdown();
+        assertTrue(mismatches.isEmpty(), mismatches.toString());
+    }
+}
