@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A driver {@link CommandListener} that checks, command by command, that everything sent for a tenant-scoped
@@ -67,13 +68,19 @@ public final class IsolationProbe implements CommandListener {
             return;
         }
         checked.incrementAndGet();
-        String problem = problem(name, command);
+        String problem;
+        try {
+            problem = problem(name, command);
+        } catch (RuntimeException e) {
+            // The driver swallows listener exceptions; a command the probe cannot read must not pass unchecked.
+            problem = "the probe could not read the command (" + e + ")";
+        }
         if (problem != null) {
             violations.add(name + " on " + namespace + ": " + problem + "; command " + abbreviate(command));
         }
     }
 
-    private String problem(String name, BsonDocument command) {
+    private @Nullable String problem(String name, BsonDocument command) {
         switch (name) {
             case "find":
                 return scoped(command.get("filter")) ? null : "filter lacks the tenant equality on '" + field + "'";
@@ -97,7 +104,7 @@ public final class IsolationProbe implements CommandListener {
     }
 
     /** Whether a filter is {@code {<field>: "<id>"}} or an {@code $and} holding that equality. */
-    private boolean scoped(BsonValue filter) {
+    private boolean scoped(@Nullable BsonValue filter) {
         if (filter == null || !filter.isDocument()) {
             return false;
         }
@@ -117,7 +124,7 @@ public final class IsolationProbe implements CommandListener {
         return false;
     }
 
-    private String everyDocument(BsonValue documents) {
+    private @Nullable String everyDocument(BsonValue documents) {
         if (documents == null || !documents.isArray()) {
             return "no documents to check";
         }
@@ -130,7 +137,7 @@ public final class IsolationProbe implements CommandListener {
         return null;
     }
 
-    private String everyStatement(BsonValue statements) {
+    private @Nullable String everyStatement(BsonValue statements) {
         if (statements == null || !statements.isArray()) {
             return "no statements to check";
         }
@@ -142,7 +149,7 @@ public final class IsolationProbe implements CommandListener {
         return null;
     }
 
-    private String pipeline(BsonValue value) {
+    private @Nullable String pipeline(BsonValue value) {
         if (value == null || !value.isArray() || value.asArray().isEmpty()) {
             return "the pipeline does not start with a tenant match";
         }
@@ -157,7 +164,7 @@ public final class IsolationProbe implements CommandListener {
     }
 
     /** Every join into tenant data must carry a tenant match of its own. */
-    private String joins(BsonArray stages) {
+    private @Nullable String joins(BsonArray stages) {
         for (int i = 0; i < stages.size(); i++) {
             BsonDocument stage = stages.get(i).asDocument();
             String name = stage.getFirstKey();
@@ -196,7 +203,7 @@ public final class IsolationProbe implements CommandListener {
         return next != null && next.isDocument() && next.asDocument().containsKey(as.asString().getValue());
     }
 
-    private String indexes(BsonValue indexes) {
+    private @Nullable String indexes(BsonValue indexes) {
         if (indexes == null || !indexes.isArray()) {
             return "no indexes to check";
         }
