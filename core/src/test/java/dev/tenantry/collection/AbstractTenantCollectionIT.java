@@ -356,6 +356,55 @@ abstract class AbstractTenantCollectionIT {
         }
     }
 
+    /** Raw BSON with a key twice: what is checked must be what is sent. */
+    static org.bson.RawBsonDocument duplicateKeys(String outer, String... keysAndValues) {
+        org.bson.io.BasicOutputBuffer buffer = new org.bson.io.BasicOutputBuffer();
+        try (org.bson.BsonBinaryWriter writer = new org.bson.BsonBinaryWriter(buffer)) {
+            writer.writeStartDocument();
+            for (int i = 0; i < keysAndValues.length; i += 2) {
+                if (outer != null) {
+                    writer.writeStartDocument(outer);
+                }
+                writer.writeString(keysAndValues[i], keysAndValues[i + 1]);
+                if (outer != null) {
+                    writer.writeEndDocument();
+                }
+            }
+            writer.writeEndDocument();
+        }
+        return new org.bson.RawBsonDocument(buffer.toByteArray());
+    }
+
+    @Test
+    void rawBsonWithDuplicateKeysCannotSmuggleAnotherTenant() {
+        Map<String, List<Document>> before = snapshot();
+        Tenants.run(A, () -> {
+            for (org.bson.RawBsonDocument filter : List.of(duplicateKeys(null, "tenantId", "b", "tenantId", "a"),
+                    duplicateKeys(null, "tenantId", "a", "tenantId", "b"))) {
+                try {
+                    for (Document d : items.find(filter)) {
+                        assertEquals("a", d.getString("tenantId"));
+                    }
+                } catch (com.mongodb.MongoException refused) {
+                    // the embedded server drops the connection on duplicate keys: refused, nothing read
+                }
+            }
+            for (org.bson.RawBsonDocument update : List.of(duplicateKeys("$set", "tenantId", "b", "name", "x"),
+                    duplicateKeys("$set", "name", "x", "tenantId", "b"))) {
+                try {
+                    items.updateMany(new Document(), update);
+                    items.updateOne(eq("n", 1), update, new UpdateOptions().upsert(true));
+                } catch (TenantViolationException | com.mongodb.MongoException refused) {
+                    // refused by Tenantry or by the server: either way no tenant may change
+                }
+            }
+        });
+        Map<String, List<Document>> after = snapshot();
+        assertEquals(before.get("items/b"), after.get("items/b"));
+        assertEquals(before.get("items/c"), after.get("items/c"));
+        assertEquals(5, raw("items", A).countDocuments(eq("tenantId", "a")));
+    }
+
     // ---------------------------------------------------------------- writes
 
     @Test

@@ -123,8 +123,9 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         return new TenantFilter(field, tenant.value(), filter, collation != null);
     }
 
+    /** {@code bson} as plain BSON: what is checked is then exactly what is sent. */
     private BsonDocument render(Bson bson) {
-        return bson.toBsonDocument(documentClass, codecRegistry);
+        return PlainBson.of(bson.toBsonDocument(documentClass, codecRegistry));
     }
 
     private PipelineScoper scoper(TenantId tenant, boolean exact) {
@@ -258,7 +259,7 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         Objects.requireNonNull(resultClass, "resultClass");
         TenantId tenant = Tenants.current();
         return new ScopedDistinctIterable<>(tenant, field,
-                collection(tenant).distinct(fieldName, guard(tenant, filter, null), resultClass), filter);
+                collection(tenant).distinct(fieldName, resultClass), filter);
     }
 
     // ---------------------------------------------------------------- find and aggregate
@@ -418,13 +419,17 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
     }
 
     /**
-     * An upsert's filter may name the tenant field only with the current tenant's id: anything else would either
-     * match nothing and insert, or seed the new document with another tenant.
+     * The filter of a write: as given, or for an upsert rendered to plain BSON and checked. An upsert's filter may
+     * name the tenant field only with the current tenant's id: anything else would either match nothing and insert,
+     * or seed the new document with another tenant.
      */
-    private void checkUpsertFilter(TenantId tenant, Bson filter, boolean upsert) {
-        if (upsert) {
-            checkNamedTenant(tenant, render(filter));
+    private Bson writeFilter(TenantId tenant, Bson filter, boolean upsert) {
+        if (!upsert) {
+            return filter;
         }
+        BsonDocument rendered = render(filter);
+        checkNamedTenant(tenant, rendered);
+        return rendered;
     }
 
     private void checkNamedTenant(TenantId tenant, BsonDocument filter) {
@@ -468,15 +473,15 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         if (request instanceof ReplaceOneModel) {
             ReplaceOneModel<T> replace = (ReplaceOneModel<T>) request;
             ReplaceOptions options = replace.getReplaceOptions();
-            checkUpsertFilter(tenant, replace.getFilter(), options.isUpsert());
-            return new ReplaceOneModel<>(guard(tenant, replace.getFilter(), options.getCollation()),
+            Bson filter = writeFilter(tenant, replace.getFilter(), options.isUpsert());
+            return new ReplaceOneModel<>(guard(tenant, filter, options.getCollation()),
                     stampReplacement(tenant, replace.getReplacement()), options);
         }
         if (request instanceof UpdateOneModel) {
             UpdateOneModel<T> update = (UpdateOneModel<T>) request;
             UpdateOptions options = update.getOptions();
-            checkUpsertFilter(tenant, update.getFilter(), options.isUpsert());
-            TenantFilter filter = guard(tenant, update.getFilter(), options.getCollation());
+            Bson given = writeFilter(tenant, update.getFilter(), options.isUpsert());
+            TenantFilter filter = guard(tenant, given, options.getCollation());
             return update.getUpdate() != null
                     ? new UpdateOneModel<>(filter, checkedUpdate(update.getUpdate()), options)
                     : new UpdateOneModel<>(filter, checkedPipeline(update.getUpdatePipeline()), options);
@@ -484,8 +489,8 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         if (request instanceof UpdateManyModel) {
             UpdateManyModel<T> update = (UpdateManyModel<T>) request;
             UpdateOptions options = update.getOptions();
-            checkUpsertFilter(tenant, update.getFilter(), options.isUpsert());
-            TenantFilter filter = guard(tenant, update.getFilter(), options.getCollation());
+            Bson given = writeFilter(tenant, update.getFilter(), options.isUpsert());
+            TenantFilter filter = guard(tenant, given, options.getCollation());
             return update.getUpdate() != null
                     ? new UpdateManyModel<>(filter, checkedUpdate(update.getUpdate()), options)
                     : new UpdateManyModel<>(filter, checkedPipeline(update.getUpdatePipeline()), options);
@@ -569,8 +574,8 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         Objects.requireNonNull(options, "options");
         TenantId tenant = Tenants.current();
         BsonDocument stamped = stampReplacement(tenant, replacement);
-        checkUpsertFilter(tenant, filter, options.isUpsert());
-        return raw(tenant).replaceOne(guard(tenant, filter, options.getCollation()), stamped, options);
+        Bson scoped = writeFilter(tenant, filter, options.isUpsert());
+        return raw(tenant).replaceOne(guard(tenant, scoped, options.getCollation()), stamped, options);
     }
 
     @Override
@@ -584,8 +589,8 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         Objects.requireNonNull(options, "options");
         TenantId tenant = Tenants.current();
         BsonDocument checked = checkedUpdate(update);
-        checkUpsertFilter(tenant, filter, options.isUpsert());
-        return collection(tenant).updateOne(guard(tenant, filter, options.getCollation()), checked, options);
+        Bson scoped = writeFilter(tenant, filter, options.isUpsert());
+        return collection(tenant).updateOne(guard(tenant, scoped, options.getCollation()), checked, options);
     }
 
     @Override
@@ -599,8 +604,8 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         Objects.requireNonNull(options, "options");
         TenantId tenant = Tenants.current();
         List<BsonDocument> checked = checkedPipeline(update);
-        checkUpsertFilter(tenant, filter, options.isUpsert());
-        return collection(tenant).updateOne(guard(tenant, filter, options.getCollation()), checked, options);
+        Bson scoped = writeFilter(tenant, filter, options.isUpsert());
+        return collection(tenant).updateOne(guard(tenant, scoped, options.getCollation()), checked, options);
     }
 
     @Override
@@ -614,8 +619,8 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         Objects.requireNonNull(options, "options");
         TenantId tenant = Tenants.current();
         BsonDocument checked = checkedUpdate(update);
-        checkUpsertFilter(tenant, filter, options.isUpsert());
-        return collection(tenant).updateMany(guard(tenant, filter, options.getCollation()), checked, options);
+        Bson scoped = writeFilter(tenant, filter, options.isUpsert());
+        return collection(tenant).updateMany(guard(tenant, scoped, options.getCollation()), checked, options);
     }
 
     @Override
@@ -629,8 +634,8 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         Objects.requireNonNull(options, "options");
         TenantId tenant = Tenants.current();
         List<BsonDocument> checked = checkedPipeline(update);
-        checkUpsertFilter(tenant, filter, options.isUpsert());
-        return collection(tenant).updateMany(guard(tenant, filter, options.getCollation()), checked, options);
+        Bson scoped = writeFilter(tenant, filter, options.isUpsert());
+        return collection(tenant).updateMany(guard(tenant, scoped, options.getCollation()), checked, options);
     }
 
     @Override
@@ -657,8 +662,8 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         Objects.requireNonNull(options, "options");
         TenantId tenant = Tenants.current();
         BsonDocument stamped = stampReplacement(tenant, replacement);
-        checkUpsertFilter(tenant, filter, options.isUpsert());
-        BsonDocument result = raw(tenant).findOneAndReplace(guard(tenant, filter, options.getCollation()), stamped,
+        Bson scoped = writeFilter(tenant, filter, options.isUpsert());
+        BsonDocument result = raw(tenant).findOneAndReplace(guard(tenant, scoped, options.getCollation()), stamped,
                 options);
         return result == null ? null : decode(result);
     }
@@ -674,8 +679,8 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         Objects.requireNonNull(options, "options");
         TenantId tenant = Tenants.current();
         BsonDocument checked = checkedUpdate(update);
-        checkUpsertFilter(tenant, filter, options.isUpsert());
-        return collection(tenant).findOneAndUpdate(guard(tenant, filter, options.getCollation()), checked, options);
+        Bson scoped = writeFilter(tenant, filter, options.isUpsert());
+        return collection(tenant).findOneAndUpdate(guard(tenant, scoped, options.getCollation()), checked, options);
     }
 
     @Override
@@ -689,8 +694,8 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         Objects.requireNonNull(options, "options");
         TenantId tenant = Tenants.current();
         List<BsonDocument> checked = checkedPipeline(update);
-        checkUpsertFilter(tenant, filter, options.isUpsert());
-        return collection(tenant).findOneAndUpdate(guard(tenant, filter, options.getCollation()), checked, options);
+        Bson scoped = writeFilter(tenant, filter, options.isUpsert());
+        return collection(tenant).findOneAndUpdate(guard(tenant, scoped, options.getCollation()), checked, options);
     }
 
     // ---------------------------------------------------------------- indexes

@@ -56,9 +56,10 @@ public final class TenantFilter implements Bson {
         if (!hasUser && !exact) {
             return equality;
         }
-        if (hasUser && !exact && confines(user)) {
+        if (hasUser && !exact && user.getClass() == BsonDocument.class && confines(user)) {
             // The filter already holds this very equality at its top level, so it is confined as it stands; adding
-            // ours again would make an upsert fail ("path is matched twice") without narrowing anything.
+            // ours again would make an upsert fail ("path is matched twice") without narrowing anything. Only a
+            // plain BsonDocument qualifies: raw BSON can hold a key twice, and its map view shows only one of them.
             return user;
         }
         BsonArray and = new BsonArray();
