@@ -3,11 +3,9 @@ package dev.tenantry.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.mongodb.MongoException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
@@ -53,32 +51,5 @@ class MongoFixtureIT {
         c.insertOne(new Document("x", 1));
         List<Document> out = c.aggregate(List.of(new Document("$unionWith", "u"))).into(new java.util.ArrayList<>());
         assertEquals(2, out.size());
-    }
-
-    @Test
-    void embeddedServerStopsAndRestartsWithItsData() {
-        try (EmbeddedMongo mongo = EmbeddedMongo.start();
-             MongoClient client = com.mongodb.client.MongoClients.create(
-                     com.mongodb.MongoClientSettings.builder()
-                             .applyConnectionString(mongo.connectionString())
-                             .applyToClusterSettings(c -> c.serverSelectionTimeout(
-                                     500, java.util.concurrent.TimeUnit.MILLISECONDS))
-                             .build())) {
-            MongoCollection<Document> c = client.getDatabase("d").getCollection("c");
-            c.insertOne(new Document("k", 1));
-            int port = mongo.port();
-            mongo.stop();
-            assertFalse(mongo.isRunning());
-            assertThrows(MongoException.class, c::countDocuments);
-            mongo.restart();
-            assertEquals(port, mongo.port());
-            assertEquals(1, c.countDocuments());
-        }
-    }
-
-    @Test
-    void badPortIsRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EmbeddedMongo.startOn(70_000));
-        assertTrue(e.getMessage().contains("70000"));
     }
 }
