@@ -5,6 +5,7 @@ import dev.tenantry.SystemScopeListener;
 import dev.tenantry.TenantId;
 import dev.tenantry.audit.internal.AuditTrailImpl;
 import dev.tenantry.collection.TenantDatabase;
+import dev.tenantry.collection.WriteListener;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -75,6 +76,18 @@ public interface AuditTrail extends AutoCloseable {
 
     /** Counters for health checks and metrics. */
     AuditStats stats();
+
+    /**
+     * A listener that records a CREATE, UPDATE or DELETE entry for every write applied through the tenant-scoped
+     * collections it is registered for, with the collection as target type and the document id as target id
+     * (where the write names one document; otherwise the summary says what was matched). In asynchronous mode it
+     * only queues, so audited writes cost no extra round trip on the writing thread:
+     * <pre>{@code
+     * TenantDatabase db = TenantDatabase.builder(client, "app").collection("customers")
+     *         .writeListener(auditTrail.writeListener(), "customers").build();
+     * }</pre>
+     */
+    WriteListener writeListener();
 
     /**
      * A listener that records a {@link AuditAction#SYSTEM_ACCESS} entry, with the stated reason, for every entry into

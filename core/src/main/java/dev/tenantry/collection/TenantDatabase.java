@@ -113,6 +113,7 @@ public interface TenantDatabase {
         private final MongoClient client;
         private final String databaseName;
         private final Map<String, IsolationStrategy> collections = new LinkedHashMap<>();
+        private final Map<String, java.util.List<WriteListener>> listeners = new LinkedHashMap<>();
         private String tenantField = DEFAULT_TENANT_FIELD;
         private @Nullable String databasePrefix;
         private @Nullable CodecRegistry codecRegistry;
@@ -208,6 +209,25 @@ public interface TenantDatabase {
         }
 
         /**
+         * Tells {@code listener} of every write applied through the named collections, e.g. to audit them:
+         * {@code .writeListener(auditTrail.writeListener(), "customers", "invoices")}.
+         *
+         * @throws IllegalArgumentException if no collection is named
+         */
+        public Builder writeListener(WriteListener listener, String... logicalNames) {
+            Objects.requireNonNull(listener, "listener");
+            Objects.requireNonNull(logicalNames, "logicalNames");
+            if (logicalNames.length == 0) {
+                throw new IllegalArgumentException("name the collections whose writes the listener is told of");
+            }
+            for (String name : logicalNames) {
+                listeners.computeIfAbsent(Objects.requireNonNull(name, "logical name"), n -> new java.util.ArrayList<>())
+                        .add(listener);
+            }
+            return this;
+        }
+
+        /**
          * The codec registry for documents, filters and updates (default: the client's, plus automatic POJO
          * support).
          */
@@ -233,10 +253,16 @@ public interface TenantDatabase {
                 throw new IllegalStateException("per-tenant database names would start with '" + prefix + "', longer "
                         + "than " + MAX_DATABASE_PREFIX_LENGTH + " characters; set a shorter tenantDatabasePrefix");
             }
+            for (String name : listeners.keySet()) {
+                if (!collections.containsKey(name)) {
+                    throw new IllegalStateException("a write listener names collection '" + name + "', which is not "
+                            + "registered; register it with collection(name) first");
+                }
+            }
             CodecRegistry registry = codecRegistry != null ? codecRegistry : CodecRegistries.fromRegistries(
                     client.getDatabase(databaseName).getCodecRegistry(),
                     CodecRegistries.fromProviders(PojoCodecProvider.builder().automatic(true).build()));
-            return new TenantDatabaseImpl(client, databaseName, tenantField, prefix, collections, registry);
+            return new TenantDatabaseImpl(client, databaseName, tenantField, prefix, collections, listeners, registry);
         }
     }
 }

@@ -14,6 +14,8 @@ import dev.tenantry.audit.AuditTrail;
 import dev.tenantry.audit.AuditVerification;
 import dev.tenantry.audit.OverflowPolicy;
 import dev.tenantry.collection.TenantDatabase;
+import dev.tenantry.collection.WriteEvent;
+import dev.tenantry.collection.WriteListener;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bson.BsonDocument;
+import org.bson.BsonValue;
 import org.bson.types.ObjectId;
 import org.jspecify.annotations.Nullable;
 
@@ -135,6 +138,34 @@ public final class AuditTrailImpl implements AuditTrail {
         }
         return new AuditStats(writer.queued(), writer.written() + writtenSync.get(), writer.failedAttempts(),
                 writer.dropped());
+    }
+
+    @Override
+    public WriteListener writeListener() {
+        return event -> record(AuditEvent.of(action(event.kind())).target(event.collection(), idText(event
+                .documentId())).summary(event.summary() == null ? null : truncate(event.summary())).build());
+    }
+
+    private static AuditAction action(WriteEvent.Kind kind) {
+        switch (kind) {
+            case INSERT:
+                return AuditAction.CREATE;
+            case DELETE:
+                return AuditAction.DELETE;
+            default:
+                return AuditAction.UPDATE;
+        }
+    }
+
+    private static @Nullable String idText(@Nullable BsonValue id) {
+        if (id == null) {
+            return null;
+        }
+        String text = id.isObjectId() ? id.asObjectId().getValue().toHexString()
+                : id.isString() ? id.asString().getValue()
+                : id.isNumber() ? String.valueOf(id.isDouble() ? id.asDouble().getValue() : id.asNumber().longValue())
+                : id.toString();
+        return truncate(text);
     }
 
     @Override

@@ -44,6 +44,7 @@ import dev.tenantry.TenantViolationException;
 import dev.tenantry.Tenants;
 import dev.tenantry.collection.IsolationStrategy;
 import dev.tenantry.collection.TenantCollection;
+import dev.tenantry.collection.WriteEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -83,6 +84,7 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
     private final UpdateGuard updateGuard;
     /** The physical collection when it is the same for every tenant (SHARED); null otherwise. */
     private final @Nullable MongoCollection<T> shared;
+    private final WriteNotifier notifier;
 
     TenantCollectionImpl(TenantDatabaseImpl db, String logicalName, IsolationStrategy isolation,
                          Class<T> documentClass, CodecRegistry codecRegistry, ReadPreference readPreference,
@@ -99,6 +101,7 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         this.updateGuard = new UpdateGuard(field);
         this.shared = isolation == IsolationStrategy.SHARED ? open(new MongoNamespace(db.getName(), logicalName))
                 : null;
+        this.notifier = new WriteNotifier(logicalName, db.listeners(logicalName));
     }
 
     private MongoCollection<T> open(MongoNamespace namespace) {
@@ -132,6 +135,39 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         String localDatabase = db.namespace(logicalName, isolation, tenant).getDatabaseName();
         return new PipelineScoper(field, tenant.value(), exact, localDatabase, name -> db.resolve(name, tenant),
                 db::supportsConciseLookup);
+    }
+
+    private static long matched(UpdateResult result) {
+        return result.wasAcknowledged() ? result.getMatchedCount() : -1;
+    }
+
+    private static long deleted(DeleteResult result) {
+        return result.wasAcknowledged() ? result.getDeletedCount() : -1;
+    }
+
+    /** The {@code _id} of a returned document, for write listeners. */
+    private @Nullable BsonValue idOf(@Nullable T document) {
+        if (document == null) {
+            return null;
+        }
+        Codec<T> codec = codecRegistry.get(documentClass);
+        if (codec instanceof CollectibleCodec && ((CollectibleCodec<T>) codec).documentHasId(document)) {
+            return ((CollectibleCodec<T>) codec).getDocumentId(document);
+        }
+        BsonDocument encoded = new BsonDocument();
+        codec.encode(new BsonDocumentWriter(encoded), document, COLLECTIBLE);
+        return encoded.get("_id");
+    }
+
+    /** After a findOneAnd*: the returned document names the target; an upsert that returned nothing, the filter. */
+    private void notifyFound(TenantId tenant, WriteEvent.Kind kind, @Nullable T result, Bson filter, boolean upsert,
+                             @Nullable String change) {
+        BsonValue id = idOf(result);
+        if (id != null) {
+            notifier.emit(tenant, kind, id, change);
+        } else if (upsert) {
+            notifier.emit(tenant, WriteEvent.Kind.INSERT, WriteNotifier.idOf(render(filter)), "upserted");
+        }
     }
 
     // ---------------------------------------------------------------- identity and derivation
@@ -462,7 +498,57 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         for (WriteModel<? extends T> request : requests) {
             scoped.add(scope(tenant, Objects.requireNonNull(request, "requests must not contain null")));
         }
-        return raw(tenant).bulkWrite(scoped, options);
+        BulkWriteResult result = raw(tenant).bulkWrite(scoped, options);
+        if (notifier.active()) {
+            notifyBulk(tenant, scoped, result);
+        }
+        return result;
+    }
+
+    /** Per model: inserts and upserts by id; others by the id their filter names, else by their filter. */
+    private void notifyBulk(TenantId tenant, List<WriteModel<BsonDocument>> models, BulkWriteResult result) {
+        java.util.Map<Integer, BsonValue> upserts = new java.util.HashMap<>();
+        if (result.wasAcknowledged()) {
+            result.getUpserts().forEach(u -> upserts.put(u.getIndex(), u.getId()));
+        }
+        for (int i = 0; i < models.size(); i++) {
+            WriteModel<BsonDocument> model = models.get(i);
+            if (model instanceof InsertOneModel) {
+                notifier.inserted(tenant, List.of(((InsertOneModel<BsonDocument>) model).getDocument()));
+            } else if (model instanceof ReplaceOneModel) {
+                ReplaceOneModel<BsonDocument> replace = (ReplaceOneModel<BsonDocument>) model;
+                notifier.applied(tenant, WriteEvent.Kind.REPLACE, render(replace.getFilter()), upserts.get(i), -1,
+                        "replaced (bulk write)");
+            } else if (model instanceof UpdateOneModel) {
+                UpdateOneModel<BsonDocument> update = (UpdateOneModel<BsonDocument>) model;
+                notifier.applied(tenant, WriteEvent.Kind.UPDATE, render(update.getFilter()), upserts.get(i), -1,
+                        describe(update.getUpdate(), update.getUpdatePipeline()) + " (bulk write)");
+            } else if (model instanceof UpdateManyModel) {
+                UpdateManyModel<BsonDocument> update = (UpdateManyModel<BsonDocument>) model;
+                notifier.applied(tenant, WriteEvent.Kind.UPDATE, render(update.getFilter()), upserts.get(i), -1,
+                        describe(update.getUpdate(), update.getUpdatePipeline()) + " (bulk write)");
+            } else if (model instanceof DeleteOneModel) {
+                notifier.applied(tenant, WriteEvent.Kind.DELETE, render(((DeleteOneModel<BsonDocument>) model)
+                        .getFilter()), null, -1, "bulk write");
+            } else if (model instanceof DeleteManyModel) {
+                notifier.applied(tenant, WriteEvent.Kind.DELETE, render(((DeleteManyModel<BsonDocument>) model)
+                        .getFilter()), null, -1, "bulk write");
+            }
+        }
+    }
+
+    private static String describe(BsonDocument update) {
+        return WriteNotifier.describeUpdate(update);
+    }
+
+    private static String describe(List<BsonDocument> pipeline) {
+        return WriteNotifier.describePipeline(pipeline);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String describe(@Nullable Bson update, @Nullable List<? extends Bson> pipeline) {
+        return update != null ? WriteNotifier.describeUpdate((BsonDocument) update)
+                : WriteNotifier.describePipeline((List<BsonDocument>) pipeline);
     }
 
     @SuppressWarnings("unchecked")
@@ -517,7 +603,12 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
     public InsertOneResult insertOne(T document, InsertOneOptions options) {
         Objects.requireNonNull(options, "options");
         TenantId tenant = Tenants.current();
-        return raw(tenant).insertOne(stamp(tenant, document), options);
+        BsonDocument stamped = stamp(tenant, document);
+        InsertOneResult result = raw(tenant).insertOne(stamped, options);
+        if (notifier.active()) {
+            notifier.inserted(tenant, List.of(stamped));
+        }
+        return result;
     }
 
     @Override
@@ -534,7 +625,11 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         for (T document : documents) {
             stamped.add(stamp(tenant, document));
         }
-        return raw(tenant).insertMany(stamped, options);
+        InsertManyResult result = raw(tenant).insertMany(stamped, options);
+        if (notifier.active()) {
+            notifier.inserted(tenant, stamped);
+        }
+        return result;
     }
 
     @Override
@@ -547,7 +642,11 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(options, "options");
         TenantId tenant = Tenants.current();
-        return collection(tenant).deleteOne(guard(tenant, filter, options.getCollation()), options);
+        DeleteResult result = collection(tenant).deleteOne(guard(tenant, filter, options.getCollation()), options);
+        if (notifier.active()) {
+            notifier.applied(tenant, WriteEvent.Kind.DELETE, render(filter), null, deleted(result), null);
+        }
+        return result;
     }
 
     @Override
@@ -560,7 +659,11 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(options, "options");
         TenantId tenant = Tenants.current();
-        return collection(tenant).deleteMany(guard(tenant, filter, options.getCollation()), options);
+        DeleteResult result = collection(tenant).deleteMany(guard(tenant, filter, options.getCollation()), options);
+        if (notifier.active()) {
+            notifier.applied(tenant, WriteEvent.Kind.DELETE, render(filter), null, deleted(result), null);
+        }
+        return result;
     }
 
     @Override
@@ -575,7 +678,12 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         TenantId tenant = Tenants.current();
         BsonDocument stamped = stampReplacement(tenant, replacement);
         Bson scoped = writeFilter(tenant, filter, options.isUpsert());
-        return raw(tenant).replaceOne(guard(tenant, scoped, options.getCollation()), stamped, options);
+        UpdateResult result = raw(tenant).replaceOne(guard(tenant, scoped, options.getCollation()), stamped, options);
+        if (notifier.active()) {
+            notifier.applied(tenant, WriteEvent.Kind.REPLACE, render(scoped), result.getUpsertedId(), matched(result),
+                    "replaced");
+        }
+        return result;
     }
 
     @Override
@@ -590,7 +698,13 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         TenantId tenant = Tenants.current();
         BsonDocument checked = checkedUpdate(update);
         Bson scoped = writeFilter(tenant, filter, options.isUpsert());
-        return collection(tenant).updateOne(guard(tenant, scoped, options.getCollation()), checked, options);
+        UpdateResult result = collection(tenant).updateOne(guard(tenant, scoped, options.getCollation()), checked,
+                options);
+        if (notifier.active()) {
+            notifier.applied(tenant, WriteEvent.Kind.UPDATE, render(scoped), result.getUpsertedId(), matched(result),
+                    describe(checked));
+        }
+        return result;
     }
 
     @Override
@@ -605,7 +719,13 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         TenantId tenant = Tenants.current();
         List<BsonDocument> checked = checkedPipeline(update);
         Bson scoped = writeFilter(tenant, filter, options.isUpsert());
-        return collection(tenant).updateOne(guard(tenant, scoped, options.getCollation()), checked, options);
+        UpdateResult result = collection(tenant).updateOne(guard(tenant, scoped, options.getCollation()), checked,
+                options);
+        if (notifier.active()) {
+            notifier.applied(tenant, WriteEvent.Kind.UPDATE, render(scoped), result.getUpsertedId(), matched(result),
+                    describe(checked));
+        }
+        return result;
     }
 
     @Override
@@ -620,7 +740,13 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         TenantId tenant = Tenants.current();
         BsonDocument checked = checkedUpdate(update);
         Bson scoped = writeFilter(tenant, filter, options.isUpsert());
-        return collection(tenant).updateMany(guard(tenant, scoped, options.getCollation()), checked, options);
+        UpdateResult result = collection(tenant).updateMany(guard(tenant, scoped, options.getCollation()), checked,
+                options);
+        if (notifier.active()) {
+            notifier.applied(tenant, WriteEvent.Kind.UPDATE, render(scoped), result.getUpsertedId(), matched(result),
+                    describe(checked));
+        }
+        return result;
     }
 
     @Override
@@ -635,7 +761,13 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         TenantId tenant = Tenants.current();
         List<BsonDocument> checked = checkedPipeline(update);
         Bson scoped = writeFilter(tenant, filter, options.isUpsert());
-        return collection(tenant).updateMany(guard(tenant, scoped, options.getCollation()), checked, options);
+        UpdateResult result = collection(tenant).updateMany(guard(tenant, scoped, options.getCollation()), checked,
+                options);
+        if (notifier.active()) {
+            notifier.applied(tenant, WriteEvent.Kind.UPDATE, render(scoped), result.getUpsertedId(), matched(result),
+                    describe(checked));
+        }
+        return result;
     }
 
     @Override
@@ -648,7 +780,11 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(options, "options");
         TenantId tenant = Tenants.current();
-        return collection(tenant).findOneAndDelete(guard(tenant, filter, options.getCollation()), options);
+        T result = collection(tenant).findOneAndDelete(guard(tenant, filter, options.getCollation()), options);
+        if (notifier.active() && result != null) {
+            notifyFound(tenant, WriteEvent.Kind.DELETE, result, filter, false, null);
+        }
+        return result;
     }
 
     @Override
@@ -665,6 +801,14 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         Bson scoped = writeFilter(tenant, filter, options.isUpsert());
         BsonDocument result = raw(tenant).findOneAndReplace(guard(tenant, scoped, options.getCollation()), stamped,
                 options);
+        if (notifier.active()) {
+            BsonValue id = result != null ? result.get("_id") : null;
+            if (id != null) {
+                notifier.emit(tenant, WriteEvent.Kind.REPLACE, id, "replaced");
+            } else if (options.isUpsert()) {
+                notifier.emit(tenant, WriteEvent.Kind.INSERT, WriteNotifier.idOf(render(scoped)), "upserted");
+            }
+        }
         return result == null ? null : decode(result);
     }
 
@@ -680,7 +824,11 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         TenantId tenant = Tenants.current();
         BsonDocument checked = checkedUpdate(update);
         Bson scoped = writeFilter(tenant, filter, options.isUpsert());
-        return collection(tenant).findOneAndUpdate(guard(tenant, scoped, options.getCollation()), checked, options);
+        T result = collection(tenant).findOneAndUpdate(guard(tenant, scoped, options.getCollation()), checked, options);
+        if (notifier.active()) {
+            notifyFound(tenant, WriteEvent.Kind.UPDATE, result, scoped, options.isUpsert(), describe(checked));
+        }
+        return result;
     }
 
     @Override
@@ -695,7 +843,11 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         TenantId tenant = Tenants.current();
         List<BsonDocument> checked = checkedPipeline(update);
         Bson scoped = writeFilter(tenant, filter, options.isUpsert());
-        return collection(tenant).findOneAndUpdate(guard(tenant, scoped, options.getCollation()), checked, options);
+        T result = collection(tenant).findOneAndUpdate(guard(tenant, scoped, options.getCollation()), checked, options);
+        if (notifier.active()) {
+            notifyFound(tenant, WriteEvent.Kind.UPDATE, result, scoped, options.isUpsert(), describe(checked));
+        }
+        return result;
     }
 
     // ---------------------------------------------------------------- indexes

@@ -8,8 +8,10 @@ import dev.tenantry.TenantId;
 import dev.tenantry.collection.IsolationStrategy;
 import dev.tenantry.collection.TenantCollection;
 import dev.tenantry.collection.TenantDatabase;
+import dev.tenantry.collection.WriteListener;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -32,18 +34,23 @@ public final class TenantDatabaseImpl implements TenantDatabase {
     private final String tenantField;
     private final String databasePrefix;
     private final Map<String, IsolationStrategy> collections;
+    private final Map<String, List<WriteListener>> listeners;
     private final CodecRegistry codecRegistry;
     private final MongoDatabase main;
     private volatile @Nullable Boolean conciseLookup;
 
     /** Built by {@link TenantDatabase.Builder}, which has validated every argument. */
     public TenantDatabaseImpl(MongoClient client, String name, String tenantField, String databasePrefix,
-                              Map<String, IsolationStrategy> collections, CodecRegistry codecRegistry) {
+                              Map<String, IsolationStrategy> collections, Map<String, List<WriteListener>> listeners,
+                              CodecRegistry codecRegistry) {
         this.client = client;
         this.name = name;
         this.tenantField = tenantField;
         this.databasePrefix = databasePrefix;
         this.collections = Collections.unmodifiableMap(new LinkedHashMap<>(collections));
+        Map<String, List<WriteListener>> copy = new LinkedHashMap<>();
+        listeners.forEach((logical, list) -> copy.put(logical, List.copyOf(list)));
+        this.listeners = Collections.unmodifiableMap(copy);
         this.codecRegistry = codecRegistry;
         this.main = client.getDatabase(name).withCodecRegistry(codecRegistry);
     }
@@ -84,6 +91,11 @@ public final class TenantDatabaseImpl implements TenantDatabase {
         Objects.requireNonNull(documentClass, "documentClass");
         return new TenantCollectionImpl<>(this, logicalName, getIsolation(logicalName), documentClass, codecRegistry,
                 main.getReadPreference(), main.getWriteConcern(), main.getReadConcern());
+    }
+
+    /** The listeners told of writes to {@code logicalName}; empty for most collections. */
+    List<WriteListener> listeners(String logicalName) {
+        return listeners.getOrDefault(logicalName, List.of());
     }
 
     @Override
