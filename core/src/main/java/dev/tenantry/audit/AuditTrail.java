@@ -6,6 +6,8 @@ import dev.tenantry.TenantId;
 import dev.tenantry.audit.internal.AuditTrailImpl;
 import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.collection.WriteListener;
+import dev.tenantry.export.ExportFormat;
+import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -59,6 +61,17 @@ public interface AuditTrail extends AutoCloseable {
 
     /** One page of the current tenant's entries matching {@code query}, newest first. */
     AuditPage query(AuditQuery query);
+
+    /**
+     * Writes every entry of the current tenant matching {@code query} (its filters, from its cursor on; its page
+     * size is ignored), newest first, to {@code out} in {@code format}, streaming a page at a time so memory stays
+     * constant however long the log. CSV cells a spreadsheet would evaluate as formulas are escaped. The stream is
+     * flushed, not closed.
+     *
+     * @return how many entries were written
+     * @throws java.io.UncheckedIOException if writing to {@code out} fails
+     */
+    long export(AuditQuery query, ExportFormat format, OutputStream out);
 
     /** Checks the current tenant's hash chain from its start (or its last purge) to its head. */
     AuditVerification verify();

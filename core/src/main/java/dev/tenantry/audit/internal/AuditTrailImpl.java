@@ -16,6 +16,9 @@ import dev.tenantry.audit.OverflowPolicy;
 import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.collection.WriteEvent;
 import dev.tenantry.collection.WriteListener;
+import dev.tenantry.export.ExportFormat;
+import dev.tenantry.export.internal.RecordWriter;
+import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -101,6 +104,31 @@ public final class AuditTrailImpl implements AuditTrail {
         Objects.requireNonNull(query, "query");
         Tenants.current();
         return store.query(query);
+    }
+
+    /** Export columns, in order. */
+    private static final List<String> COLUMNS = List.of("id", "tenant", "sequence", "time", "action", "outcome",
+            "reason", "actorId", "actorType", "targetType", "targetId", "summary", "ip", "userAgent", "requestId",
+            "formatVersion", "previousHash", "hash");
+
+    @Override
+    public long export(AuditQuery query, ExportFormat format, OutputStream out) {
+        Objects.requireNonNull(query, "query");
+        Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(out, "out");
+        Tenants.current();
+        long[] count = {0};
+        try (RecordWriter writer = new RecordWriter(format, COLUMNS, out)) {
+            store.forEach(query, entry -> {
+                AuditEvent e = entry.event();
+                writer.write(entry.id().toHexString(), entry.tenant().value(), entry.sequence(),
+                        entry.time().toString(), e.action().name(), e.outcome().name(), e.reason(), e.actorId(),
+                        e.actorType(), e.targetType(), e.targetId(), e.summary(), e.ip(), e.userAgent(),
+                        e.requestId(), entry.formatVersion(), entry.previousHash(), entry.hash());
+                count[0]++;
+            });
+        }
+        return count[0];
     }
 
     @Override

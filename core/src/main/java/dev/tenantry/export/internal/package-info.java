@@ -1,0 +1,5 @@
+/** Writers shared by exports. Not API. */
+@NullMarked
+package dev.tenantry.export.internal;
+
+import org.jspecify.annotations.NullMarked;
