@@ -43,6 +43,9 @@ import org.bson.types.ObjectId;
  * tenant's writers from racing each other needlessly. A retry after an ambiguous failure (the insert may have been
  * applied while its reply was lost) first drops the entries already stored, by id, so each entry is stored once.
  *
+ * <p>The tail this JVM wrote last is cached per tenant, so a lone writer skips the tail read; when another writer
+ * got further, the insert loses the race on the unique index and the tail is read again.
+ *
  * <p>A head document per tenant records the highest sequence written, so removing the newest entries is detected
  * too; it is updated after each append and may lag behind, never run ahead.
  */
@@ -56,11 +59,15 @@ final class AuditStore {
     }
 
     private static final int STRIPES = 64;
+    /** Tails this JVM wrote last, per tenant; a stale one only costs a lost insert race and a re-read. */
+    private static final int CACHED_TAILS = 10_000;
 
     private final TenantCollection<BsonDocument> log;
     private final TenantCollection<BsonDocument> heads;
     private final AuditCodec codec;
     private final Object[] stripes = new Object[STRIPES];
+    private final com.github.benmanes.caffeine.cache.Cache<TenantId, Tail> tails =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(CACHED_TAILS).build();
 
     AuditStore(TenantCollection<BsonDocument> log, TenantCollection<BsonDocument> heads, AuditCodec codec) {
         this.log = log;
@@ -92,8 +99,10 @@ final class AuditStore {
         synchronized (stripes[Math.floorMod(tenant.hashCode(), STRIPES)]) {
             List<Pending> rest = retry ? withoutStored(batch) : batch;
             List<AuditEntry> written = new ArrayList<>(rest.size());
+            Tail cached = retry ? null : tails.getIfPresent(tenant);
             while (!rest.isEmpty()) {
-                Tail tail = tail();
+                Tail tail = cached != null ? cached : tail();
+                cached = null;
                 List<AuditEntry> chained = chain(tenant, tail, rest);
                 List<BsonDocument> docs = new ArrayList<>(chained.size());
                 chained.forEach(entry -> docs.add(codec.toDocument(entry)));
@@ -113,7 +122,9 @@ final class AuditStore {
                 }
             }
             if (!written.isEmpty()) {
-                advanceHead(written.get(written.size() - 1));
+                AuditEntry last = written.get(written.size() - 1);
+                tails.put(tenant, new Tail(last.sequence(), last.hash()));
+                advanceHead(last);
             }
             return written;
         }
