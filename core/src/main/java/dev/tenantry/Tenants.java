@@ -151,11 +151,8 @@ public final class Tenants {
     }
 
     private static void restore(@Nullable Scope previous) {
-        if (previous == null) {
-            CURRENT.remove();
-        } else {
-            CURRENT.set(previous);
-        }
+        // set(null), not remove(): the thread keeps its map entry, so the next scope allocates nothing.
+        CURRENT.set(previous);
     }
 
     /**

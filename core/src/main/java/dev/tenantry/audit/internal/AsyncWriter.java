@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * The bounded queue and the batcher thread behind an asynchronous audit trail.
  *
  * <p>Entries are taken in batches of up to {@code batchSize}, or whatever arrived within {@code maxDelay} of the
- * first, grouped by tenant in arrival order, and written with one tail read and one {@code insertMany} per tenant
+ * first (the writer naps for that delay unless a full batch is already waiting, so producers never pay to wake it
+ * per entry), grouped by tenant in arrival order, and written with one tail read and one {@code insertMany} per tenant
  * group. A failed write is retried, with exponential backoff and jitter, until it succeeds: under {@link
  * OverflowPolicy#BLOCK} a MongoDB outage delays recording but loses nothing. {@link #close()} stops intake, writes
  * everything still queued, and waits for it.
@@ -131,19 +132,12 @@ final class AsyncWriter {
                     stopping = true;
                 } else {
                     batch.add(first);
-                    long deadline = System.nanoTime() + maxDelayNanos;
-                    while (batch.size() < batchSize) {
-                        queue.drainTo(batch, batchSize - batch.size());
-                        if (batch.size() >= batchSize) {
-                            break;
-                        }
-                        long wait = deadline - System.nanoTime();
-                        AuditStore.Pending next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : null;
-                        if (next == null) {
-                            break;
-                        }
-                        batch.add(next);
+                    if (queue.size() + 1 < batchSize) {
+                        // Nap off the queue's condition rather than waiting on it: a waiting writer would be woken
+                        // (an unpark, a system call) by every single enqueue while the batch fills.
+                        LockSupport.parkNanos(maxDelayNanos);
                     }
+                    queue.drainTo(batch, batchSize - 1);
                     stopping = batch.remove(POISON);
                 }
             } catch (InterruptedException e) {
