@@ -1,0 +1,16 @@
+package dev.tenantry.ratelimit;
+
+import dev.tenantry.TenantId;
+
+/**
+ * Maps a tenant to the name of its plan (FREE, PRO, ...). The limiter caches answers and forgets one on {@link
+ * RateLimiter#invalidatePlan(TenantId)}; the tenant directory supplies a resolver and invalidates on plan changes.
+ *
+ * @since 0.1
+ */
+@FunctionalInterface
+public interface PlanResolver {
+
+    /** The plan name of {@code tenant}. */
+    String planOf(TenantId tenant);
+}

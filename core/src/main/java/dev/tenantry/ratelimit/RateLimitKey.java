@@ -1,0 +1,67 @@
+package dev.tenantry.ratelimit;
+
+import dev.tenantry.TenantId;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * What a bucket is kept for: always a tenant, optionally narrowed to a user, an ip or a custom key within it, so keys
+ * of different tenants never share tokens.
+ *
+ * @param tenant the tenant
+ * @param kind {@code tenant}, {@code user}, {@code ip} or a custom kind
+ * @param value the user id, ip or custom value ({@code ""} for the tenant itself)
+ * @since 0.1
+ */
+public record RateLimitKey(TenantId tenant, String kind, String value) {
+
+    private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
+    private static final int MAX_VALUE = 256;
+
+    /**
+     * Validates the key.
+     *
+     * @throws IllegalArgumentException if the kind breaks its rule or the value is over 256 characters
+     */
+    public RateLimitKey {
+        Objects.requireNonNull(tenant, "tenant");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(value, "value");
+        if (!KIND.matcher(kind).matches()) {
+            throw new IllegalArgumentException("rate limit key kind must be 1-32 lower-case letters, digits, '_' or "
+                    + "'-', starting with a letter, was '" + kind + "'");
+        }
+        if (value.length() > MAX_VALUE) {
+            throw new IllegalArgumentException("rate limit key value must be at most " + MAX_VALUE
+                    + " characters, was " + value.length());
+        }
+    }
+
+    /** The tenant as a whole. */
+    public static RateLimitKey tenant(TenantId tenant) {
+        return new RateLimitKey(tenant, "tenant", "");
+    }
+
+    /** One user of a tenant. */
+    public static RateLimitKey user(TenantId tenant, String userId) {
+        return new RateLimitKey(tenant, "user", userId);
+    }
+
+    /** One client address within a tenant. */
+    public static RateLimitKey ip(TenantId tenant, String ip) {
+        return new RateLimitKey(tenant, "ip", ip);
+    }
+
+    /** A custom key within a tenant, e.g. {@code custom(t, "endpoint", "/export")}. */
+    public static RateLimitKey custom(TenantId tenant, String kind, String value) {
+        return new RateLimitKey(tenant, kind, value);
+    }
+
+    /**
+     * The key as one string, unique per (tenant, kind, value): {@code tenant|kind|value}. Tenant ids and kinds
+     * cannot contain {@code |}, so no two keys collide.
+     */
+    public String asString() {
+        return tenant.value() + "|" + kind + "|" + value;
+    }
+}

@@ -1,0 +1,136 @@
+package dev.tenantry.ratelimit;
+
+import dev.tenantry.TenantId;
+import dev.tenantry.ratelimit.internal.LocalStore;
+import dev.tenantry.ratelimit.internal.RateLimiterImpl;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Token-bucket rate limiting by plan: each tenant's plan names a {@link RateLimit} (one or more bandwidths), and each
+ * {@link RateLimitKey} gets its own bucket under that limit.
+ *
+ * <p>Time comes from the injected clock. Thread-safe; decisions for one key are exact under any contention.
+ *
+ * @since 0.1
+ */
+public interface RateLimiter {
+
+    /** Starts building a limiter. */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Takes {@code permits} from the key's bucket if every bandwidth has them.
+     *
+     * @return the decision, allowed or not, with what rate-limit headers need
+     * @throws IllegalArgumentException if {@code permits} is below 1 or above the plan's smallest capacity
+     * @throws IllegalStateException if the tenant's plan is not configured
+     */
+    RateLimitDecision tryAcquire(RateLimitKey key, long permits);
+
+    /** Takes one permit; see {@link #tryAcquire(RateLimitKey, long)}. */
+    default RateLimitDecision tryAcquire(RateLimitKey key) {
+        return tryAcquire(key, 1);
+    }
+
+    /**
+     * The key's state without taking anything; {@code allowed} says whether one permit would be granted now.
+     *
+     * @throws IllegalStateException if the tenant's plan is not configured
+     */
+    RateLimitDecision status(RateLimitKey key);
+
+    /** Forgets the cached plan of {@code tenant}, so its next decision uses its current plan. */
+    void invalidatePlan(TenantId tenant);
+
+    /**
+     * Builds a {@link RateLimiter}. Setters validate at once; {@link #build()} checks the combination.
+     */
+    final class Builder {
+        /** How long a resolved plan is trusted before it is resolved again, unless invalidated sooner. */
+        public static final Duration DEFAULT_PLAN_CACHE = Duration.ofMinutes(1);
+
+        private final Map<String, RateLimit> plans = new LinkedHashMap<>();
+        private PlanResolver resolver;
+        private Clock clock = Clock.systemUTC();
+        private Duration planCache = DEFAULT_PLAN_CACHE;
+        private java.util.function.Function<Builder, dev.tenantry.ratelimit.internal.BucketStore> store;
+
+        private Builder() {
+        }
+
+        /**
+         * Defines plan {@code name} as the given bandwidths.
+         *
+         * @throws IllegalArgumentException if the plan is already defined or has no bandwidths
+         */
+        public Builder plan(String name, Bandwidth... bandwidths) {
+            RateLimit limit = RateLimit.of(name, bandwidths);
+            if (plans.putIfAbsent(name, limit) != null) {
+                throw new IllegalArgumentException("plan '" + name + "' is already defined");
+            }
+            return this;
+        }
+
+        /** Every tenant is on plan {@code name} (a single-plan application). */
+        public Builder everyTenantOn(String name) {
+            Objects.requireNonNull(name, "name");
+            return planResolver(tenant -> name);
+        }
+
+        /** How tenants map to plans. */
+        public Builder planResolver(PlanResolver resolver) {
+            this.resolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        /** How long a resolved plan is cached (default one minute; invalidation is immediate). */
+        public Builder planCache(Duration ttl) {
+            Objects.requireNonNull(ttl, "ttl");
+            if (ttl.isNegative()) {
+                throw new IllegalArgumentException("plan cache time must not be negative, was " + ttl);
+            }
+            this.planCache = ttl;
+            return this;
+        }
+
+        /** The clock decisions are made with (default UTC system clock). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Keeps buckets in process (the default): fast, but each app instance limits on its own. */
+        public Builder inProcess() {
+            this.store = b -> new LocalStore(() -> RateLimiterImpl.nanos(b.clock));
+            return this;
+        }
+
+        Clock clock() {
+            return clock;
+        }
+
+        /**
+         * Builds the limiter.
+         *
+         * @throws IllegalStateException if no plan or no resolver is configured
+         */
+        public RateLimiter build() {
+            if (plans.isEmpty()) {
+                throw new IllegalStateException("define at least one plan with plan(name, bandwidths...)");
+            }
+            if (resolver == null) {
+                throw new IllegalStateException("say how tenants map to plans: planResolver(...) or everyTenantOn(plan)");
+            }
+            if (store == null) {
+                inProcess();
+            }
+            return new RateLimiterImpl(Map.copyOf(plans), resolver, clock, planCache, store.apply(this));
+        }
+    }
+}

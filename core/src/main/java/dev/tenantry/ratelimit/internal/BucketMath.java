@@ -1,0 +1,98 @@
+package dev.tenantry.ratelimit.internal;
+
+import dev.tenantry.ratelimit.RateLimitDecision;
+import java.time.Duration;
+
+/**
+ * Exact token-bucket arithmetic over a {@link CompiledLimit}: tokens are integers of counting units, refills are
+ * {@code elapsedNanos × unitsPerNano}, all in longs whose range {@link dev.tenantry.ratelimit.Bandwidth} validation
+ * guarantees. No floating point, no drift, however often or seldom a bucket is touched.
+ */
+public final class BucketMath {
+
+    private BucketMath() {
+    }
+
+    /** The units of a full bucket, per bandwidth. */
+    public static long[] full(CompiledLimit limit) {
+        return limit.full.clone();
+    }
+
+    /** Adds what {@code elapsedNanos} refills, up to capacity; a clock that went backwards refills nothing. */
+    public static void refill(CompiledLimit limit, long[] units, long elapsedNanos) {
+        if (elapsedNanos <= 0) {
+            return;
+        }
+        for (int i = 0; i < units.length; i++) {
+            long deficit = limit.full[i] - units[i];
+            if (deficit <= 0) {
+                continue;
+            }
+            long needed = ceilDiv(deficit, limit.perNano[i]);
+            // elapsed < needed keeps elapsed × perNano below the deficit: no overflow
+            units[i] = elapsedNanos >= needed ? limit.full[i] : units[i] + elapsedNanos * limit.perNano[i];
+        }
+    }
+
+    /** Whether every bandwidth holds {@code permits} tokens. */
+    public static boolean canTake(CompiledLimit limit, long[] units, long permits) {
+        for (int i = 0; i < units.length; i++) {
+            if (units[i] < permits * limit.unit[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Takes {@code permits} from every bandwidth; call only after {@link #canTake}. */
+    public static void take(CompiledLimit limit, long[] units, long permits) {
+        for (int i = 0; i < units.length; i++) {
+            units[i] -= permits * limit.unit[i];
+        }
+    }
+
+    /**
+     * The state carried into another limit (a plan change): the tokens left under the old limit's tightest
+     * bandwidth, capped at each new bandwidth's capacity, so changing plans never hands out a fresh burst.
+     */
+    public static long[] carryOver(CompiledLimit from, long[] units, CompiledLimit to) {
+        long left = Long.MAX_VALUE;
+        for (int i = 0; i < units.length; i++) {
+            left = Math.min(left, units[i] / from.unit[i]);
+        }
+        long[] out = new long[to.full.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Math.min(left * to.unit[i], to.full[i]);
+        }
+        return out;
+    }
+
+    /** The decision for the current state, after {@code permits} were taken ({@code allowed}) or refused. */
+    public static RateLimitDecision decide(CompiledLimit limit, long[] units, long permits, boolean allowed) {
+        long remaining = Long.MAX_VALUE;
+        long binding = 0;
+        long resetNanos = 0;
+        long retryNanos = 0;
+        for (int i = 0; i < units.length; i++) {
+            long capacity = limit.full[i] / limit.unit[i];
+            long tokens = units[i] / limit.unit[i];
+            if (tokens < remaining || tokens == remaining && capacity < binding) {
+                remaining = tokens;
+                binding = capacity;
+            }
+            resetNanos = Math.max(resetNanos, ceilDiv(limit.full[i] - units[i], limit.perNano[i]));
+            if (!allowed) {
+                long missing = permits * limit.unit[i] - units[i];
+                if (missing > 0) {
+                    retryNanos = Math.max(retryNanos, ceilDiv(missing, limit.perNano[i]));
+                }
+            }
+        }
+        return new RateLimitDecision(allowed, binding, remaining, Duration.ofNanos(resetNanos),
+                Duration.ofNanos(retryNanos), limit.name(), limit.limit().bandwidths());
+    }
+
+    static long ceilDiv(long a, long b) {
+        return a <= 0 ? 0 : (a + b - 1) / b;
+    }
+}

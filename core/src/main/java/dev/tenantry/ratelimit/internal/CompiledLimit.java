@@ -1,0 +1,47 @@
+package dev.tenantry.ratelimit.internal;
+
+import dev.tenantry.ratelimit.Bandwidth;
+import dev.tenantry.ratelimit.RateLimit;
+
+/**
+ * A {@link RateLimit} prepared for exact counting, once: per bandwidth, the counting units of one token, the units
+ * that arrive per nanosecond, and the units of a full bucket. For a bandwidth of {@code r} tokens per {@code p} ns,
+ * one token is {@code p / gcd(p, r)} units and {@code r / gcd(p, r)} units arrive per ns, so every refill is an
+ * integer and none drifts.
+ */
+public final class CompiledLimit {
+
+    final RateLimit limit;
+    final long[] unit;
+    final long[] perNano;
+    final long[] full;
+    final long fullFromEmptyNanos;
+
+    /** Prepares {@code limit}. */
+    public CompiledLimit(RateLimit limit) {
+        this.limit = limit;
+        int n = limit.bandwidths().size();
+        unit = new long[n];
+        perNano = new long[n];
+        full = new long[n];
+        long slowest = 0;
+        for (int i = 0; i < n; i++) {
+            Bandwidth b = limit.bandwidths().get(i);
+            unit[i] = b.countingUnit();
+            perNano[i] = b.refillTokens() / (b.periodNanos() / unit[i]);
+            full[i] = b.capacity() * unit[i];
+            slowest = Math.max(slowest, BucketMath.ceilDiv(full[i], perNano[i]));
+        }
+        fullFromEmptyNanos = slowest;
+    }
+
+    /** The limit. */
+    public RateLimit limit() {
+        return limit;
+    }
+
+    /** The policy name. */
+    public String name() {
+        return limit.name();
+    }
+}

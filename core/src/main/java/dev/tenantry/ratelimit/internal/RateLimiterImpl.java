@@ -1,0 +1,77 @@
+package dev.tenantry.ratelimit.internal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.tenantry.TenantId;
+import dev.tenantry.ratelimit.PlanResolver;
+import dev.tenantry.ratelimit.RateLimit;
+import dev.tenantry.ratelimit.RateLimitDecision;
+import dev.tenantry.ratelimit.RateLimitKey;
+import dev.tenantry.ratelimit.RateLimiter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/** The limiter: resolves the plan (cached), checks the request, asks the store. */
+public final class RateLimiterImpl implements RateLimiter {
+
+    private final Map<String, CompiledLimit> plans;
+    private final PlanResolver resolver;
+    private final Clock clock;
+    private final Cache<TenantId, String> planOf;
+    private final BucketStore store;
+
+    /** Built by {@link RateLimiter.Builder}. */
+    public RateLimiterImpl(Map<String, RateLimit> plans, PlanResolver resolver, Clock clock, Duration planCache,
+                           BucketStore store) {
+        this.plans = new java.util.HashMap<>();
+        plans.forEach((name, limit) -> this.plans.put(name, new CompiledLimit(limit)));
+        this.resolver = resolver;
+        this.clock = clock;
+        this.store = store;
+        this.planOf = Caffeine.newBuilder().expireAfterWrite(planCache).maximumSize(100_000).build();
+    }
+
+    /** Epoch nanoseconds of {@code clock}: comparable across app servers, unlike {@code System.nanoTime}. */
+    public static long nanos(Clock clock) {
+        Instant now = clock.instant();
+        return Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000_000L), now.getNano());
+    }
+
+    private CompiledLimit limitOf(TenantId tenant) {
+        String plan = planOf.get(tenant, resolver::planOf);
+        CompiledLimit limit = plan == null ? null : plans.get(plan);
+        if (limit == null) {
+            throw new IllegalStateException("tenant '" + tenant + "' is on plan '" + plan + "', which is not "
+                    + "configured; configured plans: " + plans.keySet());
+        }
+        return limit;
+    }
+
+    @Override
+    public RateLimitDecision tryAcquire(RateLimitKey key, long permits) {
+        Objects.requireNonNull(key, "key");
+        if (permits < 1) {
+            throw new IllegalArgumentException("permits must be at least 1, was " + permits);
+        }
+        CompiledLimit limit = limitOf(key.tenant());
+        if (permits > limit.limit().maxPermits()) {
+            throw new IllegalArgumentException("asked for " + permits + " permits, more than plan '" + limit.name()
+                    + "' can ever grant at once (" + limit.limit().maxPermits() + ")");
+        }
+        return store.apply(key.asString(), limit, permits, true, nanos(clock));
+    }
+
+    @Override
+    public RateLimitDecision status(RateLimitKey key) {
+        Objects.requireNonNull(key, "key");
+        return store.apply(key.asString(), limitOf(key.tenant()), 1, false, nanos(clock));
+    }
+
+    @Override
+    public void invalidatePlan(TenantId tenant) {
+        planOf.invalidate(Objects.requireNonNull(tenant, "tenant"));
+    }
+}
