@@ -111,9 +111,33 @@ public interface RateLimiter {
             return this;
         }
 
-        Clock clock() {
-            return clock;
+        /**
+         * Shares buckets between app instances through {@code collection} in {@code database}: every instance enforces
+         * one limit. When MongoDB cannot answer within {@code timeout}, {@code failPolicy} decides.
+         *
+         * @throws IllegalArgumentException if the timeout is not positive
+         */
+        public Builder shared(com.mongodb.client.MongoDatabase database, String collection, FailPolicy failPolicy,
+                              Duration timeout) {
+            Objects.requireNonNull(database, "database");
+            Objects.requireNonNull(collection, "collection");
+            Objects.requireNonNull(failPolicy, "failPolicy");
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("shared store timeout must be positive, was " + timeout);
+            }
+            this.store = b -> new dev.tenantry.ratelimit.internal.MongoStore(database, collection, failPolicy,
+                    timeout);
+            return this;
         }
+
+        /** Shares buckets through {@value #DEFAULT_COLLECTION}, failing closed after 500 ms. */
+        public Builder shared(com.mongodb.client.MongoDatabase database) {
+            return shared(database, DEFAULT_COLLECTION, FailPolicy.CLOSED, Duration.ofMillis(500));
+        }
+
+        /** The collection shared buckets live in unless named otherwise. */
+        public static final String DEFAULT_COLLECTION = "RateLimitBuckets";
 
         /**
          * Builds the limiter.

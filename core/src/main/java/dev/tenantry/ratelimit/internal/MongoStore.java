@@ -1,0 +1,183 @@
+package dev.tenantry.ratelimit.internal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.mongodb.MongoException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Updates;
+import com.mongodb.client.result.UpdateResult;
+import dev.tenantry.ratelimit.FailPolicy;
+import dev.tenantry.ratelimit.RateLimitDecision;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.bson.BsonArray;
+import org.bson.BsonDateTime;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Buckets shared by every app instance through MongoDB: one document per key, updated by compare-and-swap on a
+ * version counter, in one round trip in the common case.
+ *
+ * <p>Each instance caches the state it last saw per key. An admitted request writes the new state with {@code
+ * updateOne({_id, n: <seen>}, {$set: ...})}: one round trip. A denial writes nothing: other instances only ever take
+ * tokens away, so a bucket that is short in the cached state is short in truth too. A key seen for the first time is
+ * created, already charged, by one upsert. When another instance wrote first, the swap matches nothing: the state is
+ * read again and the swap retried, a bounded number of times with jittered backoff, so a hot key causes no retry storm.
+ * Within one instance a striped lock keeps threads from racing each other for the same key.
+ *
+ * <p>The app server's clock decides refills, from the time stored with the state: a server whose clock is behind
+ * refills nothing until its clock passes that time (skew delays refills, it never adds tokens), and the stored time
+ * never moves backwards. A TTL index removes a document once its bucket is full again (plus a minute of margin for
+ * the database server's clock), when a new bucket would be full too.
+ */
+public final class MongoStore implements BucketStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MongoStore.class);
+    private static final int FORMAT_VERSION = 1;
+    private static final int STRIPES = 256;
+    private static final int MAX_ATTEMPTS = 8;
+    private static final long TTL_MARGIN_MILLIS = Duration.ofMinutes(1).toMillis();
+
+    /** A bucket as stored: its version, limit name, units per bandwidth and last refill time. */
+    private record State(long version, String plan, long[] units, long lastNanos) {
+    }
+
+    private final MongoCollection<BsonDocument> buckets;
+    private final FailPolicy failPolicy;
+    private final Cache<String, State> seen = Caffeine.newBuilder().maximumSize(100_000).build();
+    private final Object[] stripes = new Object[STRIPES];
+    /** Limits seen by name, to read a bucket stored under a plan the tenant has since left. */
+    private final java.util.Map<String, CompiledLimit> limits = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A store in {@code collection} of {@code database}; creates the TTL index. */
+    public MongoStore(MongoDatabase database, String collection, FailPolicy failPolicy, Duration timeout) {
+        this.buckets = database.getCollection(collection, BsonDocument.class)
+                .withTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        this.failPolicy = failPolicy;
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new Object();
+        }
+        buckets.createIndex(Indexes.ascending("exp"), new IndexOptions().expireAfter(0L, TimeUnit.SECONDS)
+                .name("exp_ttl"));
+    }
+
+    @Override
+    public RateLimitDecision apply(String key, CompiledLimit limit, long permits, boolean consume, long nowNanos) {
+        try {
+            synchronized (stripes[Math.floorMod(key.hashCode(), STRIPES)]) {
+                return decide(key, limit, permits, consume, nowNanos);
+            }
+        } catch (MongoException e) {
+            return failed(limit, permits, e);
+        }
+    }
+
+    private RateLimitDecision decide(String key, CompiledLimit limit, long permits, boolean consume, long nowNanos) {
+        limits.putIfAbsent(limit.name(), limit);
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            State state = seen.getIfPresent(key);
+            if (state == null) {
+                State created = charged(limit, permits, consume, nowNanos);
+                BsonDocument doc = buckets.findOneAndUpdate(new BsonDocument("_id", new BsonString(key)),
+                        Updates.setOnInsert(toDocument(created, limit, nowNanos, false)),
+                        new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
+                state = fromDocument(doc);
+                seen.put(key, state);
+                if (state.version() == created.version()) { // our insert: created, and charged if asked
+                    return BucketMath.decide(limit, state.units(), permits, true);
+                }
+            }
+            long[] units = state.units().clone();
+            if (!state.plan().equals(limit.name())) {
+                CompiledLimit previous = limits.get(state.plan());
+                // a plan this instance never served: start the new plan's bucket afresh
+                units = previous != null && previous.full.length == units.length
+                        ? BucketMath.carryOver(previous, units, limit) : BucketMath.full(limit);
+            }
+            long last = Math.max(state.lastNanos(), nowNanos);
+            BucketMath.refill(limit, units, nowNanos - state.lastNanos());
+            boolean allowed = BucketMath.canTake(limit, units, permits);
+            if (!consume || !allowed) {
+                return BucketMath.decide(limit, units, permits, allowed);
+            }
+            BucketMath.take(limit, units, permits);
+            State next = new State(state.version() + 1, limit.name(), units, last);
+            UpdateResult result = buckets.updateOne(new BsonDocument("_id", new BsonString(key))
+                            .append("n", new BsonInt64(state.version())),
+                    new BsonDocument("$set", toDocument(next, limit, nowNanos, true)));
+            if (result.getMatchedCount() == 1) {
+                seen.put(key, next);
+                return BucketMath.decide(limit, units, permits, true);
+            }
+            seen.invalidate(key); // another instance wrote first: read its state and try again
+            if (attempt > 0) {
+                LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(1, 1L << Math.min(attempt + 10, 20)));
+            }
+        }
+        // Still contended after every attempt: refuse this one rather than hammer the key.
+        State state = seen.getIfPresent(key);
+        long[] units = state != null && state.plan().equals(limit.name()) ? state.units() : new long[
+                limit.full.length];
+        return BucketMath.decide(limit, units, permits, false);
+    }
+
+    /** A new bucket: full, less the permits when charging; its version is random so the creator can tell. */
+    private static State charged(CompiledLimit limit, long permits, boolean consume, long nowNanos) {
+        long[] units = BucketMath.full(limit);
+        if (consume) {
+            BucketMath.take(limit, units, permits);
+        }
+        return new State(ThreadLocalRandom.current().nextLong(Long.MIN_VALUE / 2, Long.MAX_VALUE / 2), limit.name(),
+                units, nowNanos);
+    }
+
+    private static BsonDocument toDocument(State state, CompiledLimit limit, long nowNanos, boolean update) {
+        BsonArray units = new BsonArray(new ArrayList<BsonValue>(state.units().length));
+        for (long u : state.units()) {
+            units.add(new BsonInt64(u));
+        }
+        RateLimitDecision d = BucketMath.decide(limit, state.units(), 1, true);
+        long fullAtMillis = Math.floorDiv(Math.max(nowNanos, state.lastNanos()), 1_000_000L)
+                + d.resetAfter().toMillis() + TTL_MARGIN_MILLIS;
+        return new BsonDocument("v", new BsonInt32(FORMAT_VERSION))
+                .append("n", new BsonInt64(state.version()))
+                .append("plan", new BsonString(state.plan()))
+                .append("units", units)
+                .append("t", new BsonInt64(state.lastNanos()))
+                .append("exp", new BsonDateTime(fullAtMillis));
+    }
+
+    private static State fromDocument(BsonDocument doc) {
+        List<BsonValue> stored = doc.getArray("units").getValues();
+        long[] units = new long[stored.size()];
+        for (int i = 0; i < units.length; i++) {
+            units[i] = stored.get(i).asNumber().longValue();
+        }
+        return new State(doc.getInt64("n").getValue(), doc.getString("plan").getValue(), units,
+                doc.getInt64("t").getValue());
+    }
+
+    private RateLimitDecision failed(CompiledLimit limit, long permits, MongoException e) {
+        LOG.warn("rate-limit store unavailable, failing {}: {}", failPolicy, e.toString());
+        boolean open = failPolicy == FailPolicy.OPEN;
+        long[] units = open ? BucketMath.full(limit) : new long[limit.full.length];
+        RateLimitDecision d = BucketMath.decide(limit, units, permits, open);
+        return open ? d : new RateLimitDecision(false, d.limit(), 0, d.resetAfter(), Duration.ofSeconds(1),
+                d.policy(), d.bandwidths());
+    }
+}
