@@ -20,17 +20,22 @@ public final class BucketMath {
 
     /** Adds what {@code elapsedNanos} refills, up to capacity; a clock that went backwards refills nothing. */
     public static void refill(CompiledLimit limit, long[] units, long elapsedNanos) {
+        refill(limit.full, limit.perNano, units, elapsedNanos);
+    }
+
+    /** As {@link #refill(CompiledLimit, long[], long)}, for buckets counted with the given full sizes and rates. */
+    public static void refill(long[] full, long[] perNano, long[] units, long elapsedNanos) {
         if (elapsedNanos <= 0) {
             return;
         }
         for (int i = 0; i < units.length; i++) {
-            long deficit = limit.full[i] - units[i];
+            long deficit = full[i] - units[i];
             if (deficit <= 0) {
                 continue;
             }
-            long needed = ceilDiv(deficit, limit.perNano[i]);
+            long needed = ceilDiv(deficit, perNano[i]);
             // elapsed < needed keeps elapsed × perNano below the deficit: no overflow
-            units[i] = elapsedNanos >= needed ? limit.full[i] : units[i] + elapsedNanos * limit.perNano[i];
+            units[i] = elapsedNanos >= needed ? full[i] : units[i] + elapsedNanos * perNano[i];
         }
     }
 
@@ -56,9 +61,17 @@ public final class BucketMath {
      * bandwidth, capped at each new bandwidth's capacity, so changing plans never hands out a fresh burst.
      */
     public static long[] carryOver(CompiledLimit from, long[] units, CompiledLimit to) {
+        return carryOver(from.unit, units, to);
+    }
+
+    /** As {@link #carryOver(CompiledLimit, long[], CompiledLimit)}, from units of the given sizes. */
+    public static long[] carryOver(long[] fromUnitSizes, long[] units, CompiledLimit to) {
         long left = Long.MAX_VALUE;
-        for (int i = 0; i < units.length; i++) {
-            left = Math.min(left, units[i] / from.unit[i]);
+        for (int i = 0; i < units.length && i < fromUnitSizes.length; i++) {
+            left = Math.min(left, units[i] / fromUnitSizes[i]);
+        }
+        if (left == Long.MAX_VALUE) {
+            left = 0;
         }
         long[] out = new long[to.full.length];
         for (int i = 0; i < out.length; i++) {

@@ -40,6 +40,30 @@ public final class CompiledLimit {
         return limit;
     }
 
+    /** The counting-unit size of each bandwidth, as stored with a bucket so it can be read after a change. */
+    long[] unitSizes() {
+        return unit.clone();
+    }
+
+    /** Units refilled per nanosecond, per bandwidth (stored with a bucket, like the sizes). */
+    long[] rates() {
+        return perNano.clone();
+    }
+
+    /** Units of a full bucket, per bandwidth (stored with a bucket, like the sizes). */
+    long[] fullUnits() {
+        return full.clone();
+    }
+
+    /**
+     * Whether a bucket stored under {@code name} with these unit sizes, rates and full sizes is counted exactly as
+     * this limit counts (a plan reconfigured under the same name is not).
+     */
+    boolean sameCounting(String name, long[] unitSizes, long[] rates, long[] fullUnits) {
+        return name.equals(limit.name()) && java.util.Arrays.equals(unit, unitSizes)
+                && java.util.Arrays.equals(perNano, rates) && java.util.Arrays.equals(full, fullUnits);
+    }
+
     /** The policy name. */
     public String name() {
         return limit.name();

@@ -64,7 +64,7 @@ public final class LocalStore implements BucketStore {
         RateLimitDecision[] decision = new RateLimitDecision[1];
         buckets.asMap().compute(key, (k, bucket) -> {
             Bucket b = bucket != null ? bucket : new Bucket(limit, nowNanos);
-            if (b.limit != limit) {
+            if (b.limit != limit) { // another plan, or this plan reconfigured
                 BucketMath.refill(b.limit, b.scaled, nowNanos - b.lastNanos);
                 b.scaled = BucketMath.carryOver(b.limit, b.scaled, limit);
                 b.limit = limit;

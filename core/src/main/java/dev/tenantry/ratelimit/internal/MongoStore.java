@@ -53,16 +53,15 @@ public final class MongoStore implements BucketStore {
     private static final int MAX_ATTEMPTS = 8;
     private static final long TTL_MARGIN_MILLIS = Duration.ofMinutes(1).toMillis();
 
-    /** A bucket as stored: its version, limit name, units per bandwidth and last refill time. */
-    private record State(long version, String plan, long[] units, long lastNanos) {
+    /** A bucket as stored: its version, limit name, unit sizes and units per bandwidth, and last refill time. */
+    private record State(long version, String plan, long[] unitSizes, long[] rates, long[] full, long[] units,
+                         long lastNanos) {
     }
 
     private final MongoCollection<BsonDocument> buckets;
     private final FailPolicy failPolicy;
     private final Cache<String, State> seen = Caffeine.newBuilder().maximumSize(100_000).build();
     private final Object[] stripes = new Object[STRIPES];
-    /** Limits seen by name, to read a bucket stored under a plan the tenant has since left. */
-    private final java.util.Map<String, CompiledLimit> limits = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A store in {@code collection} of {@code database}; creates the TTL index. */
     public MongoStore(MongoDatabase database, String collection, FailPolicy failPolicy, Duration timeout) {
@@ -88,7 +87,6 @@ public final class MongoStore implements BucketStore {
     }
 
     private RateLimitDecision decide(String key, CompiledLimit limit, long permits, boolean consume, long nowNanos) {
-        limits.putIfAbsent(limit.name(), limit);
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             State state = seen.getIfPresent(key);
             if (state == null) {
@@ -103,26 +101,32 @@ public final class MongoStore implements BucketStore {
                 }
             }
             long[] units = state.units().clone();
-            if (!state.plan().equals(limit.name())) {
-                CompiledLimit previous = limits.get(state.plan());
-                // a plan this instance never served: start the new plan's bucket afresh
-                units = previous != null && previous.full.length == units.length
-                        ? BucketMath.carryOver(previous, units, limit) : BucketMath.full(limit);
+            boolean changed = !limit.sameCounting(state.plan(), state.unitSizes(), state.rates(), state.full());
+            if (changed) {
+                // Another plan, or this plan reconfigured: refill the time since the last write under the counting
+                // stored with the bucket, then carry the tokens left over, as the in-process store does.
+                BucketMath.refill(state.full(), state.rates(), units, nowNanos - state.lastNanos());
+                units = BucketMath.carryOver(state.unitSizes(), units, limit);
+            } else {
+                BucketMath.refill(limit, units, nowNanos - state.lastNanos());
             }
             long last = Math.max(state.lastNanos(), nowNanos);
-            BucketMath.refill(limit, units, nowNanos - state.lastNanos());
             boolean allowed = BucketMath.canTake(limit, units, permits);
-            if (!consume || !allowed) {
+            boolean take = consume && allowed;
+            if (!take && !changed) {
                 return BucketMath.decide(limit, units, permits, allowed);
             }
-            BucketMath.take(limit, units, permits);
-            State next = new State(state.version() + 1, limit.name(), units, last);
+            if (take) {
+                BucketMath.take(limit, units, permits);
+            }
+            State next = new State(state.version() + 1, limit.name(), limit.unitSizes(), limit.rates(),
+                    limit.fullUnits(), units, last);
             UpdateResult result = buckets.updateOne(new BsonDocument("_id", new BsonString(key))
                             .append("n", new BsonInt64(state.version())),
                     new BsonDocument("$set", toDocument(next, limit, nowNanos, true)));
             if (result.getMatchedCount() == 1) {
                 seen.put(key, next);
-                return BucketMath.decide(limit, units, permits, true);
+                return BucketMath.decide(limit, units, permits, allowed);
             }
             seen.invalidate(key); // another instance wrote first: read its state and try again
             if (attempt > 0) {
@@ -131,8 +135,8 @@ public final class MongoStore implements BucketStore {
         }
         // Still contended after every attempt: refuse this one rather than hammer the key.
         State state = seen.getIfPresent(key);
-        long[] units = state != null && state.plan().equals(limit.name()) ? state.units() : new long[
-                limit.full.length];
+        long[] units = state != null && limit.sameCounting(state.plan(), state.unitSizes(), state.rates(), state.full()) ? state.units()
+                : new long[limit.full.length];
         return BucketMath.decide(limit, units, permits, false);
     }
 
@@ -143,32 +147,45 @@ public final class MongoStore implements BucketStore {
             BucketMath.take(limit, units, permits);
         }
         return new State(ThreadLocalRandom.current().nextLong(Long.MIN_VALUE / 2, Long.MAX_VALUE / 2), limit.name(),
-                units, nowNanos);
+                limit.unitSizes(), limit.rates(), limit.fullUnits(), units, nowNanos);
     }
 
     private static BsonDocument toDocument(State state, CompiledLimit limit, long nowNanos, boolean update) {
-        BsonArray units = new BsonArray(new ArrayList<BsonValue>(state.units().length));
-        for (long u : state.units()) {
-            units.add(new BsonInt64(u));
-        }
+        BsonArray units = longs(state.units());
         RateLimitDecision d = BucketMath.decide(limit, state.units(), 1, true);
         long fullAtMillis = Math.floorDiv(Math.max(nowNanos, state.lastNanos()), 1_000_000L)
                 + d.resetAfter().toMillis() + TTL_MARGIN_MILLIS;
         return new BsonDocument("v", new BsonInt32(FORMAT_VERSION))
                 .append("n", new BsonInt64(state.version()))
                 .append("plan", new BsonString(state.plan()))
+                .append("u", longs(state.unitSizes()))
+                .append("r", longs(state.rates()))
+                .append("f", longs(state.full()))
                 .append("units", units)
                 .append("t", new BsonInt64(state.lastNanos()))
                 .append("exp", new BsonDateTime(fullAtMillis));
     }
 
-    private static State fromDocument(BsonDocument doc) {
-        List<BsonValue> stored = doc.getArray("units").getValues();
-        long[] units = new long[stored.size()];
-        for (int i = 0; i < units.length; i++) {
-            units[i] = stored.get(i).asNumber().longValue();
+    private static BsonArray longs(long[] values) {
+        BsonArray array = new BsonArray(new ArrayList<BsonValue>(values.length));
+        for (long value : values) {
+            array.add(new BsonInt64(value));
         }
-        return new State(doc.getInt64("n").getValue(), doc.getString("plan").getValue(), units,
+        return array;
+    }
+
+    private static long[] longs(BsonArray array) {
+        List<BsonValue> stored = array.getValues();
+        long[] values = new long[stored.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = stored.get(i).asNumber().longValue();
+        }
+        return values;
+    }
+
+    private static State fromDocument(BsonDocument doc) {
+        return new State(doc.getInt64("n").getValue(), doc.getString("plan").getValue(), longs(doc.getArray("u")),
+                longs(doc.getArray("r")), longs(doc.getArray("f")), longs(doc.getArray("units")),
                 doc.getInt64("t").getValue());
     }
 

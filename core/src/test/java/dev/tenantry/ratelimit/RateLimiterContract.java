@@ -2,7 +2,6 @@ package dev.tenantry.ratelimit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tenantry.TenantId;
@@ -19,18 +18,30 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-class RateLimiterTest {
+/**
+ * What every rate-limiter store must do, run against each: in process ({@link InProcessRateLimiterTest}) and shared
+ * through MongoDB ({@link SharedRateLimiterIT}), so both enforce the same arithmetic and the same guarantees.
+ */
+abstract class RateLimiterContract {
 
     private static final TenantId ACME = TenantId.of("acme");
     private static final TenantId GLOBEX = TenantId.of("globex");
 
-    private final FakeClock clock = new FakeClock();
+    final FakeClock clock = new FakeClock();
 
-    private RateLimiter limiter(Bandwidth... bandwidths) {
-        return RateLimiter.builder().plan("FREE", bandwidths).everyTenantOn("FREE").clock(clock).build();
+    /** Chooses the store under test; {@code name} keeps tests' buckets apart where the store is shared. */
+    abstract RateLimiter.Builder store(RateLimiter.Builder builder, String name);
+
+    /** Shared across test instances, so no two limiters of a run share a store. */
+    private static final java.util.concurrent.atomic.AtomicInteger LIMITERS = new java.util.concurrent.atomic
+            .AtomicInteger();
+
+    RateLimiter limiter(Bandwidth... bandwidths) {
+        return store(RateLimiter.builder().plan("FREE", bandwidths).everyTenantOn("FREE").clock(clock),
+                "b" + LIMITERS.incrementAndGet()).build();
     }
 
-    private static int drain(RateLimiter limiter, RateLimitKey key) {
+    static int drain(RateLimiter limiter, RateLimitKey key) {
         int granted = 0;
         while (limiter.tryAcquire(key).allowed()) {
             granted++;
@@ -122,31 +133,37 @@ class RateLimiterTest {
 
     @Test
     void eightThreadsReleasedTogetherGetExactlyTheCapacity() throws Exception {
-        int capacity = 1000;
+        int capacity = 200;
         RateLimiter limiter = limiter(Bandwidth.of(capacity, 1, Duration.ofDays(1)));
-        RateLimitKey key = RateLimitKey.tenant(ACME);
-        int threads = 8;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        assertEquals(capacity, admittedFromThreads(List.of(limiter), RateLimitKey.tenant(ACME), 8, 60));
+    }
+
+    /** Permits granted to {@code threadsPerLimiter} threads per limiter, all released together by one latch. */
+    static int admittedFromThreads(List<RateLimiter> limiters, RateLimitKey key, int threadsPerLimiter,
+                                   int attemptsPerThread) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threadsPerLimiter * limiters.size());
         CountDownLatch start = new CountDownLatch(1);
         AtomicInteger granted = new AtomicInteger();
         List<Future<?>> futures = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            futures.add(pool.submit(() -> {
-                start.await();
-                for (int i = 0; i < capacity; i++) {
-                    if (limiter.tryAcquire(key).allowed()) {
-                        granted.incrementAndGet();
+        for (RateLimiter limiter : limiters) {
+            for (int t = 0; t < threadsPerLimiter; t++) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < attemptsPerThread; i++) {
+                        if (limiter.tryAcquire(key).allowed()) {
+                            granted.incrementAndGet();
+                        }
                     }
-                }
-                return null;
-            }));
+                    return null;
+                }));
+            }
         }
         start.countDown();
         for (Future<?> f : futures) {
-            f.get(60, TimeUnit.SECONDS);
+            f.get(120, TimeUnit.SECONDS);
         }
         pool.shutdown();
-        assertEquals(capacity, granted.get());
+        return granted.get();
     }
 
     @Test
@@ -164,10 +181,10 @@ class RateLimiterTest {
     @Test
     void planChangesTakeEffectWithoutAFreshBurst() {
         Map<TenantId, String> planOf = new ConcurrentHashMap<>(Map.of(ACME, "FREE"));
-        RateLimiter limiter = RateLimiter.builder().clock(clock)
+        RateLimiter limiter = store(RateLimiter.builder().clock(clock)
                 .plan("FREE", Bandwidth.of(5, Duration.ofHours(1)))
                 .plan("PRO", Bandwidth.of(100, Duration.ofHours(1)))
-                .planResolver(planOf::get).build();
+                .planResolver(planOf::get), "plans" + LIMITERS.incrementAndGet()).build();
         RateLimitKey key = RateLimitKey.tenant(ACME);
         assertEquals(4, drainUpTo(limiter, key, 4));
         planOf.put(ACME, "PRO");
@@ -183,7 +200,27 @@ class RateLimiterTest {
         assertEquals(5, limiter.status(key).remaining(), "a downgrade caps at the smaller capacity");
     }
 
-    private static int drainUpTo(RateLimiter limiter, RateLimitKey key, int max) {
+    @Test
+    void aPlanReconfiguredUnderTheSameNameCarriesItsTokensOver() {
+        String name = "reconfigured" + LIMITERS.incrementAndGet();
+        RateLimiter before = store(RateLimiter.builder().plan("FREE", Bandwidth.of(10, Duration.ofHours(1)))
+                .everyTenantOn("FREE").clock(clock), name).build();
+        RateLimitKey key = RateLimitKey.tenant(ACME);
+        assertEquals(7, drainUpTo(before, key, 7));
+        RateLimiter after = store(RateLimiter.builder().plan("FREE", Bandwidth.of(20, Duration.ofHours(1)),
+                Bandwidth.of(2, Duration.ofSeconds(1))).everyTenantOn("FREE").clock(clock), name).build();
+        RateLimitDecision status = after.status(key);
+        assertEquals("FREE", status.policy());
+        assertTrue(status.remaining() <= 3, "3 tokens were left; a new configuration grants no fresh burst: "
+                + status.remaining());
+        RateLimiter smaller = store(RateLimiter.builder().plan("FREE", Bandwidth.of(2, 20, Duration.ofHours(1)))
+                .everyTenantOn("FREE").clock(clock), name).build();
+        assertEquals(2, drain(smaller, RateLimitKey.user(ACME, "x")));
+        clock.advance(Duration.ofHours(5));
+        assertEquals(2, drain(smaller, key), "a smaller capacity caps the bucket, whatever it held before");
+    }
+
+    static int drainUpTo(RateLimiter limiter, RateLimitKey key, int max) {
         int granted = 0;
         while (granted < max && limiter.tryAcquire(key).allowed()) {
             granted++;
@@ -191,33 +228,4 @@ class RateLimiterTest {
         return granted;
     }
 
-    @Test
-    void badConfigurationFailsClearly() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Bandwidth.of(0, Duration.ofSeconds(1)))
-                .getMessage().contains("capacity"));
-        assertThrows(IllegalArgumentException.class, () -> Bandwidth.of(-5, Duration.ofSeconds(1)));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Bandwidth.of(5, Duration.ZERO))
-                .getMessage().contains("period"));
-        assertThrows(IllegalArgumentException.class, () -> Bandwidth.of(5, Duration.ofSeconds(-1)));
-        assertThrows(IllegalArgumentException.class, () -> Bandwidth.of(5, 0, Duration.ofSeconds(1)));
-        assertThrows(IllegalArgumentException.class, () -> Bandwidth.of(Long.MAX_VALUE / 2, Duration.ofDays(1)));
-        assertThrows(IllegalArgumentException.class, () -> RateLimit.of("FREE"));
-        assertThrows(IllegalStateException.class, () -> RateLimiter.builder().everyTenantOn("X").build());
-        assertThrows(IllegalStateException.class, () -> RateLimiter.builder()
-                .plan("FREE", Bandwidth.of(1, Duration.ofSeconds(1))).build());
-        assertThrows(IllegalArgumentException.class, () -> RateLimiter.builder()
-                .plan("FREE", Bandwidth.of(1, Duration.ofSeconds(1))).plan("FREE", Bandwidth.of(2,
-                        Duration.ofSeconds(1))));
-        RateLimiter limiter = limiter(Bandwidth.of(10, Duration.ofSeconds(1)));
-        IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class,
-                () -> limiter.tryAcquire(RateLimitKey.tenant(ACME), 11));
-        assertTrue(tooMany.getMessage().contains("11"), tooMany.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> limiter.tryAcquire(RateLimitKey.tenant(ACME), 0));
-        RateLimiter unknown = RateLimiter.builder().plan("FREE", Bandwidth.of(1, Duration.ofSeconds(1)))
-                .everyTenantOn("GOLD").clock(clock).build();
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> unknown.tryAcquire(RateLimitKey.tenant(ACME)));
-        assertTrue(e.getMessage().contains("GOLD"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> RateLimitKey.custom(ACME, "Bad Kind", "x"));
-    }
 }
