@@ -23,15 +23,18 @@ import org.openjdk.jol.vm.VM;
  *
  * <p>Not a JMH benchmark: run it with {@code java -cp benchmarks.jar dev.tenantry.benchmarks.RateLimiterMemory}.
  * Each side gets {@code N} buckets, one per tenant, made by one call per tenant, with the configuration
- * {@link RateLimiterBenchmark} uses; then the structure is walked with JOL ({@link GraphLayout}) before and after,
- * and the difference divided by {@code N}. A class-by-class table says what is counted. As a cross-check, the heap in
- * use after several full collections is compared the same way.
+ * {@link RateLimiterBenchmark} uses; then what grows with the entries of each Caffeine cache (its hash map with keys,
+ * nodes and values, its expiry timer wheel and its frequency sketch) is walked with JOL ({@link GraphLayout}) before
+ * and after, and the difference divided by {@code N}. A class-by-class table says what is counted. As a cross-check,
+ * the heap in use after several full collections is compared the same way. Sizes are those of this JVM (printed
+ * first; normally 64-bit with compressed references, 8-byte alignment). Run with
+ * {@code -Djdk.attach.allowAttachSelf=true} so JOL can size hidden classes.
  *
- * <p>Tenantry's figures: the store (its Caffeine cache: hash table, node, internal key string
- * {@code "<tenant>|tenant|"}, bucket object, token array, expiry wheel), and the whole limiter, which adds the plan
- * cache (up to 100,000 tenant ids and their plan). Keys are built per call and dropped, as a request filter would, so
- * only what the limiter keeps is counted. Bucket4j's figures: the cache with its buckets, with and without the tenant
- * id strings it is keyed by (an application usually holds those anyway).
+ * <p>Tenantry's figures: the store (the hash map's node, the internal key string {@code "<tenant>|tenant|"}, the
+ * cache node, the bucket object and its token array), and the whole limiter, which adds the plan cache (at most
+ * 100,000 tenant ids with their plan). Keys are built per call and dropped, as a request filter would, so only what
+ * the limiter keeps is counted. Bucket4j's figures: the cache with its buckets, with and without the tenant id strings
+ * it is keyed by (an application usually holds those anyway).
  */
 public final class RateLimiterMemory {
 
@@ -51,43 +54,34 @@ public final class RateLimiterMemory {
         System.out.printf(Locale.ROOT, "%,d tenants; their id strings take %.1f bytes each%n%n", n,
                 (double) namesSize / n);
 
-        tenantry(names);
+        tenantry(names, namesSize);
         bucket4j(names, namesSize);
         heapCrossCheck(names);
     }
 
-    private static void tenantry(String[] names) throws ReflectiveOperationException {
+    private static void tenantry(String[] names, long namesSize) throws ReflectiveOperationException {
         RateLimiter limiter = RateLimiterBenchmark.newLimiter();
         Object store = field(limiter, "store");
-        Cache<?, ?> buckets = (Cache<?, ?>) field(store, "buckets");
-        Cache<?, ?> plans = (Cache<?, ?>) field(limiter, "planOf");
-        GraphLayout storeBefore = GraphLayout.parseInstance(store);
-        GraphLayout limiterBefore = GraphLayout.parseInstance(limiter);
-
+        Object buckets = field(store, "buckets"); // LocalStore: a ConcurrentHashMap<RateLimitKey, Bucket>
+        GraphLayout before = GraphLayout.parseInstance(buckets);
         for (String name : names) {
             RateLimiterBenchmark.checkAllowed(limiter.tryAcquire(RateLimitKey.tenant(TenantId.of(name))),
                     "a Tenantry call");
         }
-        buckets.cleanUp();
-        plans.cleanUp();
-        if (buckets.estimatedSize() != names.length) {
-            throw new IllegalStateException("the store holds " + buckets.estimatedSize() + " buckets");
-        }
-        GraphLayout storeAfter = GraphLayout.parseInstance(store);
-        GraphLayout limiterAfter = GraphLayout.parseInstance(limiter);
+        GraphLayout after = GraphLayout.parseInstance(buckets);
         int n = names.length;
-        System.out.println("== Tenantry in-process store (LocalStore: Caffeine cache with variable expiry)");
-        printDelta(storeBefore, storeAfter, n);
-        System.out.printf(Locale.ROOT, "Tenantry store, bytes per idle bucket: %.1f%n",
-                (double) (storeAfter.totalSize() - storeBefore.totalSize()) / n);
-        System.out.printf(Locale.ROOT, "Tenantry whole limiter (store + plan cache of %,d tenants), bytes per tenant: "
-                + "%.1f%n%n", plans.estimatedSize(), (double) (limiterAfter.totalSize() - limiterBefore.totalSize()) / n);
+        System.out.println("== Tenantry in-process store (LocalStore: ConcurrentHashMap keyed by RateLimitKey)");
+        printDelta(before, after, n);
+        long delta = after.totalSize() - before.totalSize();
+        System.out.printf(Locale.ROOT, "Tenantry store, bytes per idle bucket: %.1f with the tenant id strings, "
+                + "%.1f without (the caller holds its tenant ids anyway)%n%n", (double) delta / n,
+                (double) (delta - namesSize) / n);
     }
 
     private static void bucket4j(String[] names, long namesSize) {
         LoadingCache<String, Bucket> buckets = Caffeine.newBuilder().maximumSize(names.length)
                 .expireAfterAccess(RateLimiterBenchmark.PERIOD).build(name -> RateLimiterBenchmark.newBucket());
-        GraphLayout before = GraphLayout.parseInstance(buckets);
+        GraphLayout before = contents(buckets);
         for (String name : names) {
             RateLimiterBenchmark.checkAllowed(buckets.get(name).tryConsume(1), "a Bucket4j call");
         }
@@ -95,7 +89,7 @@ public final class RateLimiterMemory {
         if (buckets.estimatedSize() != names.length) {
             throw new IllegalStateException("the cache holds " + buckets.estimatedSize() + " buckets");
         }
-        GraphLayout after = GraphLayout.parseInstance(buckets);
+        GraphLayout after = contents(buckets);
         int n = names.length;
         System.out.println("== Bucket4j lock-free buckets in Caffeine (maximumSize, expireAfterAccess)");
         printDelta(before, after, n);
@@ -165,9 +159,46 @@ public final class RateLimiterMemory {
                 (double) (after.totalSize() - before.totalSize()) / n);
     }
 
+    /**
+     * The parts of Caffeine caches that grow with their entries: the hash map (table, map nodes, keys, cache nodes,
+     * values), the expiry timer wheel and the frequency sketch, where the cache has them. Walking the cache object
+     * itself would also walk its executor, ticker and lambdas into JDK internals that load lazily and blur the delta.
+     */
+    private static GraphLayout contents(Cache<?, ?>... caches) {
+        List<Object> roots = new ArrayList<>();
+        for (Cache<?, ?> cache : caches) {
+            Object local = cache.asMap();
+            for (String name : new String[] {"data", "timerWheel", "sketch"}) {
+                Object part = fieldOrNull(local, name);
+                if (part != null) {
+                    roots.add(part);
+                }
+            }
+        }
+        return GraphLayout.parseInstance(roots.toArray());
+    }
+
     private static Object field(Object owner, String name) throws ReflectiveOperationException {
-        Field field = owner.getClass().getDeclaredField(name);
-        field.setAccessible(true);
-        return field.get(owner);
+        Object value = fieldOrNull(owner, name);
+        if (value == null) {
+            throw new NoSuchFieldException(owner.getClass().getName() + "." + name);
+        }
+        return value;
+    }
+
+    /** The value of field {@code name} declared by the class of {@code owner} or a superclass, or null. */
+    private static Object fieldOrNull(Object owner, String name) {
+        for (Class<?> c = owner.getClass(); c != null; c = c.getSuperclass()) {
+            try {
+                Field field = c.getDeclaredField(name);
+                field.setAccessible(true);
+                return field.get(owner);
+            } catch (NoSuchFieldException e) {
+                // look in the superclass
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return null;
     }
 }

@@ -58,6 +58,7 @@ public interface RateLimiter {
         private final Map<String, RateLimit> plans = new LinkedHashMap<>();
         private PlanResolver resolver;
         private Clock clock = Clock.systemUTC();
+        private boolean clockSet;
         private Duration planCache = DEFAULT_PLAN_CACHE;
         private java.util.function.Function<Builder, dev.tenantry.ratelimit.internal.BucketStore> store;
 
@@ -80,7 +81,7 @@ public interface RateLimiter {
         /** Every tenant is on plan {@code name} (a single-plan application). */
         public Builder everyTenantOn(String name) {
             Objects.requireNonNull(name, "name");
-            return planResolver(tenant -> name);
+            return planResolver(new RateLimiterImpl.FixedPlan(name));
         }
 
         /** How tenants map to plans. */
@@ -102,12 +103,14 @@ public interface RateLimiter {
         /** The clock decisions are made with (default UTC system clock). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            this.clockSet = true;
             return this;
         }
 
         /** Keeps buckets in process (the default): fast, but each app instance limits on its own. */
         public Builder inProcess() {
-            this.store = b -> new LocalStore(() -> RateLimiterImpl.nanos(b.clock));
+            // In process, no other server reads the time: the monotonic System.nanoTime serves unless a clock was set.
+            this.store = b -> new LocalStore(b.clockSet ? () -> RateLimiterImpl.nanos(b.clock) : System::nanoTime);
             return this;
         }
 
@@ -127,7 +130,7 @@ public interface RateLimiter {
                 throw new IllegalArgumentException("shared store timeout must be positive, was " + timeout);
             }
             this.store = b -> new dev.tenantry.ratelimit.internal.MongoStore(database, collection, failPolicy,
-                    timeout);
+                    timeout, () -> RateLimiterImpl.nanos(b.clock));
             return this;
         }
 

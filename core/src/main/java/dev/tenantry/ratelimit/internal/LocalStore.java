@@ -1,92 +1,125 @@
 package dev.tenantry.ratelimit.internal;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import dev.tenantry.ratelimit.RateLimitDecision;
+import dev.tenantry.ratelimit.RateLimitKey;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 /**
- * Buckets held in process, in a Caffeine cache. A bucket is evicted only after it has been idle as long as it takes
- * to refill from empty, so an evicted bucket was full and eviction never grants extra tokens. Each decision updates
- * its bucket inside the map's atomic compute, so it is exact under contention and cannot race with eviction.
+ * Buckets held in process, in a {@link ConcurrentHashMap} keyed by the caller's {@link RateLimitKey}.
+ *
+ * <p>Each decision locks only its bucket, reads the time once and allocates nothing but the decision. A bucket is
+ * removed only once it has been idle as long as it takes to refill from empty, so a removed bucket was full and
+ * removal never grants extra tokens; it is marked dead under its lock first, so a thread that still holds it retries
+ * with a fresh one instead of counting against a bucket no longer in the map. Removal is incremental: now and then a
+ * caller examines a few entries (one caller at a time), so no call pays for a sweep of every bucket.
  */
 public final class LocalStore implements BucketStore {
 
-    /** A bucket: scaled tokens per bandwidth, when they were last refilled, and the limit they are counted for. */
+    /** One in {@value} decisions examines {@link #SWEEP_BATCH} entries for removal. */
+    private static final int SWEEP_ODDS = 64;
+    private static final int SWEEP_BATCH = 16;
+
+    /** A bucket: units per bandwidth, when last refilled, the limit they are counted under. Guarded by itself. */
     static final class Bucket {
         CompiledLimit limit;
-        long[] scaled;
+        long[] units;
         long lastNanos;
+        boolean dead;
 
         Bucket(CompiledLimit limit, long nowNanos) {
             this.limit = limit;
-            this.scaled = BucketMath.full(limit);
+            this.units = BucketMath.full(limit);
             this.lastNanos = nowNanos;
         }
     }
 
-    private final Cache<String, Bucket> buckets;
+    private final ConcurrentHashMap<RateLimitKey, Bucket> buckets = new ConcurrentHashMap<>();
+    private final LongSupplier nanoTime;
+    private final AtomicBoolean sweeping = new AtomicBoolean();
+    private Iterator<Map.Entry<RateLimitKey, Bucket>> sweep; // guarded by sweeping
 
-    private final java.util.concurrent.atomic.AtomicLong ticker = new java.util.concurrent.atomic.AtomicLong(
-            Long.MIN_VALUE);
-
-    /**
-     * A store whose expiry runs on {@code nanoTime} (the limiter's clock), made monotonic: a wall clock stepped back
-     * must not make a bucket look idle for longer than it was, or eviction would hand out a full bucket early.
-     */
+    /** A store timed by {@code nanoTime}: {@code System::nanoTime}, or the limiter's injected clock. */
     public LocalStore(LongSupplier nanoTime) {
-        this.buckets = Caffeine.newBuilder()
-                .ticker(() -> ticker.accumulateAndGet(nanoTime.getAsLong(), Math::max))
-                .expireAfter(new Expiry<String, Bucket>() {
-                    @Override
-                    public long expireAfterCreate(String key, Bucket bucket, long currentTime) {
-                        return bucket.limit.fullFromEmptyNanos;
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(String key, Bucket bucket, long currentTime,
-                                                  long currentDuration) {
-                        return bucket.limit.fullFromEmptyNanos;
-                    }
-
-                    @Override
-                    public long expireAfterRead(String key, Bucket bucket, long currentTime,
-                                                long currentDuration) {
-                        return bucket.limit.fullFromEmptyNanos;
-                    }
-                })
-                .build();
+        this.nanoTime = nanoTime;
     }
 
     @Override
-    public RateLimitDecision apply(String key, CompiledLimit limit, long permits, boolean consume, long nowNanos) {
-        RateLimitDecision[] decision = new RateLimitDecision[1];
-        buckets.asMap().compute(key, (k, bucket) -> {
-            Bucket b = bucket != null ? bucket : new Bucket(limit, nowNanos);
-            if (b.limit != limit) { // another plan, or this plan reconfigured
-                BucketMath.refill(b.limit, b.scaled, nowNanos - b.lastNanos);
-                b.scaled = BucketMath.carryOver(b.limit, b.scaled, limit);
-                b.limit = limit;
-                b.lastNanos = Math.max(b.lastNanos, nowNanos);
+    public RateLimitDecision apply(RateLimitKey key, CompiledLimit limit, long permits, boolean consume) {
+        long now = nanoTime.getAsLong();
+        if (ThreadLocalRandom.current().nextInt(SWEEP_ODDS) == 0) {
+            sweepSome(now, SWEEP_BATCH);
+        }
+        while (true) {
+            Bucket bucket = buckets.get(key);
+            if (bucket == null) {
+                Bucket fresh = new Bucket(limit, now);
+                bucket = buckets.putIfAbsent(key, fresh);
+                if (bucket == null) {
+                    bucket = fresh;
+                }
             }
-            if (nowNanos > b.lastNanos) {
-                BucketMath.refill(limit, b.scaled, nowNanos - b.lastNanos);
-                b.lastNanos = nowNanos;
+            synchronized (bucket) {
+                if (bucket.dead) {
+                    continue; // removed while we waited for it: use the fresh one
+                }
+                return decide(bucket, limit, permits, consume, now);
             }
-            boolean allowed = BucketMath.canTake(limit, b.scaled, permits);
-            if (allowed && consume) {
-                BucketMath.take(limit, b.scaled, permits);
-            }
-            decision[0] = BucketMath.decide(limit, b.scaled, permits, allowed);
-            return b;
-        });
-        return decision[0];
+        }
     }
 
-    /** How many buckets are held (for tests and metrics). */
+    private static RateLimitDecision decide(Bucket b, CompiledLimit limit, long permits, boolean consume, long now) {
+        if (b.limit != limit) { // another plan, or this plan reconfigured
+            BucketMath.refill(b.limit, b.units, now - b.lastNanos);
+            b.units = BucketMath.carryOver(b.limit, b.units, limit);
+            b.limit = limit;
+            b.lastNanos = Math.max(b.lastNanos, now);
+        }
+        if (now > b.lastNanos) {
+            BucketMath.refill(limit, b.units, now - b.lastNanos);
+            b.lastNanos = now;
+        }
+        boolean allowed = BucketMath.canTake(limit, b.units, permits);
+        if (allowed && consume) {
+            BucketMath.take(limit, b.units, permits);
+        }
+        return BucketMath.decide(limit, b.units, permits, allowed);
+    }
+
+    /** Examines up to {@code max} entries and removes those idle long enough to be full again. */
+    private void sweepSome(long now, int max) {
+        if (!sweeping.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            for (int i = 0; i < max; i++) {
+                if (sweep == null || !sweep.hasNext()) {
+                    sweep = buckets.entrySet().iterator();
+                    if (!sweep.hasNext()) {
+                        return;
+                    }
+                }
+                Map.Entry<RateLimitKey, Bucket> entry = sweep.next();
+                Bucket bucket = entry.getValue();
+                synchronized (bucket) {
+                    if (!bucket.dead && now - bucket.lastNanos >= bucket.limit.fullFromEmptyNanos) {
+                        bucket.dead = true;
+                        buckets.remove(entry.getKey(), bucket);
+                    }
+                }
+            }
+        } finally {
+            sweeping.set(false);
+        }
+    }
+
+    /** Removes every bucket idle long enough to be full, then says how many are held (for tests and metrics). */
     public long size() {
-        buckets.cleanUp();
-        return buckets.estimatedSize();
+        sweepSome(nanoTime.getAsLong(), buckets.size() + SWEEP_BATCH);
+        return buckets.size();
     }
 }

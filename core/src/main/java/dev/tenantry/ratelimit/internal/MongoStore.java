@@ -13,6 +13,7 @@ import com.mongodb.client.model.Updates;
 import com.mongodb.client.result.UpdateResult;
 import dev.tenantry.ratelimit.FailPolicy;
 import dev.tenantry.ratelimit.RateLimitDecision;
+import dev.tenantry.ratelimit.RateLimitKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,8 +64,15 @@ public final class MongoStore implements BucketStore {
     private final Cache<String, State> seen = Caffeine.newBuilder().maximumSize(100_000).build();
     private final Object[] stripes = new Object[STRIPES];
 
-    /** A store in {@code collection} of {@code database}; creates the TTL index. */
-    public MongoStore(MongoDatabase database, String collection, FailPolicy failPolicy, Duration timeout) {
+    private final java.util.function.LongSupplier epochNanos;
+
+    /**
+     * A store in {@code collection} of {@code database}, timed by {@code epochNanos} (the limiter's clock: shared
+     * state needs a time every app server reads alike); creates the TTL index.
+     */
+    public MongoStore(MongoDatabase database, String collection, FailPolicy failPolicy, Duration timeout,
+                      java.util.function.LongSupplier epochNanos) {
+        this.epochNanos = epochNanos;
         this.buckets = database.getCollection(collection, BsonDocument.class)
                 .withTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         this.failPolicy = failPolicy;
@@ -76,10 +84,11 @@ public final class MongoStore implements BucketStore {
     }
 
     @Override
-    public RateLimitDecision apply(String key, CompiledLimit limit, long permits, boolean consume, long nowNanos) {
+    public RateLimitDecision apply(RateLimitKey rateLimitKey, CompiledLimit limit, long permits, boolean consume) {
+        String key = rateLimitKey.asString();
         try {
             synchronized (stripes[Math.floorMod(key.hashCode(), STRIPES)]) {
-                return decide(key, limit, permits, consume, nowNanos);
+                return decide(key, limit, permits, consume, epochNanos.getAsLong());
             }
         } catch (MongoException e) {
             return failed(limit, permits, e);

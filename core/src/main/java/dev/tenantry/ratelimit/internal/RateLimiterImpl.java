@@ -22,6 +22,16 @@ public final class RateLimiterImpl implements RateLimiter {
     private final Clock clock;
     private final Cache<TenantId, String> planOf;
     private final BucketStore store;
+    /** The one limit every tenant is on, when the plan does not depend on the tenant; else null. */
+    private final CompiledLimit fixed;
+
+    /** A resolver that puts every tenant on one plan: no per-call lookup is needed. */
+    public record FixedPlan(String plan) implements PlanResolver {
+        @Override
+        public String planOf(TenantId tenant) {
+            return plan;
+        }
+    }
 
     /** Built by {@link RateLimiter.Builder}. */
     public RateLimiterImpl(Map<String, RateLimit> plans, PlanResolver resolver, Clock clock, Duration planCache,
@@ -31,7 +41,10 @@ public final class RateLimiterImpl implements RateLimiter {
         this.resolver = resolver;
         this.clock = clock;
         this.store = store;
-        this.planOf = Caffeine.newBuilder().expireAfterWrite(planCache).maximumSize(100_000).build();
+        // Maintenance on the calling thread: handing it to the common pool wakes a thread per call at high rates.
+        this.planOf = Caffeine.newBuilder().expireAfterWrite(planCache).maximumSize(100_000)
+                .executor(Runnable::run).build();
+        this.fixed = resolver instanceof FixedPlan ? this.plans.get(((FixedPlan) resolver).plan()) : null;
     }
 
     /** Epoch nanoseconds of {@code clock}: comparable across app servers, unlike {@code System.nanoTime}. */
@@ -41,6 +54,9 @@ public final class RateLimiterImpl implements RateLimiter {
     }
 
     private CompiledLimit limitOf(TenantId tenant) {
+        if (fixed != null) {
+            return fixed;
+        }
         String plan = planOf.get(tenant, resolver::planOf);
         CompiledLimit limit = plan == null ? null : plans.get(plan);
         if (limit == null) {
@@ -61,13 +77,13 @@ public final class RateLimiterImpl implements RateLimiter {
             throw new IllegalArgumentException("asked for " + permits + " permits, more than plan '" + limit.name()
                     + "' can ever grant at once (" + limit.limit().maxPermits() + ")");
         }
-        return store.apply(key.asString(), limit, permits, true, nanos(clock));
+        return store.apply(key, limit, permits, true);
     }
 
     @Override
     public RateLimitDecision status(RateLimitKey key) {
         Objects.requireNonNull(key, "key");
-        return store.apply(key.asString(), limitOf(key.tenant()), 1, false, nanos(clock));
+        return store.apply(key, limitOf(key.tenant()), 1, false);
     }
 
     @Override
