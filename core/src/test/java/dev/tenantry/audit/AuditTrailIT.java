@@ -16,6 +16,7 @@ import dev.tenantry.TenantId;
 import dev.tenantry.Tenants;
 import dev.tenantry.testing.MongoBackend;
 import dev.tenantry.testing.MongoTest;
+import dev.tenantry.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tenantry.TenantId;
+import dev.tenantry.testing.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,7 @@ abstract class RateLimiterContract {
     private static final TenantId ACME = TenantId.of("acme");
     private static final TenantId GLOBEX = TenantId.of("globex");
 
-    final FakeClock clock = new FakeClock();
+    final MutableClock clock = new MutableClock();
 
     /** Chooses the store under test; {@code name} keeps tests' buckets apart where the store is shared. */
     abstract RateLimiter.Builder store(RateLimiter.Builder builder, String name);

@@ -14,6 +14,7 @@ import dev.tenantry.TenantId;
 import dev.tenantry.testing.EmbeddedMongo;
 import dev.tenantry.testing.MongoBackend;
 import dev.tenantry.testing.MongoTest;
+import dev.tenantry.testing.MutableClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
