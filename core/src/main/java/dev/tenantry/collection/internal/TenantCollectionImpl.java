@@ -686,6 +686,32 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         return result;
     }
 
+    /** A driver update call: one or many, operators or pipeline. */
+    @FunctionalInterface
+    private interface UpdateCall<D, U> {
+        UpdateResult apply(MongoCollection<D> collection, Bson filter, U update, UpdateOptions options);
+    }
+
+    /**
+     * Every update: the tenant first (so a missing one fails before anything else), then the update checked, the
+     * filter scoped (checked too for an upsert), the call, and the write listeners told.
+     */
+    private <U> UpdateResult update(Bson filter, UpdateOptions options, java.util.function.Supplier<U> checkedUpdate,
+                                    java.util.function.Function<U, String> describe, UpdateCall<T, ? super U> call) {
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(options, "options");
+        TenantId tenant = Tenants.current();
+        U checked = checkedUpdate.get();
+        Bson scoped = writeFilter(tenant, filter, options.isUpsert());
+        UpdateResult result = call.apply(collection(tenant), guard(tenant, scoped, options.getCollation()), checked,
+                options);
+        if (notifier.active()) {
+            notifier.applied(tenant, WriteEvent.Kind.UPDATE, render(scoped), result.getUpsertedId(), matched(result),
+                    describe.apply(checked));
+        }
+        return result;
+    }
+
     @Override
     public UpdateResult updateOne(Bson filter, Bson update) {
         return updateOne(filter, update, new UpdateOptions());
@@ -693,18 +719,7 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
 
     @Override
     public UpdateResult updateOne(Bson filter, Bson update, UpdateOptions options) {
-        Objects.requireNonNull(filter, "filter");
-        Objects.requireNonNull(options, "options");
-        TenantId tenant = Tenants.current();
-        BsonDocument checked = checkedUpdate(update);
-        Bson scoped = writeFilter(tenant, filter, options.isUpsert());
-        UpdateResult result = collection(tenant).updateOne(guard(tenant, scoped, options.getCollation()), checked,
-                options);
-        if (notifier.active()) {
-            notifier.applied(tenant, WriteEvent.Kind.UPDATE, render(scoped), result.getUpsertedId(), matched(result),
-                    describe(checked));
-        }
-        return result;
+        return update(filter, options, () -> checkedUpdate(update), WriteNotifier::describeUpdate, MongoCollection::updateOne);
     }
 
     @Override
@@ -714,18 +729,7 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
 
     @Override
     public UpdateResult updateOne(Bson filter, List<? extends Bson> update, UpdateOptions options) {
-        Objects.requireNonNull(filter, "filter");
-        Objects.requireNonNull(options, "options");
-        TenantId tenant = Tenants.current();
-        List<BsonDocument> checked = checkedPipeline(update);
-        Bson scoped = writeFilter(tenant, filter, options.isUpsert());
-        UpdateResult result = collection(tenant).updateOne(guard(tenant, scoped, options.getCollation()), checked,
-                options);
-        if (notifier.active()) {
-            notifier.applied(tenant, WriteEvent.Kind.UPDATE, render(scoped), result.getUpsertedId(), matched(result),
-                    describe(checked));
-        }
-        return result;
+        return update(filter, options, () -> checkedPipeline(update), WriteNotifier::describePipeline, MongoCollection::updateOne);
     }
 
     @Override
@@ -735,18 +739,7 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
 
     @Override
     public UpdateResult updateMany(Bson filter, Bson update, UpdateOptions options) {
-        Objects.requireNonNull(filter, "filter");
-        Objects.requireNonNull(options, "options");
-        TenantId tenant = Tenants.current();
-        BsonDocument checked = checkedUpdate(update);
-        Bson scoped = writeFilter(tenant, filter, options.isUpsert());
-        UpdateResult result = collection(tenant).updateMany(guard(tenant, scoped, options.getCollation()), checked,
-                options);
-        if (notifier.active()) {
-            notifier.applied(tenant, WriteEvent.Kind.UPDATE, render(scoped), result.getUpsertedId(), matched(result),
-                    describe(checked));
-        }
-        return result;
+        return update(filter, options, () -> checkedUpdate(update), WriteNotifier::describeUpdate, MongoCollection::updateMany);
     }
 
     @Override
@@ -756,18 +749,7 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
 
     @Override
     public UpdateResult updateMany(Bson filter, List<? extends Bson> update, UpdateOptions options) {
-        Objects.requireNonNull(filter, "filter");
-        Objects.requireNonNull(options, "options");
-        TenantId tenant = Tenants.current();
-        List<BsonDocument> checked = checkedPipeline(update);
-        Bson scoped = writeFilter(tenant, filter, options.isUpsert());
-        UpdateResult result = collection(tenant).updateMany(guard(tenant, scoped, options.getCollation()), checked,
-                options);
-        if (notifier.active()) {
-            notifier.applied(tenant, WriteEvent.Kind.UPDATE, render(scoped), result.getUpsertedId(), matched(result),
-                    describe(checked));
-        }
-        return result;
+        return update(filter, options, () -> checkedPipeline(update), WriteNotifier::describePipeline, MongoCollection::updateMany);
     }
 
     @Override
