@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.bson.BsonDocument;
-import org.bson.BsonObjectId;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
 
@@ -327,11 +326,5 @@ final class AuditStore {
     /** Deletes the entries up to and including {@code sequence} (older purge records too: the newest anchors). */
     long deleteThrough(long sequence) {
         return log.deleteMany(Filters.lte("seq", sequence)).getDeletedCount();
-    }
-
-    /** Whether an entry with {@code id} is stored for the current tenant. */
-    boolean contains(ObjectId id) {
-        return log.find(Filters.eq("_id", new BsonObjectId(id))).projection(Projections.include("_id")).first()
-                != null;
     }
 }
