@@ -40,10 +40,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * in setup. {@code singleKeyBucket4jProbe} is Bucket4j answering with the remaining tokens, as Tenantry's decision
  * does.
  *
- * <p>Both sides run the same limit, {@value #CAPACITY} tokens refilled greedily at {@value #CAPACITY} per minute: no
- * call is ever refused, so every call refills and takes a token. Every bucket exists before measurement starts: setup
- * touches every key once. Each side uses its defaults for time: Tenantry the UTC system clock
- * ({@code Clock.systemUTC().instant()}), Bucket4j {@code System.currentTimeMillis()}.
+ * <p>Both sides run the same limit, {@value #CAPACITY} tokens refilled greedily at one token per second: no call is
+ * ever refused, so every call refills and takes a token. The refill is slow on purpose: a bucket touched again a
+ * moment later is not yet full, so both sides keep every bucket (Tenantry's store drops a bucket as soon as it is full
+ * again, since a full bucket and no bucket are the same; with a refill of a token every few nanoseconds it would be
+ * measuring bucket creation). Every bucket exists before measurement starts: setup touches every key once. Each side
+ * uses its defaults for time: Tenantry {@code System.nanoTime()}, Bucket4j {@code System.currentTimeMillis()}.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -52,21 +54,33 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class RateLimiterBenchmark {
 
-    /** Tokens per bucket, and tokens refilled per {@link #PERIOD}: far more than a run can take. */
+    /** Tokens per bucket: far more than a run can take. */
     static final long CAPACITY = 1_000_000_000L;
-    /** The refill period; buckets idle this long may be evicted, on both sides. */
+    /** One token is refilled per this period. */
+    static final Duration REFILL_PERIOD = Duration.ofSeconds(1);
+    /** Bucket4j's buckets idle this long are evicted from the cache, as an application would configure it. */
     static final Duration PERIOD = Duration.ofMinutes(1);
     /** The one plan every tenant is on. */
     static final String PLAN = "FREE";
 
     /** Tenantry's limiter as an application builds it: one plan, in-process store, default clock. */
     static RateLimiter newLimiter() {
-        return RateLimiter.builder().plan(PLAN, Bandwidth.of(CAPACITY, PERIOD)).everyTenantOn(PLAN).build();
+        return newLimiter(CAPACITY, REFILL_PERIOD);
+    }
+
+    /** As {@link #newLimiter()}, with buckets of {@code capacity} refilling one token per {@code refillPeriod}. */
+    static RateLimiter newLimiter(long capacity, Duration refillPeriod) {
+        return RateLimiter.builder().plan(PLAN, Bandwidth.of(capacity, 1, refillPeriod)).everyTenantOn(PLAN).build();
     }
 
     /** Bucket4j's bucket as an application builds it: the same limit, default (lock-free) synchronization. */
     static Bucket newBucket() {
-        return Bucket.builder().addLimit(limit -> limit.capacity(CAPACITY).refillGreedy(CAPACITY, PERIOD)).build();
+        return newBucket(CAPACITY, REFILL_PERIOD);
+    }
+
+    /** As {@link #newBucket()}, with {@code capacity} tokens refilling one per {@code refillPeriod}. */
+    static Bucket newBucket(long capacity, Duration refillPeriod) {
+        return Bucket.builder().addLimit(limit -> limit.capacity(capacity).refillGreedy(1, refillPeriod)).build();
     }
 
     /** The id of tenant {@code i}, e.g. {@code t0000042}. */

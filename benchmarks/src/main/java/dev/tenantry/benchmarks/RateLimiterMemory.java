@@ -10,6 +10,7 @@ import io.github.bucket4j.Bucket;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.reflect.Field;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,21 +23,30 @@ import org.openjdk.jol.vm.VM;
  * cache, per bucket, for {@code N} tenants (default 1,000,000; the first argument overrides it).
  *
  * <p>Not a JMH benchmark: run it with {@code java -cp benchmarks.jar dev.tenantry.benchmarks.RateLimiterMemory}.
- * Each side gets {@code N} buckets, one per tenant, made by one call per tenant, with the configuration
- * {@link RateLimiterBenchmark} uses; then what grows with the entries of each Caffeine cache (its hash map with keys,
+ * Each side gets {@code N} buckets, one per tenant, made by one call per tenant, with buckets of
+ * 1,000 tokens refilled one per hour; then what grows with the entries of each store (its hash map with keys,
  * nodes and values, its expiry timer wheel and its frequency sketch) is walked with JOL ({@link GraphLayout}) before
  * and after, and the difference divided by {@code N}. A class-by-class table says what is counted. As a cross-check,
  * the heap in use after several full collections is compared the same way. Sizes are those of this JVM (printed
  * first; normally 64-bit with compressed references, 8-byte alignment). Run with
  * {@code -Djdk.attach.allowAttachSelf=true} so JOL can size hidden classes.
  *
- * <p>Tenantry's figures: the store (the hash map's node, the internal key string {@code "<tenant>|tenant|"}, the
- * cache node, the bucket object and its token array), and the whole limiter, which adds the plan cache (at most
+ * <p>Tenantry's figures: the store (the hash map's table and nodes, the {@link RateLimitKey} keys with their tenant
+ * ids, and the bucket objects), and the whole limiter, which adds the plan cache (at most
  * 100,000 tenant ids with their plan). Keys are built per call and dropped, as a request filter would, so only what
  * the limiter keeps is counted. Bucket4j's figures: the cache with its buckets, with and without the tenant id strings
  * it is keyed by (an application usually holds those anyway).
  */
 public final class RateLimiterMemory {
+
+    /** Tokens per bucket. */
+    private static final long CAPACITY = 1000;
+    /**
+     * One token refilled per hour: a bucket that gave one token stays short of full for the whole measurement, so no
+     * side may drop it (Tenantry's store drops buckets that are full again; the benchmark's one second would let it
+     * drop the first buckets while the last are being made).
+     */
+    private static final Duration REFILL_PERIOD = Duration.ofHours(1);
 
     private RateLimiterMemory() {
     }
@@ -60,7 +70,7 @@ public final class RateLimiterMemory {
     }
 
     private static void tenantry(String[] names, long namesSize) throws ReflectiveOperationException {
-        RateLimiter limiter = RateLimiterBenchmark.newLimiter();
+        RateLimiter limiter = RateLimiterBenchmark.newLimiter(CAPACITY, REFILL_PERIOD);
         Object store = field(limiter, "store");
         Object buckets = field(store, "buckets"); // LocalStore: a ConcurrentHashMap<RateLimitKey, Bucket>
         GraphLayout before = GraphLayout.parseInstance(buckets);
@@ -80,7 +90,7 @@ public final class RateLimiterMemory {
 
     private static void bucket4j(String[] names, long namesSize) {
         LoadingCache<String, Bucket> buckets = Caffeine.newBuilder().maximumSize(names.length)
-                .expireAfterAccess(RateLimiterBenchmark.PERIOD).build(name -> RateLimiterBenchmark.newBucket());
+                .expireAfterAccess(RateLimiterBenchmark.PERIOD).build(name -> RateLimiterBenchmark.newBucket(CAPACITY, REFILL_PERIOD));
         GraphLayout before = contents(buckets);
         for (String name : names) {
             RateLimiterBenchmark.checkAllowed(buckets.get(name).tryConsume(1), "a Bucket4j call");
@@ -102,7 +112,7 @@ public final class RateLimiterMemory {
     private static void heapCrossCheck(String[] names) {
         int n = names.length;
         long base = usedAfterGc();
-        RateLimiter limiter = RateLimiterBenchmark.newLimiter();
+        RateLimiter limiter = RateLimiterBenchmark.newLimiter(CAPACITY, REFILL_PERIOD);
         for (String name : names) {
             limiter.tryAcquire(RateLimitKey.tenant(TenantId.of(name)));
         }
@@ -112,7 +122,7 @@ public final class RateLimiterMemory {
 
         base = usedAfterGc();
         LoadingCache<String, Bucket> buckets = Caffeine.newBuilder().maximumSize(n)
-                .expireAfterAccess(RateLimiterBenchmark.PERIOD).build(name -> RateLimiterBenchmark.newBucket());
+                .expireAfterAccess(RateLimiterBenchmark.PERIOD).build(name -> RateLimiterBenchmark.newBucket(CAPACITY, REFILL_PERIOD));
         for (String name : names) {
             buckets.get(name).tryConsume(1);
         }

@@ -2,46 +2,160 @@ package dev.tenantry.ratelimit;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
  * The answer to a rate-limit check, with what HTTP headers need.
  *
- * @param allowed whether the permits were granted (always false for a status read that found too few)
- * @param limit the capacity of the bandwidth that binds most tightly now
- * @param remaining tokens left in that bandwidth after this decision
- * @param resetAfter time until every bandwidth is full again
- * @param retryAfter when denied, time until the asked permits would be granted; zero when allowed
- * @param policy the policy (plan) name
- * @param bandwidths the bandwidths of the policy
+ * <p>Decisions made by Tenantry's stores compute the figures other than {@link #allowed()} when they are first asked
+ * for, so a caller that only checks {@code allowed()} pays for nothing else. Two decisions are equal when every
+ * figure, the policy and its bandwidths are. Use {@link #of} to build one (in tests, or for a fallback answer).
+ *
  * @since 0.1
  */
-public record RateLimitDecision(boolean allowed, long limit, long remaining, Duration resetAfter, Duration retryAfter,
-                                String policy, List<Bandwidth> bandwidths) {
+public abstract class RateLimitDecision {
 
-    /** Copies the list. */
-    public RateLimitDecision {
-        bandwidths = List.copyOf(bandwidths);
+    /** For Tenantry's stores; not meant to be extended by applications. */
+    protected RateLimitDecision() {
     }
 
+    /**
+     * A decision of the given figures.
+     *
+     * @param allowed whether the permits were granted
+     * @param limit the capacity of the bandwidth that binds most tightly now
+     * @param remaining tokens left in that bandwidth after this decision
+     * @param resetAfter time until every bandwidth is full again
+     * @param retryAfter when denied, time until the asked permits would be granted; zero when allowed
+     * @param policy the policy (plan) name
+     * @param bandwidths the bandwidths of the policy
+     * @return the decision
+     */
+    public static RateLimitDecision of(boolean allowed, long limit, long remaining, Duration resetAfter,
+                                       Duration retryAfter, String policy, List<Bandwidth> bandwidths) {
+        return new Fixed(allowed, limit, remaining, resetAfter, retryAfter, policy, bandwidths);
+    }
+
+    /** Whether the permits were granted (always false for a status read that found too few). */
+    public abstract boolean allowed();
+
+    /** The capacity of the bandwidth that binds most tightly now. */
+    public abstract long limit();
+
+    /** Tokens left in that bandwidth after this decision. */
+    public abstract long remaining();
+
+    /** Time until every bandwidth is full again. */
+    public abstract Duration resetAfter();
+
+    /** When denied, time until the asked permits would be granted; zero when allowed. */
+    public abstract Duration retryAfter();
+
+    /** The policy (plan) name. */
+    public abstract String policy();
+
+    /** The bandwidths of the policy. */
+    public abstract List<Bandwidth> bandwidths();
+
     /** {@code retryAfter} in whole seconds, rounded up, as a {@code Retry-After} header carries it. */
-    public long retryAfterSeconds() {
-        return (retryAfter.toNanos() + 999_999_999L) / 1_000_000_000L;
+    public final long retryAfterSeconds() {
+        return ceilSeconds(retryAfter());
     }
 
     /** {@code resetAfter} in whole seconds, rounded up. */
-    public long resetAfterSeconds() {
-        return (resetAfter.toNanos() + 999_999_999L) / 1_000_000_000L;
+    public final long resetAfterSeconds() {
+        return ceilSeconds(resetAfter());
+    }
+
+    private static long ceilSeconds(Duration d) {
+        return d.getSeconds() + (d.getNano() > 0 ? 1 : 0);
     }
 
     /** The IETF {@code RateLimit-Policy} value: {@code "<policy>";q=<capacity>;w=<seconds>} per bandwidth. */
-    public String policyHeader() {
-        return bandwidths.stream().map(b -> "\"" + policy + "\";q=" + b.capacity() + ";w="
+    public final String policyHeader() {
+        return bandwidths().stream().map(b -> "\"" + policy() + "\";q=" + b.capacity() + ";w="
                 + b.policyItem().substring(b.policyItem().indexOf("w=") + 2)).collect(Collectors.joining(", "));
     }
 
     /** The IETF {@code RateLimit} value: {@code "<policy>";r=<remaining>;t=<seconds until reset>}. */
-    public String rateLimitHeader() {
-        return "\"" + policy + "\";r=" + remaining + ";t=" + resetAfterSeconds();
+    public final String rateLimitHeader() {
+        return "\"" + policy() + "\";r=" + remaining() + ";t=" + resetAfterSeconds();
+    }
+
+    @Override
+    public final boolean equals(Object o) {
+        return o instanceof RateLimitDecision d && allowed() == d.allowed() && limit() == d.limit()
+                && remaining() == d.remaining() && resetAfter().equals(d.resetAfter())
+                && retryAfter().equals(d.retryAfter()) && policy().equals(d.policy())
+                && bandwidths().equals(d.bandwidths());
+    }
+
+    @Override
+    public final int hashCode() {
+        return Objects.hash(allowed(), limit(), remaining(), resetAfter(), retryAfter(), policy(), bandwidths());
+    }
+
+    @Override
+    public final String toString() {
+        return "RateLimitDecision[allowed=" + allowed() + ", limit=" + limit() + ", remaining=" + remaining()
+                + ", resetAfter=" + resetAfter() + ", retryAfter=" + retryAfter() + ", policy=" + policy() + "]";
+    }
+
+    /** A decision of figures given up front. */
+    private static final class Fixed extends RateLimitDecision {
+        private final boolean allowed;
+        private final long limit;
+        private final long remaining;
+        private final Duration resetAfter;
+        private final Duration retryAfter;
+        private final String policy;
+        private final List<Bandwidth> bandwidths;
+
+        Fixed(boolean allowed, long limit, long remaining, Duration resetAfter, Duration retryAfter, String policy,
+              List<Bandwidth> bandwidths) {
+            this.allowed = allowed;
+            this.limit = limit;
+            this.remaining = remaining;
+            this.resetAfter = Objects.requireNonNull(resetAfter, "resetAfter");
+            this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
+            this.policy = Objects.requireNonNull(policy, "policy");
+            this.bandwidths = List.copyOf(bandwidths);
+        }
+
+        @Override
+        public boolean allowed() {
+            return allowed;
+        }
+
+        @Override
+        public long limit() {
+            return limit;
+        }
+
+        @Override
+        public long remaining() {
+            return remaining;
+        }
+
+        @Override
+        public Duration resetAfter() {
+            return resetAfter;
+        }
+
+        @Override
+        public Duration retryAfter() {
+            return retryAfter;
+        }
+
+        @Override
+        public String policy() {
+            return policy;
+        }
+
+        @Override
+        public List<Bandwidth> bandwidths() {
+            return bandwidths;
+        }
     }
 }

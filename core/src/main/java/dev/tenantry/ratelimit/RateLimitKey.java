@@ -8,22 +8,30 @@ import java.util.regex.Pattern;
  * What a bucket is kept for: always a tenant, optionally narrowed to a user, an ip or a custom key within it, so keys
  * of different tenants never share tokens.
  *
- * @param tenant the tenant
- * @param kind {@code tenant}, {@code user}, {@code ip} or a custom kind
- * @param value the user id, ip or custom value ({@code ""} for the tenant itself)
+ * <p>Keys are values: equal when tenant, kind and value are. The hash is computed once, when the key is built, so a
+ * look-up touches only the key itself.
+ *
  * @since 0.1
  */
-public record RateLimitKey(TenantId tenant, String kind, String value) {
+public final class RateLimitKey {
 
     private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
     private static final int MAX_VALUE = 256;
 
+    private final TenantId tenant;
+    private final String kind;
+    private final String value;
+    private final int hash;
+
     /**
-     * Validates the key.
+     * A key of {@code kind} and {@code value} within {@code tenant}.
      *
+     * @param tenant the tenant
+     * @param kind {@code tenant}, {@code user}, {@code ip} or a custom kind
+     * @param value the user id, ip or custom value ({@code ""} for the tenant itself)
      * @throws IllegalArgumentException if the kind breaks its rule or the value is over 256 characters
      */
-    public RateLimitKey {
+    public RateLimitKey(TenantId tenant, String kind, String value) {
         Objects.requireNonNull(tenant, "tenant");
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(value, "value");
@@ -35,6 +43,41 @@ public record RateLimitKey(TenantId tenant, String kind, String value) {
             throw new IllegalArgumentException("rate limit key value must be at most " + MAX_VALUE
                     + " characters, was " + value.length());
         }
+        this.tenant = tenant;
+        this.kind = kind;
+        this.value = value;
+        this.hash = (tenant.hashCode() * 31 + kind.hashCode()) * 31 + value.hashCode();
+    }
+
+    /** The tenant. */
+    public TenantId tenant() {
+        return tenant;
+    }
+
+    /** {@code tenant}, {@code user}, {@code ip} or a custom kind. */
+    public String kind() {
+        return kind;
+    }
+
+    /** The user id, ip or custom value ({@code ""} for the tenant itself). */
+    public String value() {
+        return value;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof RateLimitKey k && hash == k.hash && tenant.equals(k.tenant)
+                && kind.equals(k.kind) && value.equals(k.value);
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
+    }
+
+    @Override
+    public String toString() {
+        return "RateLimitKey[" + asString() + "]";
     }
 
     /** The tenant as a whole. */

@@ -1,7 +1,6 @@
 package dev.tenantry.ratelimit.internal;
 
 import dev.tenantry.ratelimit.RateLimitDecision;
-import java.time.Duration;
 
 /**
  * Exact token-bucket arithmetic over a {@link CompiledLimit}: tokens are integers of counting units, refills are
@@ -20,7 +19,14 @@ public final class BucketMath {
 
     /** Adds what {@code elapsedNanos} refills, up to capacity; a clock that went backwards refills nothing. */
     public static void refill(CompiledLimit limit, long[] units, long elapsedNanos) {
-        refill(limit.full, limit.perNano, units, elapsedNanos);
+        if (elapsedNanos <= 0) {
+            return;
+        }
+        for (int i = 0; i < units.length; i++) {
+            // below fillNanos, elapsed × perNano is under a full bucket: no overflow, and no division needed
+            units[i] = elapsedNanos >= limit.fillNanos[i] ? limit.full[i]
+                    : Math.min(limit.full[i], units[i] + elapsedNanos * limit.perNano[i]);
+        }
     }
 
     /** As {@link #refill(CompiledLimit, long[], long)}, for buckets counted with the given full sizes and rates. */
@@ -80,29 +86,12 @@ public final class BucketMath {
         return out;
     }
 
-    /** The decision for the current state, after {@code permits} were taken ({@code allowed}) or refused. */
+    /**
+     * The decision for {@code units}, after {@code permits} were taken ({@code allowed}) or refused. The decision keeps
+     * the array: the caller must not change it afterwards.
+     */
     public static RateLimitDecision decide(CompiledLimit limit, long[] units, long permits, boolean allowed) {
-        long remaining = Long.MAX_VALUE;
-        long binding = 0;
-        long resetNanos = 0;
-        long retryNanos = 0;
-        for (int i = 0; i < units.length; i++) {
-            long capacity = limit.full[i] / limit.unit[i];
-            long tokens = units[i] / limit.unit[i];
-            if (tokens < remaining || tokens == remaining && capacity < binding) {
-                remaining = tokens;
-                binding = capacity;
-            }
-            resetNanos = Math.max(resetNanos, ceilDiv(limit.full[i] - units[i], limit.perNano[i]));
-            if (!allowed) {
-                long missing = permits * limit.unit[i] - units[i];
-                if (missing > 0) {
-                    retryNanos = Math.max(retryNanos, ceilDiv(missing, limit.perNano[i]));
-                }
-            }
-        }
-        return new RateLimitDecision(allowed, binding, remaining, Duration.ofNanos(resetNanos),
-                Duration.ofNanos(retryNanos), limit.name(), limit.limit().bandwidths());
+        return Decision.of(limit, units, permits, allowed);
     }
 
     static long ceilDiv(long a, long b) {

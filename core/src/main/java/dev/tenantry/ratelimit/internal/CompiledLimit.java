@@ -15,7 +15,13 @@ public final class CompiledLimit {
     final long[] unit;
     final long[] perNano;
     final long[] full;
+    /** Tokens of a full bucket, per bandwidth. */
+    final long[] capacity;
+    /** Nanoseconds from empty to full, per bandwidth: a longer idle refills everything, a shorter one cannot overflow. */
+    final long[] fillNanos;
     final long fullFromEmptyNanos;
+    /** Whether there is one bandwidth, the common case that {@link LocalStore} counts without arrays. */
+    final boolean single;
 
     /** Prepares {@code limit}. */
     public CompiledLimit(RateLimit limit) {
@@ -24,13 +30,18 @@ public final class CompiledLimit {
         unit = new long[n];
         perNano = new long[n];
         full = new long[n];
+        capacity = new long[n];
+        fillNanos = new long[n];
+        single = n == 1;
         long slowest = 0;
         for (int i = 0; i < n; i++) {
             Bandwidth b = limit.bandwidths().get(i);
             unit[i] = b.countingUnit();
             perNano[i] = b.refillTokens() / (b.periodNanos() / unit[i]);
             full[i] = b.capacity() * unit[i];
-            slowest = Math.max(slowest, BucketMath.ceilDiv(full[i], perNano[i]));
+            capacity[i] = b.capacity();
+            fillNanos[i] = BucketMath.ceilDiv(full[i], perNano[i]);
+            slowest = Math.max(slowest, fillNanos[i]);
         }
         fullFromEmptyNanos = slowest;
     }

@@ -2,39 +2,74 @@ package dev.tenantry.ratelimit.internal;
 
 import dev.tenantry.ratelimit.RateLimitDecision;
 import dev.tenantry.ratelimit.RateLimitKey;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 /**
  * Buckets held in process, in a {@link ConcurrentHashMap} keyed by the caller's {@link RateLimitKey}.
  *
- * <p>Each decision locks only its bucket, reads the time once and allocates nothing but the decision. A bucket is
- * removed only once it has been idle as long as it takes to refill from empty, so a removed bucket was full and
- * removal never grants extra tokens; it is marked dead under its lock first, so a thread that still holds it retries
- * with a fresh one instead of counting against a bucket no longer in the map. Removal is incremental: now and then a
- * caller examines a few entries (one caller at a time), so no call pays for a sweep of every bucket.
+ * <p>A bucket is one small object: its units, the time they were counted at, the limit they are counted under, and a
+ * lock word. A decision takes the lock with one compare-and-set, counts with a few arithmetic operations (no division;
+ * a one-bandwidth limit, the common case, is counted in a single long) and releases it with a plain release store, so
+ * a decision touches one cache line of the bucket and allocates only the decision, which computes its header figures
+ * when first asked. The lock is held for nanoseconds and never across a call, so a waiter spins (yielding now and
+ * then, in case the holder was descheduled) instead of parking.
+ *
+ * <p>A bucket is removed only when it is full again, so removal never grants extra tokens: the remover marks it
+ * removed under its lock first, so a thread that was waiting for it sees the mark and starts over with a fresh
+ * bucket. Removal is incremental and paid by growth: each new bucket examines {@value #SWEEP_PER_INSERT} old ones
+ * (one sweeper at a time), so the map stays near the number of buckets in use and no call pays for a sweep of all.
  */
 public final class LocalStore implements BucketStore {
 
-    /** One in {@value} decisions examines {@link #SWEEP_BATCH} entries for removal. */
-    private static final int SWEEP_ODDS = 64;
-    private static final int SWEEP_BATCH = 16;
+    /** Old buckets examined for removal per new bucket. */
+    private static final int SWEEP_PER_INSERT = 2;
+    /** Spins between yields while waiting for a bucket's lock. */
+    private static final int SPINS_PER_YIELD = 64;
 
-    /** A bucket: units per bandwidth, when last refilled, the limit they are counted under. Guarded by itself. */
+    private static final int FREE = 0;
+    private static final int HELD = 1;
+    /** The lock word of a removed bucket: never free again. */
+    private static final int REMOVED = -1;
+
+    /** A key's bucket. Every field but {@code lock} is guarded by {@code lock}. */
     static final class Bucket {
+        volatile int lock;
         CompiledLimit limit;
+        long last;
+        /** Units of the first bandwidth. */
+        long u0;
+        /** Units of every bandwidth when the limit has several, else null. */
         long[] units;
-        long lastNanos;
-        boolean dead;
 
-        Bucket(CompiledLimit limit, long nowNanos) {
+        Bucket(CompiledLimit limit, long now) {
+            set(limit, now, BucketMath.full(limit));
+        }
+
+        void set(CompiledLimit limit, long last, long[] units) {
             this.limit = limit;
-            this.units = BucketMath.full(limit);
-            this.lastNanos = nowNanos;
+            this.last = last;
+            this.u0 = units[0];
+            this.units = limit.single ? null : units;
+        }
+
+        long[] unitsCopy() {
+            return units == null ? new long[] {u0} : units.clone();
+        }
+    }
+
+    private static final VarHandle LOCK;
+
+    static {
+        try {
+            LOCK = MethodHandles.lookup().findVarHandle(Bucket.class, "lock", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
         }
     }
 
@@ -51,47 +86,101 @@ public final class LocalStore implements BucketStore {
     @Override
     public RateLimitDecision apply(RateLimitKey key, CompiledLimit limit, long permits, boolean consume) {
         long now = nanoTime.getAsLong();
-        if (ThreadLocalRandom.current().nextInt(SWEEP_ODDS) == 0) {
-            sweepSome(now, SWEEP_BATCH);
-        }
+        Bucket bucket = buckets.get(key);
         while (true) {
-            Bucket bucket = buckets.get(key);
             if (bucket == null) {
-                Bucket fresh = new Bucket(limit, now);
-                bucket = buckets.putIfAbsent(key, fresh);
-                if (bucket == null) {
-                    bucket = fresh;
-                }
+                bucket = bucketFor(key, limit, now);
             }
-            synchronized (bucket) {
-                if (bucket.dead) {
-                    continue; // removed while we waited for it: use the fresh one
-                }
+            if (!lock(bucket)) {
+                buckets.remove(key, bucket); // the remover may not have taken it out of the map yet
+                bucket = null;
+                // it was full at the remover's time, which may be later than ours: a new full bucket starts then
+                now = Math.max(now, nanoTime.getAsLong());
+                continue;
+            }
+            try {
                 return decide(bucket, limit, permits, consume, now);
+            } finally {
+                LOCK.setRelease(bucket, FREE);
             }
         }
     }
 
+    /** Counts under the bucket's lock. */
     private static RateLimitDecision decide(Bucket b, CompiledLimit limit, long permits, boolean consume, long now) {
+        if (b.limit == limit && limit.single) { // the common case: one bandwidth, counted in a long
+            long u = b.u0;
+            if (now > b.last) {
+                long elapsed = now - b.last;
+                // below fillNanos, elapsed × perNano is under a full bucket: no overflow, and no division needed
+                u = elapsed >= limit.fillNanos[0] ? limit.full[0]
+                        : Math.min(limit.full[0], u + elapsed * limit.perNano[0]);
+                b.last = now;
+            }
+            long need = permits * limit.unit[0];
+            boolean allowed = u >= need;
+            if (allowed && consume) {
+                u -= need;
+            }
+            b.u0 = u;
+            return new Decision(limit, u, null, permits, allowed);
+        }
+        long[] units = b.unitsCopy();
         if (b.limit != limit) { // another plan, or this plan reconfigured
-            BucketMath.refill(b.limit, b.units, now - b.lastNanos);
-            b.units = BucketMath.carryOver(b.limit, b.units, limit);
-            b.limit = limit;
-            b.lastNanos = Math.max(b.lastNanos, now);
+            BucketMath.refill(b.limit, units, now - b.last);
+            units = BucketMath.carryOver(b.limit, units, limit);
+        } else {
+            BucketMath.refill(limit, units, now - b.last);
         }
-        if (now > b.lastNanos) {
-            BucketMath.refill(limit, b.units, now - b.lastNanos);
-            b.lastNanos = now;
-        }
-        boolean allowed = BucketMath.canTake(limit, b.units, permits);
+        boolean allowed = BucketMath.canTake(limit, units, permits);
         if (allowed && consume) {
-            BucketMath.take(limit, b.units, permits);
+            BucketMath.take(limit, units, permits);
         }
-        return BucketMath.decide(limit, b.units, permits, allowed);
+        b.set(limit, Math.max(b.last, now), units);
+        return Decision.of(limit, units.clone(), permits, allowed);
     }
 
-    /** Examines up to {@code max} entries and removes those idle long enough to be full again. */
-    private void sweepSome(long now, int max) {
+    /**
+     * Takes the bucket's lock, or returns false if the bucket was removed. The first try is a compare-and-set; a waiter
+     * then reads the lock word until it is free before trying again, so it does not pull the line away from the
+     * holder while the holder counts.
+     */
+    private static boolean lock(Bucket b) {
+        if (LOCK.compareAndSet(b, FREE, HELD)) {
+            return true;
+        }
+        for (int spins = 1; ; spins++) {
+            int state = b.lock;
+            if (state == REMOVED) {
+                return false;
+            }
+            if (state == FREE && LOCK.compareAndSet(b, FREE, HELD)) {
+                return true;
+            }
+            if (spins % SPINS_PER_YIELD == 0) {
+                Thread.yield();
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /** The bucket of {@code key}, created full if there is none (and then some old ones examined for removal). */
+    private Bucket bucketFor(RateLimitKey key, CompiledLimit limit, long now) {
+        Bucket fresh = new Bucket(limit, now);
+        Bucket existing = buckets.putIfAbsent(key, fresh);
+        if (existing != null) {
+            return existing;
+        }
+        sweepSome(now, SWEEP_PER_INSERT, fresh);
+        return fresh;
+    }
+
+    /**
+     * Examines up to {@code max} entries and removes those that are full by {@code now}, except {@code keep}. A
+     * bucket whose lock is held is in use, so it is passed over.
+     */
+    private void sweepSome(long now, int max, Bucket keep) {
         if (!sweeping.compareAndSet(false, true)) {
             return;
         }
@@ -105,11 +194,14 @@ public final class LocalStore implements BucketStore {
                 }
                 Map.Entry<RateLimitKey, Bucket> entry = sweep.next();
                 Bucket bucket = entry.getValue();
-                synchronized (bucket) {
-                    if (!bucket.dead && now - bucket.lastNanos >= bucket.limit.fullFromEmptyNanos) {
-                        bucket.dead = true;
-                        buckets.remove(entry.getKey(), bucket);
-                    }
+                if (bucket == keep || !LOCK.compareAndSet(bucket, FREE, HELD)) {
+                    continue;
+                }
+                if (isFull(bucket, now)) {
+                    LOCK.setRelease(bucket, REMOVED);
+                    buckets.remove(entry.getKey(), bucket);
+                } else {
+                    LOCK.setRelease(bucket, FREE);
                 }
             }
         } finally {
@@ -117,9 +209,21 @@ public final class LocalStore implements BucketStore {
         }
     }
 
-    /** Removes every bucket idle long enough to be full, then says how many are held (for tests and metrics). */
+    /** Whether the bucket has refilled every bandwidth by {@code now}; call under its lock. */
+    private static boolean isFull(Bucket b, long now) {
+        long[] units = b.unitsCopy();
+        BucketMath.refill(b.limit, units, now - b.last);
+        for (int i = 0; i < units.length; i++) {
+            if (units[i] < b.limit.full[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Removes every bucket that is full again, then says how many are held (for tests and metrics). */
     public long size() {
-        sweepSome(nanoTime.getAsLong(), buckets.size() + SWEEP_BATCH);
+        sweepSome(nanoTime.getAsLong(), buckets.size() + 1, null);
         return buckets.size();
     }
 }

@@ -203,7 +203,7 @@ public final class MongoStore implements BucketStore {
         boolean open = failPolicy == FailPolicy.OPEN;
         long[] units = open ? BucketMath.full(limit) : new long[limit.full.length];
         RateLimitDecision d = BucketMath.decide(limit, units, permits, open);
-        return open ? d : new RateLimitDecision(false, d.limit(), 0, d.resetAfter(), Duration.ofSeconds(1),
+        return open ? d : RateLimitDecision.of(false, d.limit(), 0, d.resetAfter(), Duration.ofSeconds(1),
                 d.policy(), d.bandwidths());
     }
 }
