@@ -36,7 +36,7 @@ public record Bandwidth(long capacity, long refillTokens, Duration period) {
         }
         try {
             long unit = tokenUnit(period.toNanos(), refillTokens);
-            if (Math.multiplyHigh(capacity, unit) != 0 || capacity * unit > MAX_SCALED) {
+            if (Math.multiplyExact(capacity, unit) > MAX_SCALED) {
                 throw new ArithmeticException();
             }
         } catch (ArithmeticException e) {

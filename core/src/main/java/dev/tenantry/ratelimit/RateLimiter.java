@@ -2,6 +2,7 @@ package dev.tenantry.ratelimit;
 
 import dev.tenantry.TenantId;
 import dev.tenantry.ratelimit.internal.LocalStore;
+import dev.tenantry.ratelimit.internal.MongoStore;
 import dev.tenantry.ratelimit.internal.RateLimiterImpl;
 import java.time.Clock;
 import java.time.Duration;
@@ -129,8 +130,14 @@ public interface RateLimiter {
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("shared store timeout must be positive, was " + timeout);
             }
-            this.store = b -> new dev.tenantry.ratelimit.internal.MongoStore(database, collection, failPolicy,
-                    timeout, () -> RateLimiterImpl.nanos(b.clock));
+            return shared(database, collection, failPolicy, timeout, MongoStore.Mode.DETECT);
+        }
+
+        /** As {@link #shared(com.mongodb.client.MongoDatabase, String, FailPolicy, Duration)}, in a given mode. */
+        Builder shared(com.mongodb.client.MongoDatabase database, String collection, FailPolicy failPolicy,
+                       Duration timeout, MongoStore.Mode mode) {
+            this.store = b -> new MongoStore(database, collection, failPolicy, timeout,
+                    () -> RateLimiterImpl.nanos(b.clock), mode);
             return this;
         }
 

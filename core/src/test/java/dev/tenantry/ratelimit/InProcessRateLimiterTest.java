@@ -27,6 +27,9 @@ class InProcessRateLimiterTest extends RateLimiterContract {
         assertThrows(IllegalArgumentException.class, () -> Bandwidth.of(5, Duration.ofSeconds(-1)));
         assertThrows(IllegalArgumentException.class, () -> Bandwidth.of(5, 0, Duration.ofSeconds(1)));
         assertThrows(IllegalArgumentException.class, () -> Bandwidth.of(Long.MAX_VALUE / 2, Duration.ofDays(1)));
+        // capacity × unit = 1.01e19: past a signed long but under 2^64, so only a signed check catches it
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Bandwidth.of(935_674, 8, Duration.ofDays(1)))
+                .getMessage().contains("too fine-grained"));
         assertThrows(IllegalArgumentException.class, () -> RateLimit.of("FREE"));
         assertThrows(IllegalStateException.class, () -> RateLimiter.builder().everyTenantOn("X").build());
         assertThrows(IllegalStateException.class, () -> RateLimiter.builder()

@@ -11,6 +11,8 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.event.CommandListener;
 import com.mongodb.event.CommandStartedEvent;
 import dev.tenantry.TenantId;
+import dev.tenantry.ratelimit.internal.MongoStore;
+import dev.tenantry.testing.Capability;
 import dev.tenantry.testing.EmbeddedMongo;
 import dev.tenantry.testing.MongoBackend;
 import dev.tenantry.testing.MongoTest;
@@ -21,7 +23,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The MongoDB-backed limiter: one limit across app instances, one round trip per decision, an explicit outage rule. */
+/**
+ * The MongoDB-backed limiter writing decisions by compare-and-swap (every server): one limit across app instances, one
+ * round trip per decision, an explicit outage rule. {@link SharedPipelineRateLimiterIT} runs the same with update
+ * pipelines.
+ */
 @MongoTest
 class SharedRateLimiterIT extends RateLimiterContract {
 
@@ -35,14 +41,27 @@ class SharedRateLimiterIT extends RateLimiterContract {
         this.database = database;
     }
 
+    /** How this class's stores write decisions. */
+    MongoStore.Mode mode() {
+        return MongoStore.Mode.COMPARE_AND_SWAP;
+    }
+
     @Override
     RateLimiter.Builder store(RateLimiter.Builder builder, String name) {
-        return builder.shared(database, name, FailPolicy.CLOSED, Duration.ofSeconds(5));
+        return builder.shared(database, name, FailPolicy.CLOSED, Duration.ofSeconds(5), mode());
     }
 
     private RateLimiter sharedLimiter(MongoDatabase db, String collection, Bandwidth... bandwidths) {
         return RateLimiter.builder().plan("FREE", bandwidths).everyTenantOn("FREE").clock(clock)
-                .shared(db, collection, FailPolicy.CLOSED, Duration.ofSeconds(5)).build();
+                .shared(db, collection, FailPolicy.CLOSED, Duration.ofSeconds(5), mode()).build();
+    }
+
+    @Test
+    void updatePipelinesAreUsedWhereTheServerRunsThem() {
+        MongoStore store = new MongoStore(database, "detect", FailPolicy.CLOSED, Duration.ofSeconds(5),
+                System::nanoTime);
+        assertEquals(backend.supports(Capability.UPDATE_PIPELINES), store.usesUpdatePipelines());
+        assertEquals(0, database.getCollection("detect").countDocuments(), "the probe leaves nothing behind");
     }
 
 
@@ -82,12 +101,17 @@ class SharedRateLimiterIT extends RateLimiterContract {
             for (int i = 0; i < 2; i++) {
                 commands.clear();
                 assertTrue(limiter.tryAcquire(key).allowed());
-                assertEquals(List.of("update"), commands, "an admitted request is one compare-and-swap");
+                assertEquals(List.of(admittedCommand()), commands, "an admitted request is one round trip");
             }
             commands.clear();
             assertFalse(limiter.tryAcquire(key).allowed());
             assertEquals(List.of(), commands, "a denial needs no round trip: others only take tokens away");
         }
+    }
+
+    /** The one command an admitted request to an existing key sends. */
+    String admittedCommand() {
+        return "update"; // the compare-and-swap
     }
 
     @Test
@@ -98,10 +122,12 @@ class SharedRateLimiterIT extends RateLimiterContract {
                      .applyToClusterSettings(c -> c.serverSelectionTimeout(200, TimeUnit.MILLISECONDS)).build())) {
             MongoDatabase db = client.getDatabase("limits");
             RateLimiter closed = RateLimiter.builder().plan("FREE", Bandwidth.of(5, Duration.ofHours(1)))
-                    .everyTenantOn("FREE").clock(clock).shared(db, "b", FailPolicy.CLOSED, Duration.ofMillis(300))
+                    .everyTenantOn("FREE").clock(clock)
+                    .shared(db, "b", FailPolicy.CLOSED, Duration.ofMillis(300), mode())
                     .build();
             RateLimiter open = RateLimiter.builder().plan("FREE", Bandwidth.of(5, Duration.ofHours(1)))
-                    .everyTenantOn("FREE").clock(clock).shared(db, "b", FailPolicy.OPEN, Duration.ofMillis(300))
+                    .everyTenantOn("FREE").clock(clock)
+                    .shared(db, "b", FailPolicy.OPEN, Duration.ofMillis(300), mode())
                     .build();
             RateLimitKey fresh = RateLimitKey.tenant(TenantId.of("during-outage"));
             own.stop();

@@ -17,7 +17,7 @@ public final class CompiledLimit {
     final long[] full;
     /** Tokens of a full bucket, per bandwidth. */
     final long[] capacity;
-    /** Nanoseconds from empty to full, per bandwidth: a longer idle refills everything, a shorter one cannot overflow. */
+    /** Nanoseconds from empty to full, per bandwidth: a longer idle refills all, a shorter one cannot overflow. */
     final long[] fillNanos;
     final long fullFromEmptyNanos;
     /** Whether there is one bandwidth, the common case that {@link LocalStore} counts without arrays. */

@@ -2,13 +2,16 @@ package dev.tenantry.ratelimit.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.mongodb.MongoCommandException;
 import com.mongodb.MongoException;
+import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.result.UpdateResult;
 import dev.tenantry.ratelimit.FailPolicy;
@@ -31,8 +34,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Buckets shared by every app instance through MongoDB: one document per key, updated by compare-and-swap on a
- * version counter, in one round trip in the common case.
+ * Buckets shared by every app instance through MongoDB: one document per key, one round trip in the common case.
+ *
+ * <p>Where the server runs update pipelines (detected once, when the store is made), an admitted or denied request is
+ * one {@code findOneAndUpdate} whose pipeline refills, checks and takes on the server, atomically, from the time this
+ * app server sends: no retries however hot the key, and a key seen for the first time is created by the same upsert.
+ * Elsewhere (and for the rare call that finds the bucket counted under another plan), the portable form below runs.
  *
  * <p>Each instance caches the state it last saw per key. An admitted request writes the new state with {@code
  * updateOne({_id, n: <seen>}, {$set: ...})}: one round trip. A denial writes nothing: other instances only ever take
@@ -49,7 +56,7 @@ import org.slf4j.LoggerFactory;
 public final class MongoStore implements BucketStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(MongoStore.class);
-    private static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 1;
     private static final int STRIPES = 256;
     private static final int MAX_ATTEMPTS = 8;
     private static final long TTL_MARGIN_MILLIS = Duration.ofMinutes(1).toMillis();
@@ -65,6 +72,18 @@ public final class MongoStore implements BucketStore {
     private final Object[] stripes = new Object[STRIPES];
 
     private final java.util.function.LongSupplier epochNanos;
+    /** Whether decisions run as a server-side update pipeline; else by compare-and-swap. */
+    private final boolean pipelines;
+
+    /** How decisions are written: detected from the server, or forced (for tests). */
+    public enum Mode {
+        /** Update pipelines where the server runs them, else compare-and-swap. */
+        DETECT,
+        /** Update pipelines; the server must support them (MongoDB 4.2 and later). */
+        PIPELINE,
+        /** Compare-and-swap of the stored state, on any server. */
+        COMPARE_AND_SWAP
+    }
 
     /**
      * A store in {@code collection} of {@code database}, timed by {@code epochNanos} (the limiter's clock: shared
@@ -72,6 +91,12 @@ public final class MongoStore implements BucketStore {
      */
     public MongoStore(MongoDatabase database, String collection, FailPolicy failPolicy, Duration timeout,
                       java.util.function.LongSupplier epochNanos) {
+        this(database, collection, failPolicy, timeout, epochNanos, Mode.DETECT);
+    }
+
+    /** As above, writing decisions as {@code mode} says. */
+    public MongoStore(MongoDatabase database, String collection, FailPolicy failPolicy, Duration timeout,
+                      java.util.function.LongSupplier epochNanos, Mode mode) {
         this.epochNanos = epochNanos;
         this.buckets = database.getCollection(collection, BsonDocument.class)
                 .withTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -81,6 +106,32 @@ public final class MongoStore implements BucketStore {
         }
         buckets.createIndex(Indexes.ascending("exp"), new IndexOptions().expireAfter(0L, TimeUnit.SECONDS)
                 .name("exp_ttl"));
+        this.pipelines = mode == Mode.PIPELINE || mode == Mode.DETECT && runsUpdatePipelines();
+    }
+
+    /** Whether decisions run as server-side update pipelines. */
+    public boolean usesUpdatePipelines() {
+        return pipelines;
+    }
+
+    /** Tries a pipeline update on a document no key can name (keys contain '|'), then removes it. */
+    private boolean runsUpdatePipelines() {
+        BsonDocument probe = new BsonDocument("_id", new BsonString("probe:update-pipelines"));
+        try {
+            buckets.updateOne(probe, List.of(new BsonDocument("$addFields",
+                    new BsonDocument("exp", new BsonDateTime(0)))), new UpdateOptions().upsert(true));
+            return true;
+        } catch (MongoCommandException | MongoWriteException e) {
+            LOG.info("the server does not run update pipelines ({}); rate-limit decisions use compare-and-swap",
+                    e.getMessage());
+            return false;
+        } finally {
+            try {
+                buckets.deleteOne(probe);
+            } catch (MongoException e) {
+                LOG.debug("could not remove the update-pipeline probe; its TTL removes it", e);
+            }
+        }
     }
 
     @Override
@@ -96,6 +147,27 @@ public final class MongoStore implements BucketStore {
     }
 
     private RateLimitDecision decide(String key, CompiledLimit limit, long permits, boolean consume, long nowNanos) {
+        if (pipelines && consume) {
+            State cached = seen.getIfPresent(key);
+            if (cached != null && counts(limit, cached)) {
+                long[] units = refilled(limit, cached, nowNanos);
+                if (!BucketMath.canTake(limit, units, permits)) {
+                    return BucketMath.decide(limit, units, permits, false); // short here, so short in truth
+                }
+            }
+            BsonDocument doc = buckets.findOneAndUpdate(new BsonDocument("_id", new BsonString(key)),
+                    DecisionPipeline.of(limit, permits, nowNanos, TTL_MARGIN_MILLIS),
+                    new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
+            State state = fromDocument(doc);
+            seen.put(key, state);
+            if (doc.getBoolean(DecisionPipeline.TAKEN).getValue()) {
+                return BucketMath.decide(limit, state.units(), permits, true);
+            }
+            if (counts(limit, state)) {
+                return BucketMath.decide(limit, refilled(limit, state, nowNanos), permits, false);
+            }
+            // counted under another plan: the compare-and-swap below carries the tokens over, from the state just read
+        }
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             State state = seen.getIfPresent(key);
             if (state == null) {
@@ -110,7 +182,7 @@ public final class MongoStore implements BucketStore {
                 }
             }
             long[] units = state.units().clone();
-            boolean changed = !limit.sameCounting(state.plan(), state.unitSizes(), state.rates(), state.full());
+            boolean changed = !counts(limit, state);
             if (changed) {
                 // Another plan, or this plan reconfigured: refill the time since the last write under the counting
                 // stored with the bucket, then carry the tokens left over, as the in-process store does.
@@ -144,9 +216,18 @@ public final class MongoStore implements BucketStore {
         }
         // Still contended after every attempt: refuse this one rather than hammer the key.
         State state = seen.getIfPresent(key);
-        long[] units = state != null && limit.sameCounting(state.plan(), state.unitSizes(), state.rates(), state.full()) ? state.units()
-                : new long[limit.full.length];
+        long[] units = state != null && counts(limit, state) ? state.units() : new long[limit.full.length];
         return BucketMath.decide(limit, units, permits, false);
+    }
+
+    private static boolean counts(CompiledLimit limit, State state) {
+        return limit.sameCounting(state.plan(), state.unitSizes(), state.rates(), state.full());
+    }
+
+    private static long[] refilled(CompiledLimit limit, State state, long nowNanos) {
+        long[] units = state.units().clone();
+        BucketMath.refill(limit, units, nowNanos - state.lastNanos());
+        return units;
     }
 
     /** A new bucket: full, less the permits when charging; its version is random so the creator can tell. */
