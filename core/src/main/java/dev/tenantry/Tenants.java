@@ -27,6 +27,9 @@ import org.jspecify.annotations.Nullable;
  * reason through {@link #runAsSystem} or {@link #callAsSystem}; each entry is reported to every
  * {@link SystemScopeListener} first. Inside system scope no tenant is current until one is opened.
  *
+ * <p>Outside system scope, every {@link TenantScopeGuard} is asked before a tenant scope opens and may refuse it: the
+ * tenant directory refuses suspended tenants and tenants scheduled for deletion this way.
+ *
  * <p>Scopes are thread-confined. {@link #propagating(Executor)} and the {@code bind...} methods carry the caller's
  * scope to other threads, executors and {@link java.util.concurrent.CompletableFuture} stages (they have distinct
  * names so a lambda never matches two of them):
@@ -60,6 +63,7 @@ public final class Tenants {
 
     private static final ThreadLocal<@Nullable Scope> CURRENT = new ThreadLocal<>();
     private static final List<SystemScopeListener> LISTENERS = new CopyOnWriteArrayList<>();
+    private static final List<TenantScopeGuard> GUARDS = new CopyOnWriteArrayList<>();
 
     private Tenants() {
     }
@@ -73,8 +77,7 @@ public final class Tenants {
     public static <X extends Exception> void run(TenantId tenant, Task<X> task) throws X {
         Objects.requireNonNull(tenant, "tenant");
         Objects.requireNonNull(task, "task");
-        Scope previous = CURRENT.get();
-        CURRENT.set(new Scope(tenant, previous == null ? null : previous.systemReason()));
+        Scope previous = enterTenant(tenant);
         try {
             task.run();
         } finally {
@@ -92,8 +95,7 @@ public final class Tenants {
     public static <T, X extends Exception> T call(TenantId tenant, Call<T, X> call) throws X {
         Objects.requireNonNull(tenant, "tenant");
         Objects.requireNonNull(call, "call");
-        Scope previous = CURRENT.get();
-        CURRENT.set(new Scope(tenant, previous == null ? null : previous.systemReason()));
+        Scope previous = enterTenant(tenant);
         try {
             return call.call();
         } finally {
@@ -132,6 +134,19 @@ public final class Tenants {
         } finally {
             restore(previous);
         }
+    }
+
+    /** Asks the guards (outside system scope), then opens the tenant's scope; returns what was in force. */
+    private static @Nullable Scope enterTenant(TenantId tenant) {
+        Scope previous = CURRENT.get();
+        @Nullable String systemReason = previous == null ? null : previous.systemReason();
+        if (systemReason == null) {
+            for (TenantScopeGuard guard : GUARDS) {
+                guard.check(tenant);
+            }
+        }
+        CURRENT.set(new Scope(tenant, systemReason));
+        return previous;
     }
 
     private static @Nullable Scope enterSystem(String reason) {
@@ -193,6 +208,18 @@ public final class Tenants {
         Objects.requireNonNull(listener, "listener");
         LISTENERS.add(listener);
         return () -> LISTENERS.remove(listener);
+    }
+
+    /**
+     * Registers a guard asked before every later tenant scope opens outside system scope; one that throws keeps the
+     * scope from opening.
+     *
+     * @return a handle whose {@code close()} removes the guard
+     */
+    public static Registration addScopeGuard(TenantScopeGuard guard) {
+        Objects.requireNonNull(guard, "guard");
+        GUARDS.add(guard);
+        return () -> GUARDS.remove(guard);
     }
 
     /** A registration that is undone by {@link #close()}, which throws nothing. */

@@ -36,6 +36,34 @@ class TenantsTest {
     }
 
     @Test
+    void aScopeGuardRefusesOrdinaryScopesButNotThoseOpenedInSystemScope() {
+        TenantId blocked = TenantId.of("blocked");
+        List<TenantId> asked = new ArrayList<>();
+        Tenants.Registration guard = Tenants.addScopeGuard(tenant -> {
+            asked.add(tenant);
+            if (tenant.equals(blocked)) {
+                throw new TenantryException("tenant '" + tenant + "' is suspended");
+            }
+        });
+        try {
+            List<String> ran = new ArrayList<>();
+            TenantryException refused = assertThrows(TenantryException.class,
+                    () -> Tenants.run(blocked, () -> ran.add("ran")));
+            assertEquals("tenant 'blocked' is suspended", refused.getMessage());
+            assertThrows(TenantryException.class, () -> Tenants.call(blocked, () -> ran.add("ran")));
+            assertEquals(List.of(), ran, "a refused scope runs nothing");
+            assertTrue(Tenants.currentIfPresent().isEmpty(), "and leaves no scope behind");
+            Tenants.run(TenantId.of("fine"), () -> ran.add("fine"));
+            Tenants.runAsSystem("support", () -> Tenants.run(blocked, () -> ran.add("system")));
+            assertEquals(List.of("fine", "system"), ran);
+            assertEquals(List.of(blocked, blocked, TenantId.of("fine")), asked, "not asked inside system scope");
+        } finally {
+            guard.close();
+        }
+        Tenants.run(blocked, () -> assertEquals(blocked, Tenants.current()));
+    }
+
+    @Test
     void readingWithNoTenantFailsClosed() {
         MissingTenantException e = assertThrows(MissingTenantException.class, Tenants::current);
         assertTrue(e.getMessage().contains("Tenants.run"), e.getMessage());

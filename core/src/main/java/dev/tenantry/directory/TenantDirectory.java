@@ -1,0 +1,259 @@
+package dev.tenantry.directory;
+
+import com.mongodb.client.MongoClient;
+import dev.tenantry.TenantId;
+import dev.tenantry.Tenants;
+import dev.tenantry.audit.AuditTrail;
+import dev.tenantry.collection.TenantDatabase;
+import dev.tenantry.directory.internal.TenantDirectoryImpl;
+import dev.tenantry.ratelimit.PlanResolver;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The tenants (organizations) of an application: one document per tenant in the {@value Builder#DEFAULT_COLLECTION}
+ * collection, with its name, plan and {@link TenantStatus}, and the lifecycle around them.
+ *
+ * <p>Look-ups are cached (Caffeine) and every change made through this directory invalidates the entry and tells the
+ * {@link TenantChangeListener}s; a change made by another app instance is seen here once the cache entry expires
+ * ({@link Builder#cacheFor}) or after {@link #invalidate}.
+ *
+ * <p>{@link #guardScopes()} makes {@link Tenants#run} refuse suspended tenants and tenants scheduled for deletion
+ * (outside system scope). Deleting an organization is two steps: {@link #scheduleDeletion} keeps its data,
+ * restorable by {@link #cancelDeletion}, for the retention; then {@link #purgeDue()} (run by the application on its
+ * schedule) deletes its data from every collection registered with the {@link TenantDatabase}, in every isolation
+ * strategy, and finally its record. Each step is recorded in the tenant's document first, so a purge that is
+ * interrupted resumes where it stopped; purging never relies on a TTL index, which would delete the record without
+ * deleting the data.
+ *
+ * <pre>{@code
+ * TenantDirectory directory = TenantDirectory.builder(client, "app").tenantDatabase(db).auditTrail(audit).build();
+ * directory.guardScopes();
+ * directory.create(TenantId.of("acme"), "Acme Ltd", "FREE");
+ * RateLimiter limiter = RateLimiter.builder()....planResolver(directory.planResolver()).build();
+ * directory.addChangeListener((before, after) -> limiter.invalidatePlan(after != null ? after.id() : before.id()));
+ * }</pre>
+ *
+ * <p>Thread-safe.
+ *
+ * @since 0.1
+ */
+public interface TenantDirectory {
+
+    /** A builder over {@code databaseName} of {@code client}. */
+    static Builder builder(MongoClient client, String databaseName) {
+        return new Builder(client, databaseName);
+    }
+
+    /**
+     * Creates an active tenant.
+     *
+     * @throws TenantExistsException if the id is taken
+     * @throws IllegalArgumentException if the name is blank or over 200 characters, or the plan breaks its rule
+     */
+    TenantRecord create(TenantId id, String name, String plan);
+
+    /** The tenant, if the directory holds it (cached). */
+    Optional<TenantRecord> find(TenantId id);
+
+    /**
+     * The tenant (cached).
+     *
+     * @throws TenantNotFoundException if there is none
+     */
+    TenantRecord get(TenantId id);
+
+    /** Every tenant, by id (not cached). */
+    List<TenantRecord> list();
+
+    /** Every tenant in {@code status}, by id (not cached). */
+    List<TenantRecord> list(TenantStatus status);
+
+    /**
+     * Renames the tenant.
+     *
+     * @throws TenantNotFoundException if there is none
+     * @throws IllegalArgumentException if the name is blank or over 200 characters
+     */
+    TenantRecord rename(TenantId id, String name);
+
+    /**
+     * Moves the tenant to another plan; listeners are told, so a rate limiter can drop its cached plan.
+     *
+     * @throws TenantNotFoundException if there is none
+     * @throws IllegalArgumentException if the plan breaks its rule
+     */
+    TenantRecord changePlan(TenantId id, String plan);
+
+    /**
+     * Suspends an active tenant: no ordinary work runs for it until {@link #reactivate}.
+     *
+     * @throws TenantNotFoundException if there is none
+     * @throws TenantStatusException if it is not active
+     */
+    TenantRecord suspend(TenantId id);
+
+    /**
+     * Makes a suspended tenant active again.
+     *
+     * @throws TenantNotFoundException if there is none
+     * @throws TenantStatusException if it is not suspended
+     */
+    TenantRecord reactivate(TenantId id);
+
+    /**
+     * Schedules the tenant's deletion after {@code retention}: sets {@code deleteScheduledAt} to now plus the
+     * retention and the status to {@link TenantStatus#DELETION_SCHEDULED}. Its data is kept until a purge after
+     * that time.
+     *
+     * @throws TenantNotFoundException if there is none
+     * @throws TenantStatusException if its deletion is already scheduled
+     * @throws IllegalArgumentException if the retention is negative
+     */
+    TenantRecord scheduleDeletion(TenantId id, Duration retention);
+
+    /**
+     * Cancels a scheduled deletion: the status the tenant had before comes back and {@code deleteScheduledAt} is
+     * cleared. Its data was never touched.
+     *
+     * @throws TenantNotFoundException if there is none
+     * @throws TenantStatusException if no deletion is scheduled, or its purge has already started
+     */
+    TenantRecord cancelDeletion(TenantId id);
+
+    /**
+     * Purges one tenant whose deletion is due, in system scope: its data from every registered collection, then its
+     * record. Resumes an interrupted purge.
+     *
+     * @throws TenantNotFoundException if there is none (also once purged)
+     * @throws TenantStatusException if its deletion is not scheduled or not yet due
+     * @throws IllegalStateException if no {@link TenantDatabase} was given to the builder
+     */
+    PurgeReport purge(TenantId id, PurgeListener listener);
+
+    /** As {@link #purge(TenantId, PurgeListener)}, without progress. */
+    default PurgeReport purge(TenantId id) {
+        return purge(id, PurgeListener.NONE);
+    }
+
+    /**
+     * Purges every tenant whose deletion is due, one after the other, stopping at the first failure (the next run
+     * resumes it). Run it on a schedule; running it again when nothing is due does nothing.
+     *
+     * @return a report per purged tenant
+     */
+    List<PurgeReport> purgeDue(PurgeListener listener);
+
+    /** As {@link #purgeDue(PurgeListener)}, without progress. */
+    default List<PurgeReport> purgeDue() {
+        return purgeDue(PurgeListener.NONE);
+    }
+
+    /**
+     * A plan resolver for the rate limiter that reads the tenant's plan from this directory.
+     *
+     * @return a resolver that throws {@link TenantNotFoundException} for unknown tenants
+     */
+    PlanResolver planResolver();
+
+    /**
+     * Makes {@link Tenants#run} and {@link Tenants#call} refuse, with a {@link TenantStatusException}, to open a scope
+     * for a suspended tenant or one scheduled for deletion, outside system scope. Tenants the directory does not hold
+     * are not refused here (an application that requires them checks {@link #find} where requests come in).
+     *
+     * @return a handle whose {@code close()} removes the guard
+     */
+    Tenants.Registration guardScopes();
+
+    /**
+     * Registers a listener told of every later change made through this directory.
+     *
+     * @return a handle whose {@code close()} removes it
+     */
+    Tenants.Registration addChangeListener(TenantChangeListener listener);
+
+    /** Drops the cached record of {@code id}, e.g. when another app instance changed it. */
+    void invalidate(TenantId id);
+
+    /** Builds a {@link TenantDirectory}. */
+    final class Builder {
+
+        /** The collection tenants are stored in unless named otherwise. */
+        public static final String DEFAULT_COLLECTION = "tenants";
+        /** How long a look-up is cached unless configured otherwise. */
+        public static final Duration DEFAULT_CACHE = Duration.ofSeconds(30);
+
+        private static final Pattern COLLECTION = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]{0,63}");
+
+        private final MongoClient client;
+        private final String databaseName;
+        private String collectionName = DEFAULT_COLLECTION;
+        private Clock clock = Clock.systemUTC();
+        private Duration cacheFor = DEFAULT_CACHE;
+        private @Nullable TenantDatabase tenantDatabase;
+        private @Nullable AuditTrail auditTrail;
+
+        private Builder(MongoClient client, String databaseName) {
+            this.client = Objects.requireNonNull(client, "client");
+            this.databaseName = Objects.requireNonNull(databaseName, "databaseName");
+        }
+
+        /**
+         * The collection tenants are stored in (default {@value #DEFAULT_COLLECTION}).
+         *
+         * @throws IllegalArgumentException if the name is not 1-64 letters, digits, '_' or '-'
+         */
+        public Builder collectionName(String name) {
+            Objects.requireNonNull(name, "name");
+            if (!COLLECTION.matcher(name).matches()) {
+                throw new IllegalArgumentException("tenant directory collection name must be 1-64 letters, digits, "
+                        + "'_' or '-', starting with a letter or '_', was '" + name + "'");
+            }
+            this.collectionName = name;
+            return this;
+        }
+
+        /** The clock for times and for deciding when a deletion is due (default UTC system clock). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * How long a look-up is cached (default 30 s); zero turns caching off.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder cacheFor(Duration duration) {
+            Objects.requireNonNull(duration, "duration");
+            if (duration.isNegative()) {
+                throw new IllegalArgumentException("cache duration must not be negative, was " + duration);
+            }
+            this.cacheFor = duration;
+            return this;
+        }
+
+        /** The tenant-scoped collections a purge deletes the tenant's data from; required for purging. */
+        public Builder tenantDatabase(TenantDatabase database) {
+            this.tenantDatabase = Objects.requireNonNull(database, "database");
+            return this;
+        }
+
+        /** Records lifecycle changes and every purge step in this audit trail. */
+        public Builder auditTrail(AuditTrail trail) {
+            this.auditTrail = Objects.requireNonNull(trail, "trail");
+            return this;
+        }
+
+        /** Builds the directory and creates its index. */
+        public TenantDirectory build() {
+            return new TenantDirectoryImpl(client, client.getDatabase(databaseName).getCollection(collectionName,
+                    org.bson.BsonDocument.class), clock, cacheFor, tenantDatabase, auditTrail);
+        }
+    }
+}
