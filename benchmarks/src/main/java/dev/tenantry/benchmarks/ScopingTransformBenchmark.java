@@ -91,7 +91,7 @@ public class ScopingTransformBenchmark {
 
     private static PipelineScoper scoper() {
         return new PipelineScoper(FIELD, TENANT, false, DATABASE, name -> new MongoNamespace(DATABASE, name),
-                () -> true);
+                () -> true, null, name -> null);
     }
 
     // ---------------------------------------------------------------- filters

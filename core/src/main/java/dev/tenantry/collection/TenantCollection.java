@@ -348,4 +348,38 @@ public interface TenantCollection<T> {
 
     /** As {@link #dropIndexes()}, with options. */
     void dropIndexes(DropIndexOptions options);
+
+    // ---------------------------------------------------------------- soft delete
+
+    /**
+     * A view of this collection that also sees documents deleted under its {@link SoftDelete} policy. Deletes through
+     * it still only mark live documents.
+     *
+     * @throws IllegalStateException if the collection has no soft-delete policy
+     */
+    TenantCollection<T> withDeleted();
+
+    /**
+     * A view of this collection that sees only documents deleted under its {@link SoftDelete} policy.
+     *
+     * @throws IllegalStateException if the collection has no soft-delete policy
+     */
+    TenantCollection<T> onlyDeleted();
+
+    /**
+     * Brings back the current tenant's deleted documents that match {@code filter}. A document whose unique keys a
+     * live document now holds cannot come back: the server's duplicate-key error says which.
+     *
+     * @return how many were matched and restored
+     * @throws IllegalStateException if the collection has no soft-delete policy
+     */
+    UpdateResult restore(Bson filter);
+
+    /**
+     * Removes for good the current tenant's documents deleted longer ago than the policy's retention.
+     *
+     * @return how many were removed
+     * @throws IllegalStateException if the collection has no soft-delete policy
+     */
+    DeleteResult purgeDeleted();
 }

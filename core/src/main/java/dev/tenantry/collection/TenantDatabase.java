@@ -61,6 +61,13 @@ public interface TenantDatabase {
     IsolationStrategy getIsolation(String logicalName);
 
     /**
+     * The soft-delete policy of a registered collection, if it has one.
+     *
+     * @throws IllegalArgumentException if the collection is not registered
+     */
+    Optional<SoftDelete> getSoftDelete(String logicalName);
+
+    /**
      * The tenant-scoped view of {@code logicalName}, decoding to {@link Document}.
      *
      * @throws IllegalArgumentException if {@code logicalName} is not registered
@@ -113,6 +120,7 @@ public interface TenantDatabase {
         private final MongoClient client;
         private final String databaseName;
         private final Map<String, IsolationStrategy> collections = new LinkedHashMap<>();
+        private final Map<String, SoftDelete> softDeletes = new LinkedHashMap<>();
         private final Map<String, java.util.List<WriteListener>> listeners = new LinkedHashMap<>();
         private String tenantField = DEFAULT_TENANT_FIELD;
         private @Nullable String databasePrefix;
@@ -185,6 +193,20 @@ public interface TenantDatabase {
                 throw new IllegalArgumentException("collection '" + logicalName + "' is already registered as "
                         + existing);
             }
+            return this;
+        }
+
+        /**
+         * Registers a tenant-scoped collection with a soft-delete policy: deletes through it mark documents deleted,
+         * and ordinary reads leave them out (see {@link SoftDelete}).
+         *
+         * @throws IllegalArgumentException as {@link #collection(String, IsolationStrategy)} does, or if a soft-delete
+         *     field is the tenant field
+         */
+        public Builder collection(String logicalName, IsolationStrategy isolation, SoftDelete softDelete) {
+            Objects.requireNonNull(softDelete, "softDelete");
+            collection(logicalName, isolation);
+            softDeletes.put(logicalName, softDelete);
             return this;
         }
 
@@ -262,7 +284,15 @@ public interface TenantDatabase {
             CodecRegistry registry = codecRegistry != null ? codecRegistry : CodecRegistries.fromRegistries(
                     client.getDatabase(databaseName).getCodecRegistry(),
                     CodecRegistries.fromProviders(PojoCodecProvider.builder().automatic(true).build()));
-            return new TenantDatabaseImpl(client, databaseName, tenantField, prefix, collections, listeners, registry);
+            for (Map.Entry<String, SoftDelete> e : softDeletes.entrySet()) {
+                SoftDelete policy = e.getValue();
+                if (policy.deletedAtField().equals(tenantField) || policy.deletionKeyField().equals(tenantField)) {
+                    throw new IllegalStateException("collection '" + e.getKey() + "': a soft-delete field is the "
+                            + "tenant field '" + tenantField + "'; name them differently");
+                }
+            }
+            return new TenantDatabaseImpl(client, databaseName, tenantField, prefix, collections, softDeletes,
+                    listeners, registry);
         }
     }
 }

@@ -33,7 +33,8 @@ class MissingTenantSweepIT {
     /** Configuration accessors and derivations: they touch no data, so they need no tenant. */
     private static final Set<String> NO_DATA = Set.of("getLogicalName", "getIsolation", "getTenantField",
             "getDocumentClass", "getCodecRegistry", "getReadPreference", "getWriteConcern", "getReadConcern",
-            "withDocumentClass", "withCodecRegistry", "withReadPreference", "withWriteConcern", "withReadConcern");
+            "withDocumentClass", "withCodecRegistry", "withReadPreference", "withWriteConcern", "withReadConcern",
+            "withDeleted", "onlyDeleted");
 
     private final TenantCollection<Document> items;
 

@@ -15,6 +15,7 @@ import dev.tenantry.audit.AuditEntry;
 import dev.tenantry.audit.AuditQuery;
 import dev.tenantry.audit.AuditTrail;
 import dev.tenantry.collection.IsolationStrategy;
+import dev.tenantry.collection.SoftDelete;
 import dev.tenantry.collection.TenantCollection;
 import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.ratelimit.Bandwidth;
@@ -59,7 +60,7 @@ class TenantDirectoryIT {
     void setUp() {
         database.drop();
         tdb = TenantDatabase.builder(client, database.getName()).tenantDatabasePrefix(prefix)
-                .collection("customers", IsolationStrategy.SHARED)
+                .collection("customers", IsolationStrategy.SHARED, SoftDelete.retainFor(Duration.ofDays(7)))
                 .collection("bookings", IsolationStrategy.COLLECTION_PER_TENANT)
                 .collection("invoices", IsolationStrategy.DATABASE_PER_TENANT).build();
         audit = AuditTrail.builder(client, database.getName()).clock(clock).build();
@@ -176,6 +177,8 @@ class TenantDirectoryIT {
 
     @Test
     void scheduleCancelAndPurgeAcrossEveryIsolationStrategy() {
+        Tenants.run(ACME, () -> tdb.getCollection("customers").deleteOne(new Document("n", 0)));
+        assertEquals(FULL, dataOf(ACME), "a soft-deleted customer is still there, and the purge must remove it too");
         TenantRecord scheduled = directory.scheduleDeletion(ACME, RETENTION);
         assertEquals(TenantStatus.DELETION_SCHEDULED, scheduled.status());
         assertEquals(clock.instant().plus(RETENTION), scheduled.deleteScheduledAt());

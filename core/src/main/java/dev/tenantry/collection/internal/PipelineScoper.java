@@ -10,6 +10,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
+import org.bson.BsonNull;
 import org.bson.BsonString;
 import org.bson.BsonValue;
 import org.jspecify.annotations.Nullable;
@@ -50,6 +51,8 @@ public final class PipelineScoper {
     private final String localDatabase;
     private final Function<String, @Nullable MongoNamespace> resolver;
     private final BooleanSupplier conciseLookup;
+    private final @Nullable BsonDocument localAlso;
+    private final Function<String, @Nullable String> deletedAtOf;
 
     /**
      * @param field the tenant field
@@ -58,9 +61,15 @@ public final class PipelineScoper {
      * @param localDatabase the physical database the pipeline runs in; joins may not leave it
      * @param resolver maps a registered logical collection to the tenant's physical namespace, null if unregistered
      * @param conciseLookup whether the server takes localField/foreignField and a pipeline together (asked lazily)
+     * @param localAlso what the pipeline's own documents must also match (its soft-delete view), or null
+     * @param deletedAtOf a joined collection's soft-delete timestamp field, or null if it has no soft delete: joins
+     *     see only its live documents
      */
     public PipelineScoper(String field, String tenant, boolean exact, String localDatabase,
-                          Function<String, @Nullable MongoNamespace> resolver, BooleanSupplier conciseLookup) {
+                          Function<String, @Nullable MongoNamespace> resolver, BooleanSupplier conciseLookup,
+                          @Nullable BsonDocument localAlso, Function<String, @Nullable String> deletedAtOf) {
+        this.localAlso = localAlso;
+        this.deletedAtOf = deletedAtOf;
         this.field = field;
         this.tenant = tenant;
         this.exact = exact;
@@ -75,13 +84,18 @@ public final class PipelineScoper {
      * @throws ForbiddenStageException naming the stage, if one cannot be kept inside the tenant
      */
     public List<BsonDocument> scope(List<BsonDocument> pipeline) {
+        return scope(pipeline, localAlso);
+    }
+
+    /** The pipeline confined to the tenant and to what {@code also} matches. */
+    private List<BsonDocument> scope(List<BsonDocument> pipeline, @Nullable BsonDocument also) {
         List<BsonDocument> out = new ArrayList<>(pipeline.size() + 1);
         int start = 0;
         if (!pipeline.isEmpty() && "$geoNear".equals(stageName(pipeline.get(0)))) {
-            out.add(scopeGeoNear(pipeline.get(0)));
+            out.add(scopeGeoNear(pipeline.get(0), also));
             start = 1;
         } else {
-            out.add(new BsonDocument("$match", tenantMatch()));
+            out.add(new BsonDocument("$match", tenantMatch(also)));
         }
         for (int i = start; i < pipeline.size(); i++) {
             out.addAll(scopeStage(pipeline.get(i)));
@@ -104,8 +118,14 @@ public final class PipelineScoper {
         }
     }
 
-    private BsonDocument tenantMatch() {
-        return TenantFilter.tenantMatch(field, tenant, exact);
+    private BsonDocument tenantMatch(@Nullable BsonDocument also) {
+        return TenantFilter.tenantMatch(field, tenant, exact, also);
+    }
+
+    /** What a join into logical collection {@code name} must also match: its live documents, if it soft-deletes. */
+    private @Nullable BsonDocument liveOf(BsonValue name) {
+        String deletedAt = deletedAtOf.apply(name.asString().getValue());
+        return deletedAt == null ? null : new BsonDocument(deletedAt, BsonNull.VALUE);
     }
 
     /** Stages checked and rewritten without a new leading match (for {@code $facet}, whose input is scoped). */
@@ -181,14 +201,15 @@ public final class PipelineScoper {
     private List<BsonDocument> scopeLookup(BsonValue value) {
         BsonDocument spec = document("$lookup", value);
         MongoNamespace target = target("$lookup", spec.get("from"));
+        BsonDocument live = liveOf(spec.get("from"));
         BsonDocument out = spec.clone();
         out.put("from", new BsonString(target.getCollectionName()));
         if (spec.containsKey("pipeline")) {
-            out.put("pipeline", toArray(scope(stages("$lookup", spec.get("pipeline")))));
+            out.put("pipeline", toArray(scope(stages("$lookup", spec.get("pipeline")), live)));
             return List.of(new BsonDocument("$lookup", out));
         }
         if (conciseLookup.getAsBoolean()) {
-            out.put("pipeline", toArray(List.of(new BsonDocument("$match", tenantMatch()))));
+            out.put("pipeline", toArray(List.of(new BsonDocument("$match", tenantMatch(live)))));
             return List.of(new BsonDocument("$lookup", out));
         }
         BsonValue as = spec.get("as");
@@ -198,9 +219,24 @@ public final class PipelineScoper {
         String asField = as.asString().getValue();
         BsonDocument filter = new BsonDocument("input", new BsonString("$" + asField))
                 .append("as", new BsonString(JOINED))
-                .append("cond", joinedTenantCondition());
+                .append("cond", joinedCondition(deletedAtOf.apply(spec.get("from").asString().getValue())));
         return List.of(new BsonDocument("$lookup", out),
                 new BsonDocument("$addFields", new BsonDocument(asField, new BsonDocument("$filter", filter))));
+    }
+
+    /**
+     * {@code $$tenantryJoined.<field> == T}, collation-immune when {@code exact}, and the joined document live when
+     * its collection soft-deletes ({@code deletedAt} names the timestamp field).
+     */
+    private BsonDocument joinedCondition(@Nullable String deletedAt) {
+        BsonDocument tenantCondition = joinedTenantCondition();
+        if (deletedAt == null) {
+            return tenantCondition;
+        }
+        BsonDocument live = new BsonDocument("$eq", new BsonArray(List.of(new BsonDocument("$ifNull",
+                new BsonArray(List.of(new BsonString("$$" + JOINED + "." + deletedAt), BsonNull.VALUE))),
+                BsonNull.VALUE)));
+        return new BsonDocument("$and", new BsonArray(List.of(tenantCondition, live)));
     }
 
     /** {@code $$tenantryJoined.<field> == T}, collation-immune when {@code exact}. */
@@ -222,7 +258,7 @@ public final class PipelineScoper {
         BsonDocument out = spec.clone();
         out.put("from", new BsonString(target.getCollectionName()));
         BsonValue restrict = spec.get("restrictSearchWithMatch");
-        BsonDocument match = tenantMatch();
+        BsonDocument match = tenantMatch(liveOf(spec.get("from")));
         if (restrict != null) {
             match = new BsonDocument("$and", new BsonArray(List.of(match, document("$graphLookup", restrict))));
         }
@@ -243,7 +279,7 @@ public final class PipelineScoper {
         }
         MongoNamespace target = target("$unionWith", coll);
         return new BsonDocument("coll", new BsonString(target.getCollectionName()))
-                .append("pipeline", toArray(scope(pipeline)));
+                .append("pipeline", toArray(scope(pipeline, liveOf(coll))));
     }
 
     /** The tenant's physical namespace for a join's target, which must be registered and in the same database. */
@@ -266,10 +302,10 @@ public final class PipelineScoper {
         return target;
     }
 
-    private BsonDocument scopeGeoNear(BsonDocument stage) {
+    private BsonDocument scopeGeoNear(BsonDocument stage, @Nullable BsonDocument also) {
         BsonDocument spec = document("$geoNear", stage.get("$geoNear")).clone();
         BsonValue query = spec.get("query");
-        BsonDocument match = tenantMatch();
+        BsonDocument match = tenantMatch(also);
         spec.put("query", query == null ? match
                 : new BsonDocument("$and", new BsonArray(List.of(match, document("$geoNear", query)))));
         return new BsonDocument("$geoNear", spec);

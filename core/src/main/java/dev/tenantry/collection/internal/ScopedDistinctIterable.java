@@ -6,6 +6,7 @@ import com.mongodb.client.cursor.TimeoutMode;
 import com.mongodb.client.model.Collation;
 import dev.tenantry.TenantId;
 import java.util.concurrent.TimeUnit;
+import org.bson.BsonDocument;
 import org.bson.BsonValue;
 import org.bson.conversions.Bson;
 import org.jspecify.annotations.Nullable;
@@ -15,11 +16,14 @@ final class ScopedDistinctIterable<R> extends CheckedIterable<R> implements Dist
 
     private final DistinctIterable<R> delegate;
     private final String field;
+    private final @Nullable BsonDocument also;
     private @Nullable Bson filter;
     private boolean exact;
 
-    ScopedDistinctIterable(TenantId bound, String field, DistinctIterable<R> delegate, @Nullable Bson filter) {
+    ScopedDistinctIterable(TenantId bound, String field, @Nullable BsonDocument also, DistinctIterable<R> delegate,
+                       @Nullable Bson filter) {
         super(bound);
+        this.also = also;
         this.delegate = delegate;
         this.field = field;
         this.filter = filter;
@@ -27,7 +31,7 @@ final class ScopedDistinctIterable<R> extends CheckedIterable<R> implements Dist
     }
 
     private void applyFilter() {
-        delegate.filter(new TenantFilter(field, bound().value(), filter, exact));
+        delegate.filter(new TenantFilter(field, bound().value(), filter, exact, also));
     }
 
     @Override

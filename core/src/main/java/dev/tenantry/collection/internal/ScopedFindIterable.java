@@ -10,6 +10,7 @@ import dev.tenantry.TenantId;
 import java.util.concurrent.TimeUnit;
 import org.bson.BsonValue;
 import org.bson.Document;
+import org.bson.BsonDocument;
 import org.bson.conversions.Bson;
 import org.jspecify.annotations.Nullable;
 
@@ -18,11 +19,14 @@ final class ScopedFindIterable<R> extends CheckedIterable<R> implements FindIter
 
     private final FindIterable<R> delegate;
     private final String field;
+    private final @Nullable BsonDocument also;
     private @Nullable Bson filter;
     private boolean exact;
 
-    ScopedFindIterable(TenantId bound, String field, FindIterable<R> delegate, @Nullable Bson filter) {
+    ScopedFindIterable(TenantId bound, String field, @Nullable BsonDocument also, FindIterable<R> delegate,
+                       @Nullable Bson filter) {
         super(bound);
+        this.also = also;
         this.delegate = delegate;
         this.field = field;
         this.filter = filter;
@@ -30,7 +34,7 @@ final class ScopedFindIterable<R> extends CheckedIterable<R> implements FindIter
     }
 
     private void applyFilter() {
-        delegate.filter(new TenantFilter(field, bound().value(), filter, exact));
+        delegate.filter(new TenantFilter(field, bound().value(), filter, exact, also));
     }
 
     @Override

@@ -30,6 +30,7 @@ import com.mongodb.client.model.InsertOneModel;
 import com.mongodb.client.model.InsertOneOptions;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.UpdateManyModel;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
@@ -43,6 +44,7 @@ import dev.tenantry.TenantId;
 import dev.tenantry.TenantViolationException;
 import dev.tenantry.Tenants;
 import dev.tenantry.collection.IsolationStrategy;
+import dev.tenantry.collection.SoftDelete;
 import dev.tenantry.collection.TenantCollection;
 import dev.tenantry.collection.WriteEvent;
 import java.util.ArrayList;
@@ -50,10 +52,13 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.bson.BsonArray;
+import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
 import org.bson.BsonDocumentReader;
 import org.bson.BsonDocumentWriter;
+import org.bson.BsonInt32;
 import org.bson.BsonNull;
+import org.bson.BsonObjectId;
 import org.bson.BsonString;
 import org.bson.BsonValue;
 import org.bson.Document;
@@ -63,6 +68,7 @@ import org.bson.codecs.DecoderContext;
 import org.bson.codecs.EncoderContext;
 import org.bson.codecs.configuration.CodecRegistry;
 import org.bson.conversions.Bson;
+import org.bson.types.ObjectId;
 import org.jspecify.annotations.Nullable;
 
 /** The tenant-scoped collection: every method binds the current tenant and scopes the operation. Immutable. */
@@ -85,10 +91,33 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
     /** The physical collection when it is the same for every tenant (SHARED); null otherwise. */
     private final @Nullable MongoCollection<T> shared;
     private final WriteNotifier notifier;
+    /** The collection's soft-delete policy, or null. */
+    private final @Nullable SoftDelete softDelete;
+    /** Which documents this view sees when the collection soft-deletes. */
+    private final Visibility visibility;
+
+    /** Which documents of a soft-delete collection a view sees. */
+    enum Visibility {
+        /** Live documents only: the default. */
+        LIVE,
+        /** Live and deleted ones. */
+        ALL,
+        /** Deleted ones only. */
+        DELETED
+    }
 
     TenantCollectionImpl(TenantDatabaseImpl db, String logicalName, IsolationStrategy isolation,
                          Class<T> documentClass, CodecRegistry codecRegistry, ReadPreference readPreference,
                          WriteConcern writeConcern, ReadConcern readConcern) {
+        this(db, logicalName, isolation, documentClass, codecRegistry, readPreference, writeConcern, readConcern,
+                Visibility.LIVE);
+    }
+
+    private TenantCollectionImpl(TenantDatabaseImpl db, String logicalName, IsolationStrategy isolation,
+                                 Class<T> documentClass, CodecRegistry codecRegistry, ReadPreference readPreference,
+                                 WriteConcern writeConcern, ReadConcern readConcern, Visibility visibility) {
+        this.softDelete = db.softDelete(logicalName);
+        this.visibility = visibility;
         this.db = db;
         this.logicalName = logicalName;
         this.isolation = isolation;
@@ -123,7 +152,25 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
     }
 
     private TenantFilter guard(TenantId tenant, @Nullable Bson filter, @Nullable Collation collation) {
-        return new TenantFilter(field, tenant.value(), filter, collation != null);
+        return new TenantFilter(field, tenant.value(), filter, collation != null, seen(visibility));
+    }
+
+    /** The filter of documents a view of {@code visibility} sees, beyond the tenant; null when it sees all. */
+    private @Nullable BsonDocument seen(Visibility visibility) {
+        if (softDelete == null || visibility == Visibility.ALL) {
+            return null;
+        }
+        return new BsonDocument(softDelete.deletedAtField(), visibility == Visibility.LIVE ? BsonNull.VALUE
+                : new BsonDocument("$ne", BsonNull.VALUE));
+    }
+
+    /** The soft-delete policy, or a clear error naming {@code operation}. */
+    private SoftDelete softDelete(String operation) {
+        if (softDelete == null) {
+            throw new IllegalStateException(operation + " needs a soft-delete policy, and collection '" + logicalName
+                    + "' has none; register it with collection(name, isolation, SoftDelete.retainFor(...))");
+        }
+        return softDelete;
     }
 
     /** {@code bson} as plain BSON: what is checked is then exactly what is sent. */
@@ -134,7 +181,10 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
     private PipelineScoper scoper(TenantId tenant, boolean exact) {
         String localDatabase = db.namespace(logicalName, isolation, tenant).getDatabaseName();
         return new PipelineScoper(field, tenant.value(), exact, localDatabase, name -> db.resolve(name, tenant),
-                db::supportsConciseLookup);
+                db::supportsConciseLookup, seen(visibility), name -> {
+                    SoftDelete policy = db.softDelete(name);
+                    return policy == null ? null : policy.deletedAtField();
+                });
     }
 
     private static long matched(UpdateResult result) {
@@ -220,31 +270,31 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
     @Override
     public <N> TenantCollection<N> withDocumentClass(Class<N> newDocumentClass) {
         return new TenantCollectionImpl<>(db, logicalName, isolation, Objects.requireNonNull(newDocumentClass,
-                "documentClass"), codecRegistry, readPreference, writeConcern, readConcern);
+                "documentClass"), codecRegistry, readPreference, writeConcern, readConcern, visibility);
     }
 
     @Override
     public TenantCollection<T> withCodecRegistry(CodecRegistry newCodecRegistry) {
         return new TenantCollectionImpl<>(db, logicalName, isolation, documentClass,
-                Objects.requireNonNull(newCodecRegistry, "codecRegistry"), readPreference, writeConcern, readConcern);
+                Objects.requireNonNull(newCodecRegistry, "codecRegistry"), readPreference, writeConcern, readConcern, visibility);
     }
 
     @Override
     public TenantCollection<T> withReadPreference(ReadPreference newReadPreference) {
         return new TenantCollectionImpl<>(db, logicalName, isolation, documentClass, codecRegistry,
-                Objects.requireNonNull(newReadPreference, "readPreference"), writeConcern, readConcern);
+                Objects.requireNonNull(newReadPreference, "readPreference"), writeConcern, readConcern, visibility);
     }
 
     @Override
     public TenantCollection<T> withWriteConcern(WriteConcern newWriteConcern) {
         return new TenantCollectionImpl<>(db, logicalName, isolation, documentClass, codecRegistry, readPreference,
-                Objects.requireNonNull(newWriteConcern, "writeConcern"), readConcern);
+                Objects.requireNonNull(newWriteConcern, "writeConcern"), readConcern, visibility);
     }
 
     @Override
     public TenantCollection<T> withReadConcern(ReadConcern newReadConcern) {
         return new TenantCollectionImpl<>(db, logicalName, isolation, documentClass, codecRegistry, readPreference,
-                writeConcern, Objects.requireNonNull(newReadConcern, "readConcern"));
+                writeConcern, Objects.requireNonNull(newReadConcern, "readConcern"), visibility);
     }
 
     // ---------------------------------------------------------------- counting and distinct
@@ -294,7 +344,7 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(resultClass, "resultClass");
         TenantId tenant = Tenants.current();
-        return new ScopedDistinctIterable<>(tenant, field,
+        return new ScopedDistinctIterable<>(tenant, field, seen(visibility),
                 collection(tenant).distinct(fieldName, resultClass), filter);
     }
 
@@ -320,7 +370,8 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(resultClass, "resultClass");
         TenantId tenant = Tenants.current();
-        return new ScopedFindIterable<>(tenant, field, collection(tenant).find(resultClass), filter);
+        return new ScopedFindIterable<>(tenant, field, seen(visibility), collection(tenant).find(resultClass),
+                filter);
     }
 
     @Override
@@ -422,6 +473,15 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         }
         BsonDocument out = new BsonDocument();
         codec.encode(new BsonDocumentWriter(out), withId, COLLECTIBLE);
+        if (softDelete != null) {
+            for (String f : List.of(softDelete.deletedAtField(), softDelete.deletionKeyField())) {
+                BsonValue v = out.get(f);
+                if (v != null && !v.isNull()) {
+                    throw new IllegalArgumentException("a document written to soft-delete collection '" + logicalName
+                            + "' may not carry '" + f + "': write it live, then delete it with deleteOne/deleteMany");
+                }
+            }
+        }
         BsonValue named = out.get(field);
         if (named == null || named.isNull()) {
             out.put(field, new BsonString(tenant.value()));
@@ -494,11 +554,23 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         Objects.requireNonNull(requests, "requests");
         Objects.requireNonNull(options, "options");
         TenantId tenant = Tenants.current();
+        boolean softDeletes = softDelete != null && requests.stream()
+                .anyMatch(r -> r instanceof DeleteOneModel || r instanceof DeleteManyModel);
+        if (softDeletes && !requests.stream().allMatch(r -> r instanceof DeleteOneModel
+                || r instanceof DeleteManyModel || r instanceof InsertOneModel)) {
+            throw new IllegalArgumentException("a bulk write to soft-delete collection '" + logicalName + "' may mix "
+                    + "deletes only with inserts: deletes there are updates that mark documents, and the result could "
+                    + "not tell them from your updates; send them in separate bulk writes");
+        }
         List<WriteModel<BsonDocument>> scoped = new ArrayList<>(requests.size());
         for (WriteModel<? extends T> request : requests) {
             scoped.add(scope(tenant, Objects.requireNonNull(request, "requests must not contain null")));
         }
         BulkWriteResult result = raw(tenant).bulkWrite(scoped, options);
+        if (softDeletes && result.wasAcknowledged()) { // the marking updates, reported as the deletes they are
+            result = BulkWriteResult.acknowledged(result.getInsertedCount(), 0, result.getModifiedCount(), 0,
+                    List.of(), result.getInserts());
+        }
         if (notifier.active()) {
             notifyBulk(tenant, scoped, result);
         }
@@ -581,6 +653,16 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
                     ? new UpdateManyModel<>(filter, checkedUpdate(update.getUpdate()), options)
                     : new UpdateManyModel<>(filter, checkedPipeline(update.getUpdatePipeline()), options);
         }
+        if (softDelete != null && request instanceof DeleteOneModel) {
+            DeleteOneModel<T> delete = (DeleteOneModel<T>) request;
+            return new UpdateOneModel<>(live(tenant, delete.getFilter(), delete.getOptions().getCollation()),
+                    deletion(), updateOptions(delete.getOptions()));
+        }
+        if (softDelete != null && request instanceof DeleteManyModel) {
+            DeleteManyModel<T> delete = (DeleteManyModel<T>) request;
+            return new UpdateManyModel<>(live(tenant, delete.getFilter(), delete.getOptions().getCollation()),
+                    deletion(), updateOptions(delete.getOptions()));
+        }
         if (request instanceof DeleteOneModel) {
             DeleteOneModel<T> delete = (DeleteOneModel<T>) request;
             return new DeleteOneModel<>(guard(tenant, delete.getFilter(), delete.getOptions().getCollation()),
@@ -642,7 +724,8 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(options, "options");
         TenantId tenant = Tenants.current();
-        DeleteResult result = collection(tenant).deleteOne(guard(tenant, filter, options.getCollation()), options);
+        DeleteResult result = softDelete != null ? markDeleted(tenant, filter, options, false)
+                : collection(tenant).deleteOne(guard(tenant, filter, options.getCollation()), options);
         if (notifier.active()) {
             notifier.applied(tenant, WriteEvent.Kind.DELETE, render(filter), null, deleted(result), null);
         }
@@ -659,7 +742,8 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(options, "options");
         TenantId tenant = Tenants.current();
-        DeleteResult result = collection(tenant).deleteMany(guard(tenant, filter, options.getCollation()), options);
+        DeleteResult result = softDelete != null ? markDeleted(tenant, filter, options, true)
+                : collection(tenant).deleteMany(guard(tenant, filter, options.getCollation()), options);
         if (notifier.active()) {
             notifier.applied(tenant, WriteEvent.Kind.DELETE, render(filter), null, deleted(result), null);
         }
@@ -762,7 +846,20 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(options, "options");
         TenantId tenant = Tenants.current();
-        T result = collection(tenant).findOneAndDelete(guard(tenant, filter, options.getCollation()), options);
+        T result;
+        if (softDelete != null) {
+            FindOneAndUpdateOptions mark = new FindOneAndUpdateOptions().projection(options.getProjection())
+                    .sort(options.getSort()).collation(options.getCollation()).hint(options.getHint())
+                    .hintString(options.getHintString()).comment(options.getComment()).let(options.getLet())
+                    .returnDocument(ReturnDocument.BEFORE);
+            if (options.getMaxTime(TimeUnit.MILLISECONDS) > 0) {
+                mark.maxTime(options.getMaxTime(TimeUnit.MILLISECONDS), TimeUnit.MILLISECONDS);
+            }
+            result = collection(tenant).findOneAndUpdate(live(tenant, filter, options.getCollation()), deletion(),
+                    mark);
+        } else {
+            result = collection(tenant).findOneAndDelete(guard(tenant, filter, options.getCollation()), options);
+        }
         if (notifier.active() && result != null) {
             notifyFound(tenant, WriteEvent.Kind.DELETE, result, filter, false, null);
         }
@@ -858,8 +955,12 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         for (IndexModel index : indexes) {
             Objects.requireNonNull(index, "indexes must not contain null");
             BsonDocument keys = render(index.getKeys());
-            scoped.add(new IndexModel(IndexKeys.tenantLeading(field, keys, index.getOptions()),
-                    IndexKeys.named(index.getOptions(), keys)));
+            BsonDocument leading = IndexKeys.tenantLeading(field, keys, index.getOptions());
+            if (softDelete != null && index.getOptions().isUnique()) {
+                // unique among live documents: they all lack the deletion key, each deleted one has its own
+                leading.put(softDelete.deletionKeyField(), new BsonInt32(1));
+            }
+            scoped.add(new IndexModel(leading, IndexKeys.named(index.getOptions(), keys)));
         }
         return collection(tenant).createIndexes(scoped, options);
     }
@@ -903,7 +1004,11 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         MongoCollection<T> collection = collection(tenant);
         for (BsonDocument index : collection.listIndexes(BsonDocument.class)) {
             BsonDocument key = index.getDocument("key", new BsonDocument());
-            if (key.equals(leading) || key.equals(given)) {
+            BsonDocument unique = leading.clone();
+            if (softDelete != null) {
+                unique.put(softDelete.deletionKeyField(), new BsonInt32(1));
+            }
+            if (key.equals(leading) || key.equals(given) || key.equals(unique)) {
                 collection.dropIndex(index.getString("name").getValue(), options);
                 return;
             }
@@ -922,8 +1027,81 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         collection(Tenants.current()).dropIndexes(options);
     }
 
+    // ---------------------------------------------------------------- soft delete
+
+    /** {@code filter} confined to the tenant's live documents, whatever this view sees. */
+    private TenantFilter live(TenantId tenant, @Nullable Bson filter, @Nullable Collation collation) {
+        return new TenantFilter(field, tenant.value(), filter, collation != null, seen(Visibility.LIVE));
+    }
+
+    /** The update that marks documents deleted: now, and a deletion key of this operation's own. */
+    private BsonDocument deletion() {
+        SoftDelete policy = softDelete("delete");
+        return new BsonDocument("$set", new BsonDocument(policy.deletedAtField(),
+                new BsonDateTime(policy.clock().millis())).append(policy.deletionKeyField(),
+                new BsonObjectId(new ObjectId())));
+    }
+
+    private static UpdateOptions updateOptions(DeleteOptions delete) {
+        return new UpdateOptions().collation(delete.getCollation()).hint(delete.getHint())
+                .hintString(delete.getHintString()).comment(delete.getComment()).let(delete.getLet());
+    }
+
+    /** A delete on a soft-delete collection: the live documents matched are marked deleted. */
+    private DeleteResult markDeleted(TenantId tenant, Bson filter, DeleteOptions options, boolean many) {
+        TenantFilter scoped = live(tenant, filter, options.getCollation());
+        UpdateResult marked = many ? collection(tenant).updateMany(scoped, deletion(), updateOptions(options))
+                : collection(tenant).updateOne(scoped, deletion(), updateOptions(options));
+        return marked.wasAcknowledged() ? DeleteResult.acknowledged(marked.getModifiedCount())
+                : DeleteResult.unacknowledged();
+    }
+
+    @Override
+    public TenantCollection<T> withDeleted() {
+        softDelete("withDeleted()");
+        return new TenantCollectionImpl<>(db, logicalName, isolation, documentClass, codecRegistry, readPreference,
+                writeConcern, readConcern, Visibility.ALL);
+    }
+
+    @Override
+    public TenantCollection<T> onlyDeleted() {
+        softDelete("onlyDeleted()");
+        return new TenantCollectionImpl<>(db, logicalName, isolation, documentClass, codecRegistry, readPreference,
+                writeConcern, readConcern, Visibility.DELETED);
+    }
+
+    @Override
+    public UpdateResult restore(Bson filter) {
+        Objects.requireNonNull(filter, "filter");
+        TenantId tenant = Tenants.current();
+        SoftDelete policy = softDelete("restore");
+        UpdateResult result = collection(tenant).updateMany(new TenantFilter(field, tenant.value(), filter, false,
+                seen(Visibility.DELETED)), new BsonDocument("$unset", new BsonDocument(policy.deletedAtField(),
+                new BsonString("")).append(policy.deletionKeyField(), new BsonString(""))));
+        if (notifier.active()) {
+            notifier.applied(tenant, WriteEvent.Kind.UPDATE, render(filter), null, matched(result), "restored");
+        }
+        return result;
+    }
+
+    @Override
+    public DeleteResult purgeDeleted() {
+        TenantId tenant = Tenants.current();
+        SoftDelete policy = softDelete("purgeDeleted");
+        java.time.Instant cutoff = policy.clock().instant().minus(policy.retention());
+        BsonDocument old = new BsonDocument(policy.deletedAtField(), new BsonDocument("$lt",
+                new BsonDateTime(cutoff.toEpochMilli())));
+        DeleteResult result = collection(tenant).deleteMany(new TenantFilter(field, tenant.value(), old, false));
+        if (notifier.active()) {
+            notifier.applied(tenant, WriteEvent.Kind.DELETE, old, null, deleted(result),
+                    "purged (deleted before " + cutoff + ")");
+        }
+        return result;
+    }
+
     @Override
     public String toString() {
-        return "TenantCollection{" + logicalName + ", " + isolation + ", " + documentClass.getSimpleName() + "}";
+        return "TenantCollection{" + logicalName + ", " + isolation + ", " + documentClass.getSimpleName()
+                + (softDelete != null ? ", " + softDelete + ", " + visibility : "") + "}";
     }
 }

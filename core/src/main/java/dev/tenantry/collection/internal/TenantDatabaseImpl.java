@@ -6,6 +6,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.connection.ServerDescription;
 import dev.tenantry.TenantId;
 import dev.tenantry.collection.IsolationStrategy;
+import dev.tenantry.collection.SoftDelete;
 import dev.tenantry.collection.TenantCollection;
 import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.collection.WriteListener;
@@ -34,6 +35,7 @@ public final class TenantDatabaseImpl implements TenantDatabase {
     private final String tenantField;
     private final String databasePrefix;
     private final Map<String, IsolationStrategy> collections;
+    private final Map<String, SoftDelete> softDeletes;
     private final Map<String, List<WriteListener>> listeners;
     private final CodecRegistry codecRegistry;
     private final MongoDatabase main;
@@ -41,13 +43,14 @@ public final class TenantDatabaseImpl implements TenantDatabase {
 
     /** Built by {@link TenantDatabase.Builder}, which has validated every argument. */
     public TenantDatabaseImpl(MongoClient client, String name, String tenantField, String databasePrefix,
-                              Map<String, IsolationStrategy> collections, Map<String, List<WriteListener>> listeners,
-                              CodecRegistry codecRegistry) {
+                              Map<String, IsolationStrategy> collections, Map<String, SoftDelete> softDeletes,
+                              Map<String, List<WriteListener>> listeners, CodecRegistry codecRegistry) {
         this.client = client;
         this.name = name;
         this.tenantField = tenantField;
         this.databasePrefix = databasePrefix;
         this.collections = Collections.unmodifiableMap(new LinkedHashMap<>(collections));
+        this.softDeletes = Map.copyOf(softDeletes);
         Map<String, List<WriteListener>> copy = new LinkedHashMap<>();
         listeners.forEach((logical, list) -> copy.put(logical, List.copyOf(list)));
         this.listeners = Collections.unmodifiableMap(copy);
@@ -68,6 +71,17 @@ public final class TenantDatabaseImpl implements TenantDatabase {
     @Override
     public Set<String> getCollectionNames() {
         return collections.keySet();
+    }
+
+    @Override
+    public Optional<SoftDelete> getSoftDelete(String logicalName) {
+        getIsolation(logicalName);
+        return Optional.ofNullable(softDeletes.get(logicalName));
+    }
+
+    /** The soft-delete policy of a registered collection, or null. */
+    @Nullable SoftDelete softDelete(String logicalName) {
+        return softDeletes.get(logicalName);
     }
 
     @Override

@@ -22,24 +22,45 @@ public final class TenantFilter implements Bson {
     private final String tenant;
     private final @Nullable Bson filter;
     private final boolean exact;
+    private final @Nullable BsonDocument also;
 
     /** Confines {@code filter} (null for none) to {@code tenant}. */
     public TenantFilter(String field, String tenant, @Nullable Bson filter, boolean exact) {
+        this(field, tenant, filter, exact, null);
+    }
+
+    /**
+     * Confines {@code filter} (null for none) to {@code tenant} and to what {@code also} matches (e.g. a soft-delete
+     * collection's live documents), composed the same way.
+     */
+    public TenantFilter(String field, String tenant, @Nullable Bson filter, boolean exact,
+                        @Nullable BsonDocument also) {
         this.field = field;
         this.tenant = tenant;
         this.filter = filter;
         this.exact = exact;
+        this.also = also;
     }
 
     /** The tenant equality {@code {<field>: T}} alone, or with the exact match when {@code exact}. */
     public static BsonDocument tenantMatch(String field, String tenant, boolean exact) {
+        return tenantMatch(field, tenant, exact, null);
+    }
+
+    /** As {@link #tenantMatch(String, String, boolean)}, and with {@code also} when given. */
+    public static BsonDocument tenantMatch(String field, String tenant, boolean exact, @Nullable BsonDocument also) {
         BsonDocument equality = new BsonDocument(field, new BsonString(tenant));
-        if (!exact) {
+        if (!exact && also == null) {
             return equality;
         }
         BsonArray and = new BsonArray();
         and.add(equality);
-        and.add(exactMatch(field, tenant));
+        if (exact) {
+            and.add(exactMatch(field, tenant));
+        }
+        if (also != null) {
+            and.add(also);
+        }
         return new BsonDocument("$and", and);
     }
 
@@ -53,10 +74,10 @@ public final class TenantFilter implements Bson {
         BsonDocument user = filter == null ? null : filter.toBsonDocument(documentClass, codecRegistry);
         boolean hasUser = user != null && !user.isEmpty();
         BsonDocument equality = new BsonDocument(field, new BsonString(tenant));
-        if (!hasUser && !exact) {
+        if (!hasUser && !exact && also == null) {
             return equality;
         }
-        if (hasUser && !exact && user.getClass() == BsonDocument.class && confines(user)) {
+        if (hasUser && !exact && also == null && user.getClass() == BsonDocument.class && confines(user)) {
             // The filter already holds this very equality at its top level, so it is confined as it stands; adding
             // ours again would make an upsert fail ("path is matched twice") without narrowing anything. Only a
             // plain BsonDocument qualifies: raw BSON can hold a key twice, and its map view shows only one of them.
@@ -66,6 +87,9 @@ public final class TenantFilter implements Bson {
         and.add(equality);
         if (exact) {
             and.add(exactMatch(field, tenant));
+        }
+        if (also != null) {
+            and.add(also);
         }
         if (hasUser) {
             and.add(user);
@@ -91,6 +115,7 @@ public final class TenantFilter implements Bson {
 
     @Override
     public String toString() {
-        return "TenantFilter{" + field + "=" + tenant + (exact ? " (exact)" : "") + ", filter=" + filter + "}";
+        return "TenantFilter{" + field + "=" + tenant + (exact ? " (exact)" : "") + (also != null ? ", " + also : "")
+                + ", filter=" + filter + "}";
     }
 }

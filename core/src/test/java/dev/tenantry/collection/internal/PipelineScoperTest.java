@@ -29,7 +29,13 @@ class PipelineScoperTest {
             "ledger", new MongoNamespace("app_a", "ledger"));
 
     private static PipelineScoper scoper(boolean concise, boolean exact) {
-        return new PipelineScoper("tenantId", "a", exact, "app", REGISTERED::get, () -> concise);
+        return new PipelineScoper("tenantId", "a", exact, "app", REGISTERED::get, () -> concise, null, name -> null);
+    }
+
+    /** As {@link #scoper(boolean, boolean)}, with invoices soft-deleting by {@code deletedAt}. */
+    private static PipelineScoper softDeleteScoper(boolean concise) {
+        return new PipelineScoper("tenantId", "a", false, "app", REGISTERED::get, () -> concise, null,
+                name -> name.equals("invoices") ? "deletedAt" : null);
     }
 
     private static List<BsonDocument> scope(String pipeline) {
@@ -38,6 +44,25 @@ class PipelineScoperTest {
 
     private static BsonDocument doc(String json) {
         return BsonDocument.parse(json);
+    }
+
+    @Test
+    void joinsIntoASoftDeleteCollectionSeeOnlyItsLiveDocuments() {
+        assertEquals(stages("[{$match: {tenantId: 'a'}}, {$lookup: {from: 'invoices__a', as: 'i', pipeline: "
+                + "[{$match: {$and: [{tenantId: 'a'}, {deletedAt: null}]}}]}}]"),
+                softDeleteScoper(true).scope(stages("[{$lookup: {from: 'invoices', as: 'i', pipeline: []}}]")));
+        assertEquals(stages("[{$match: {tenantId: 'a'}}, {$unionWith: {coll: 'invoices__a', pipeline: "
+                + "[{$match: {$and: [{tenantId: 'a'}, {deletedAt: null}]}}]}}]"),
+                softDeleteScoper(true).scope(stages("[{$unionWith: 'invoices'}]")));
+        List<BsonDocument> old = softDeleteScoper(false).scope(stages("[{$lookup: {from: 'invoices', localField: 'x', "
+                + "foreignField: 'y', as: 'i'}}]"));
+        assertEquals(doc("{$addFields: {i: {$filter: {input: '$i', as: 'tenantryJoined', cond: {$and: ["
+                + "{$eq: ['$$tenantryJoined.tenantId', 'a']}, "
+                + "{$eq: [{$ifNull: ['$$tenantryJoined.deletedAt', null]}, null]}]}}}}}"), old.get(2));
+        PipelineScoper onlyDeleted = new PipelineScoper("tenantId", "a", false, "app", REGISTERED::get, () -> true,
+                doc("{deletedAt: {$ne: null}}"), name -> null);
+        assertEquals(stages("[{$match: {$and: [{tenantId: 'a'}, {deletedAt: {$ne: null}}]}}]"),
+                onlyDeleted.scope(List.of()));
     }
 
     @Test
