@@ -7,6 +7,7 @@ import dev.tenantry.audit.AuditTrail;
 import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.directory.internal.TenantDirectoryImpl;
 import dev.tenantry.ratelimit.PlanResolver;
+import dev.tenantry.ratelimit.RateLimiter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -36,7 +37,7 @@ import org.jspecify.annotations.Nullable;
  * directory.guardScopes();
  * directory.create(TenantId.of("acme"), "Acme Ltd", "FREE");
  * RateLimiter limiter = RateLimiter.builder()....planResolver(directory.planResolver()).build();
- * directory.addChangeListener((before, after) -> limiter.invalidatePlan(after != null ? after.id() : before.id()));
+ * directory.invalidatePlansOf(limiter);
  * }</pre>
  *
  * <p>Thread-safe.
@@ -176,6 +177,18 @@ public interface TenantDirectory {
      * @return a handle whose {@code close()} removes it
      */
     Tenants.Registration addChangeListener(TenantChangeListener listener);
+
+    /**
+     * Keeps {@code limiter}'s cached plans in step with this directory: every change here drops the tenant's cached
+     * plan there, so a plan change takes effect on the next decision.
+     *
+     * @return a handle whose {@code close()} stops it
+     */
+    default Tenants.Registration invalidatePlansOf(RateLimiter limiter) {
+        Objects.requireNonNull(limiter, "limiter");
+        return addChangeListener((before, after) -> limiter.invalidatePlan(
+                after != null ? after.id() : Objects.requireNonNull(before).id()));
+    }
 
     /** Drops the cached record of {@code id}, e.g. when another app instance changed it. */
     void invalidate(TenantId id);

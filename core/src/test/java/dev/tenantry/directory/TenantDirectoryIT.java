@@ -142,8 +142,7 @@ class TenantDirectoryIT {
         RateLimiter limiter = RateLimiter.builder().plan("FREE", Bandwidth.of(1, Duration.ofHours(1)))
                 .plan("PRO", Bandwidth.of(100, Duration.ofHours(1))).planResolver(directory.planResolver())
                 .planCache(Duration.ofHours(1)).clock(clock).build();
-        registrations.add(directory.addChangeListener((before, after) ->
-                limiter.invalidatePlan(after != null ? after.id() : before.id())));
+        registrations.add(directory.invalidatePlansOf(limiter));
         RateLimitKey key = RateLimitKey.tenant(ACME);
         assertEquals("FREE", limiter.tryAcquire(key).policy());
         assertFalse(limiter.tryAcquire(key).allowed());
