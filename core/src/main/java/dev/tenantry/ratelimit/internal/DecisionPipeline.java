@@ -58,9 +58,9 @@ final class DecisionPipeline {
 
         BsonArray sameCounting = new BsonArray();
         sameCounting.add(op("$eq", new BsonString("$plan"), literal(new BsonString(limit.name()))));
-        sameCounting.add(op("$eq", new BsonString("$u"), literal(longs(limit.unit))));
-        sameCounting.add(op("$eq", new BsonString("$r"), literal(longs(limit.perNano))));
-        sameCounting.add(op("$eq", new BsonString("$f"), literal(longs(limit.full))));
+        sameCounting.add(op("$eq", new BsonString("$u"), literal(MongoStore.longs(limit.unit))));
+        sameCounting.add(op("$eq", new BsonString("$r"), literal(MongoStore.longs(limit.perNano))));
+        sameCounting.add(op("$eq", new BsonString("$f"), literal(MongoStore.longs(limit.full))));
         BsonValue allowed = op("$and", op("$or", new BsonString("$" + FRESH), new BsonDocument("$and", sameCounting)),
                 op("$allElementsTrue", new BsonArray(List.of(enough))));
 
@@ -74,9 +74,9 @@ final class DecisionPipeline {
                 .append("n", cond(ok, op("$add", op("$ifNull", new BsonString("$n"), new BsonInt64(0)),
                         new BsonInt64(1)), new BsonString("$n")))
                 .append("plan", cond(ok, literal(new BsonString(limit.name())), new BsonString("$plan")))
-                .append("u", cond(ok, literal(longs(limit.unit)), new BsonString("$u")))
-                .append("r", cond(ok, literal(longs(limit.perNano)), new BsonString("$r")))
-                .append("f", cond(ok, literal(longs(limit.full)), new BsonString("$f")))
+                .append("u", cond(ok, literal(MongoStore.longs(limit.unit)), new BsonString("$u")))
+                .append("r", cond(ok, literal(MongoStore.longs(limit.perNano)), new BsonString("$r")))
+                .append("f", cond(ok, literal(MongoStore.longs(limit.full)), new BsonString("$f")))
                 .append("units", cond(ok, new BsonString("$" + TAKEN_UNITS), new BsonString("$units")))
                 .append("t", cond(ok, last, new BsonString("$t")))
                 .append("exp", cond(ok, expires, new BsonString("$exp")));
@@ -100,7 +100,7 @@ final class DecisionPipeline {
 
     /** Element {@code index} of a constant array. */
     private static BsonDocument at(long[] values, BsonValue index) {
-        return op("$arrayElemAt", literal(longs(values)), index);
+        return op("$arrayElemAt", literal(MongoStore.longs(values)), index);
     }
 
     private static BsonDocument addFields(String field, BsonValue value) {
@@ -117,13 +117,5 @@ final class DecisionPipeline {
 
     private static BsonDocument literal(BsonValue value) {
         return new BsonDocument("$literal", value);
-    }
-
-    private static BsonArray longs(long[] values) {
-        BsonArray array = new BsonArray();
-        for (long value : values) {
-            array.add(new BsonInt64(value));
-        }
-        return array;
     }
 }

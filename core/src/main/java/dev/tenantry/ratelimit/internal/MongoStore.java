@@ -256,7 +256,8 @@ public final class MongoStore implements BucketStore {
                 .append("exp", new BsonDateTime(fullAtMillis));
     }
 
-    private static BsonArray longs(long[] values) {
+    /** {@code values} as an array of int64. */
+    static BsonArray longs(long[] values) {
         BsonArray array = new BsonArray(new ArrayList<BsonValue>(values.length));
         for (long value : values) {
             array.add(new BsonInt64(value));
@@ -264,7 +265,8 @@ public final class MongoStore implements BucketStore {
         return array;
     }
 
-    private static long[] longs(BsonArray array) {
+    /** The numbers of {@code array} as longs. */
+    static long[] longs(BsonArray array) {
         List<BsonValue> stored = array.getValues();
         long[] values = new long[stored.size()];
         for (int i = 0; i < values.length; i++) {

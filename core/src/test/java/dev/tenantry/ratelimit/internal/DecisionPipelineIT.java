@@ -67,13 +67,13 @@ class DecisionPipelineIT {
             assertEquals(allowed, after.getBoolean(DecisionPipeline.TAKEN).getValue(), where);
             if (allowed) {
                 BucketMath.take(limit, expected, permits);
-                assertArrayEquals(expected, longs(after.getArray("units")), where);
+                assertArrayEquals(expected, MongoStore.longs(after.getArray("units")), where);
                 assertEquals(Math.max(NOW, NOW - elapsed), after.getInt64("t").getValue(), where);
                 assertEquals(8, after.getInt64("n").getValue(), where);
                 assertTrue(after.getDateTime("exp").getValue() > Math.max(NOW, NOW - elapsed) / 1_000_000L, where);
             } else {
-                assertArrayEquals(units, longs(after.getArray("units")), "a denial leaves the bucket as it was; "
-                        + where);
+                assertArrayEquals(units, MongoStore.longs(after.getArray("units")),
+                        "a denial leaves the bucket as it was; " + where);
                 assertEquals(NOW - elapsed, after.getInt64("t").getValue(), where);
                 assertEquals(7, after.getInt64("n").getValue(), where);
             }
@@ -89,7 +89,7 @@ class DecisionPipelineIT {
         assertTrue(after.getBoolean(DecisionPipeline.TAKEN).getValue());
         long[] expected = BucketMath.full(limit);
         BucketMath.take(limit, expected, 3);
-        assertArrayEquals(expected, longs(after.getArray("units")));
+        assertArrayEquals(expected, MongoStore.longs(after.getArray("units")));
         assertEquals(NOW, after.getInt64("t").getValue());
         assertEquals(1, after.getInt64("n").getValue());
         assertEquals("PRO", after.getString("plan").getValue());
@@ -103,7 +103,7 @@ class DecisionPipelineIT {
         BsonDocument after = run(stored, pro, 1);
         assertFalse(after.getBoolean(DecisionPipeline.TAKEN).getValue());
         assertEquals("FREE", after.getString("plan").getValue());
-        assertArrayEquals(free.full, longs(after.getArray("units")));
+        assertArrayEquals(free.full, MongoStore.longs(after.getArray("units")));
         assertEquals(3, after.getInt64("n").getValue());
     }
 
@@ -121,10 +121,10 @@ class DecisionPipelineIT {
                 .append("v", new BsonInt32(MongoStore.FORMAT_VERSION))
                 .append("n", new BsonInt64(version))
                 .append("plan", new BsonString(limit.name()))
-                .append("u", array(limit.unit))
-                .append("r", array(limit.perNano))
-                .append("f", array(limit.full))
-                .append("units", array(units))
+                .append("u", MongoStore.longs(limit.unit))
+                .append("r", MongoStore.longs(limit.perNano))
+                .append("f", MongoStore.longs(limit.full))
+                .append("units", MongoStore.longs(units))
                 .append("t", new BsonInt64(last));
     }
 
@@ -143,22 +143,5 @@ class DecisionPipelineIT {
             }
         }
         return new RateLimit("P" + random.nextInt(3), bandwidths);
-    }
-
-    private static BsonArray array(long[] values) {
-        BsonArray array = new BsonArray();
-        for (long value : values) {
-            array.add(new BsonInt64(value));
-        }
-        return array;
-    }
-
-    private static long[] longs(BsonArray array) {
-        List<BsonValue> values = array.getValues();
-        long[] out = new long[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values.get(i).asInt64().getValue();
-        }
-        return out;
     }
 }
