@@ -72,7 +72,7 @@ public final class RecordWriter implements Closeable {
             if (csv != null) {
                 Object[] cells = new Object[values.length];
                 for (int i = 0; i < values.length; i++) {
-                    cells[i] = values[i] instanceof String ? escapeCell((String) values[i]) : values[i];
+                    cells[i] = values[i] instanceof String ? DocumentWriter.escapeCell((String) values[i]) : values[i];
                 }
                 csv.write(cells);
                 return;
@@ -95,16 +95,6 @@ public final class RecordWriter implements Closeable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** A CSV cell made safe to open in a spreadsheet: formula triggers at the start are neutralised. */
-    public static String escapeCell(String cell) {
-        if (cell.isEmpty()) {
-            return cell;
-        }
-        char first = cell.charAt(0);
-        return first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r'
-                ? "'" + cell : cell;
     }
 
     /** The format being written. */
