@@ -16,9 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -162,9 +160,8 @@ public final class Health implements AutoCloseable {
         final String name;
         final HealthCheck check;
         final Duration timeout;
-        /** Set while a run of this check occupies a pool thread (or waits for one), even after it was cancelled. */
-        final AtomicBoolean running = new AtomicBoolean();
-        final AtomicLong runningSince = new AtomicLong();
+        /** The run of this check that occupies a pool thread (or waits for one), even after it was cancelled. */
+        final AtomicReference<@Nullable Task> running = new AtomicReference<>();
         final AtomicReference<@Nullable HealthStatus> last = new AtomicReference<>();
 
         Entry(String name, HealthCheck check, Duration timeout) {
@@ -174,21 +171,20 @@ public final class Health implements AutoCloseable {
         }
 
         Pending start(ThreadPoolExecutor pool) {
-            if (!running.compareAndSet(false, true)) {
-                long since = millisSince(runningSince.get());
+            Task task = new Task(this);
+            if (!running.compareAndSet(null, task)) {
+                Task earlier = running.get();
+                long since = earlier != null ? millisSince(earlier.submittedNanos) : 0;
                 return new Pending(this, unhealthy("still running from an earlier call", 0,
                         Map.of("runningForMillis", since)));
             }
-            long started = System.nanoTime();
-            runningSince.set(started);
-            Task task = new Task(this);
             try {
                 pool.execute(task);
             } catch (RejectedExecutionException e) {
-                running.set(false);
+                running.compareAndSet(task, null);
                 throw new IllegalStateException("health registry is closed", e);
             }
-            return new Pending(this, task, started + timeout.toNanos());
+            return new Pending(this, task, task.submittedNanos + timeout.toNanos());
         }
 
         CheckReport invoke() {
@@ -221,9 +217,13 @@ public final class Health implements AutoCloseable {
         }
     }
 
-    /** A run of a check that frees its entry once the pool thread is done with it, whether it ran or was cancelled. */
+    /**
+     * A run of a check. It frees its entry when the check returns, before its result is published (so a caller may
+     * run the check again as soon as it has the result), or when the pool is done with it if it never ran.
+     */
     private static final class Task extends FutureTask<CheckReport> {
         private final Entry entry;
+        final long submittedNanos = System.nanoTime();
 
         Task(Entry entry) {
             super(entry::invoke);
@@ -235,8 +235,24 @@ public final class Health implements AutoCloseable {
             try {
                 super.run();
             } finally {
-                entry.running.set(false);
+                free();
             }
+        }
+
+        @Override
+        protected void set(CheckReport report) {
+            free();
+            super.set(report);
+        }
+
+        @Override
+        protected void setException(Throwable t) {
+            free();
+            super.setException(t);
+        }
+
+        private void free() {
+            entry.running.compareAndSet(this, null);
         }
     }
 

@@ -211,6 +211,20 @@ class HealthTest {
     }
 
     @Test
+    void aCheckRunsAgainAsSoonAsItHasAnswered() {
+        AtomicInteger runs = new AtomicInteger();
+        try (Health health = Health.builder()
+                .readiness("counted", () -> CheckResult.healthy().withDetail("run", runs.incrementAndGet()))
+                .build()) {
+            for (int i = 1; i <= 500; i++) {
+                CheckReport counted = health.readiness().checks().get("counted");
+                assertEquals(HealthStatus.HEALTHY, counted.status(), "call " + i + ": " + counted.message());
+                assertEquals(i, counted.detail().get("run"));
+            }
+        }
+    }
+
+    @Test
     void concurrentCallsNeverRunOneCheckTwiceAtOnce() throws InterruptedException {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch entered = new CountDownLatch(1);
