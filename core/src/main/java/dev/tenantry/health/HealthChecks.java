@@ -1,0 +1,145 @@
+package dev.tenantry.health;
+
+import com.mongodb.MongoException;
+import com.mongodb.client.MongoDatabase;
+import dev.tenantry.audit.AuditStats;
+import dev.tenantry.audit.AuditTrail;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bson.Document;
+
+/**
+ * The built-in checks: MongoDB, the audit trail and the shared rate-limit store. Register the first and the last as
+ * readiness checks; the audit trail's check degrades rather than fails, so it can go either way.
+ *
+ * @since 0.1
+ */
+public final class HealthChecks {
+
+    /**
+     * The driver-side timeout (client-side operation timeout) of the MongoDB commands these checks run, unless one is
+     * given: shorter than {@link Health#DEFAULT_TIMEOUT}, so a server that is down is reported with the driver's own
+     * error rather than as a check that timed out.
+     */
+    public static final Duration DEFAULT_MONGO_TIMEOUT = Duration.ofSeconds(1);
+
+    private HealthChecks() {
+    }
+
+    /** {@link #mongoPing(MongoDatabase, Duration)} with {@link #DEFAULT_MONGO_TIMEOUT}. */
+    public static HealthCheck mongoPing(MongoDatabase database) {
+        return mongoPing(database, DEFAULT_MONGO_TIMEOUT);
+    }
+
+    /**
+     * Runs {@code {ping: 1}} against {@code database}, bounded by {@code timeout} in the driver: healthy with the
+     * round trip in the detail ({@code pingMillis}, fractional), unhealthy with the driver's error when MongoDB
+     * cannot be reached in time.
+     *
+     * @throws IllegalArgumentException if the timeout is not positive
+     */
+    public static HealthCheck mongoPing(MongoDatabase database, Duration timeout) {
+        MongoDatabase timed = withTimeout(database, timeout);
+        String name = database.getName();
+        return () -> {
+            try {
+                double millis = ping(timed);
+                return CheckResult.healthy().withDetail("database", name).withDetail("pingMillis", millis);
+            } catch (MongoException e) {
+                return unreachable(e).withDetail("database", name);
+            }
+        };
+    }
+
+    /**
+     * Watches an audit trail's {@linkplain AuditTrail#stats() counters}: degraded when more than {@code maxQueued}
+     * entries wait in the asynchronous queue, when write attempts failed since the previous call of this check (or
+     * since it was made), or when entries were ever dropped. The detail has the four counters and the failures since
+     * the previous call. A failure never makes it unhealthy: the trail retries and loses nothing it accepted.
+     *
+     * @throws IllegalArgumentException if {@code maxQueued} is negative
+     */
+    public static HealthCheck auditTrail(AuditTrail trail, long maxQueued) {
+        Objects.requireNonNull(trail, "trail");
+        if (maxQueued < 0) {
+            throw new IllegalArgumentException("maxQueued must not be negative, was " + maxQueued);
+        }
+        AtomicLong previousFailures = new AtomicLong(trail.stats().failedAttempts());
+        return () -> {
+            AuditStats stats = trail.stats();
+            long newFailures = Math.max(0, stats.failedAttempts() - previousFailures.getAndSet(stats.failedAttempts()));
+            List<String> problems = new ArrayList<>();
+            if (stats.queued() > maxQueued) {
+                problems.add(stats.queued() + " entries queued, more than " + maxQueued);
+            }
+            if (newFailures > 0) {
+                problems.add(newFailures + " write attempts failed since the last check");
+            }
+            if (stats.dropped() > 0) {
+                problems.add(stats.dropped() + " entries dropped");
+            }
+            CheckResult result = problems.isEmpty() ? CheckResult.healthy()
+                    : CheckResult.degraded(String.join("; ", problems));
+            return result.withDetail("queued", stats.queued()).withDetail("written", stats.written())
+                    .withDetail("failedAttempts", stats.failedAttempts()).withDetail("dropped", stats.dropped())
+                    .withDetail("failedSinceLastCheck", newFailures).withDetail("maxQueued", maxQueued);
+        };
+    }
+
+    /** {@link #rateLimitStore(MongoDatabase, String, Duration)} with {@link #DEFAULT_MONGO_TIMEOUT}. */
+    public static HealthCheck rateLimitStore(MongoDatabase database, String collection) {
+        return rateLimitStore(database, collection, DEFAULT_MONGO_TIMEOUT);
+    }
+
+    /**
+     * Checks the shared rate-limit store (the {@code database} and {@code collection} given to {@code
+     * RateLimiter.Builder.shared}): pings its database and counts its collection's documents (estimated, from
+     * metadata), each bounded by {@code timeout} in the driver. Healthy with {@code pingMillis} and {@code buckets}
+     * in the detail; unhealthy with the driver's error when either fails.
+     *
+     * @throws IllegalArgumentException if the collection name is blank or the timeout is not positive
+     */
+    public static HealthCheck rateLimitStore(MongoDatabase database, String collection, Duration timeout) {
+        Objects.requireNonNull(collection, "collection");
+        if (collection.isBlank()) {
+            throw new IllegalArgumentException("rate-limit store collection name must not be blank");
+        }
+        MongoDatabase timed = withTimeout(database, timeout);
+        String name = database.getName() + "." + collection;
+        return () -> {
+            try {
+                double millis = ping(timed);
+                long buckets = timed.getCollection(collection).estimatedDocumentCount();
+                return CheckResult.healthy().withDetail("collection", name).withDetail("pingMillis", millis)
+                        .withDetail("buckets", buckets);
+            } catch (MongoException e) {
+                return unreachable(e).withDetail("collection", name);
+            }
+        };
+    }
+
+    private static MongoDatabase withTimeout(MongoDatabase database, Duration timeout) {
+        Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("MongoDB health check timeout must be positive, was " + timeout);
+        }
+        return database.withTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Pings and returns the round trip in milliseconds, to the microsecond. */
+    private static double ping(MongoDatabase database) {
+        long start = System.nanoTime();
+        database.runCommand(new Document("ping", 1));
+        return Math.round((System.nanoTime() - start) / 1_000.0) / 1_000.0;
+    }
+
+    private static CheckResult unreachable(MongoException e) {
+        String message = e.getMessage() != null ? e.getMessage() : e.getClass().getName();
+        return CheckResult.unhealthy(message).withDetail("error", e.getClass().getName());
+    }
+}
