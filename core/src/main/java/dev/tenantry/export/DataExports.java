@@ -31,10 +31,11 @@ import org.jspecify.annotations.Nullable;
  * removes their stored files. Exports emit {@code EXPORT} audit entries when an audit trail is configured.
  *
  * <p>Output layout: JSON is one object {@code {"tenant", "scope", "exportedAt", "collections": {name: [documents]}}};
- * NDJSON is one line per document, {@code {"collection": name, "document": {...}}}; CSV has a {@code collection}
- * column and one column per top-level field found in the exported collections, strings as they are and other values
- * as JSON. Documents are written as relaxed MongoDB Extended JSON ({@code {"$oid": ...}}, {@code {"$date": ...}}),
- * so {@code BsonDocument.parse} reads them back.
+ * NDJSON is one line per document, {@code {"collection": name, "document": {...}}}. CSV has a {@code collection}
+ * column, one column per top-level field of the first documents of each collection, and a last column, {@code
+ * $other}, holding a document's other fields as one JSON object, so nothing is lost in one pass; strings are written
+ * as they are, other values as JSON. Documents are written as relaxed MongoDB Extended JSON ({@code {"$oid": ...}},
+ * {@code {"$date": ...}}), so {@code BsonDocument.parse} reads them back.
  *
  * <p>Thread-safe.
  *

@@ -66,6 +66,7 @@ public final class DataExportsImpl implements DataExports {
     private static final Logger LOG = LoggerFactory.getLogger(DataExportsImpl.class);
     private static final String TENANT = "tenantId";
     private static final int BATCH = 1000;
+    private static final int CSV_SAMPLE = 100;
 
     private final MongoCollection<BsonDocument> records;
     private final GridFSBucket bucket;
@@ -248,19 +249,19 @@ public final class DataExportsImpl implements DataExports {
         return new BsonDocument("$or", or);
     }
 
-    /** For CSV: the top-level fields found in the exported documents, {@code _id} first, secrets left out. */
+    /**
+     * For CSV: the top-level fields of the first {@value #CSV_SAMPLE} exported documents of each collection, {@code _id}
+     * first, secrets left out. Fields met later go to the last column as JSON, so one pass over the data suffices and
+     * nothing is lost.
+     */
     private List<String> columns(List<String> names, ExportScope scope) {
         Set<String> fields = new TreeSet<>();
         for (String name : names) {
-            List<BsonDocument> pipeline = List.of(new BsonDocument("$match", filter(name, scope)),
-                    new BsonDocument("$project", new BsonDocument("k", new BsonDocument("$objectToArray",
-                            new BsonString("$$ROOT")))),
-                    new BsonDocument("$unwind", new BsonString("$k")),
-                    new BsonDocument("$group", new BsonDocument("_id", new BsonString("$k.k"))));
-            for (RawBsonDocument key : collection(name).aggregate(pipeline)) {
-                String field = key.getString("_id").getValue();
-                if (!secrets.contains(field.toLowerCase(java.util.Locale.ROOT))) {
-                    fields.add(field);
+            for (RawBsonDocument sample : collection(name).find(filter(name, scope)).limit(CSV_SAMPLE)) {
+                for (String field : sample.keySet()) {
+                    if (!secrets.contains(field.toLowerCase(java.util.Locale.ROOT))) {
+                        fields.add(field);
+                    }
                 }
             }
         }

@@ -47,6 +47,8 @@ public final class DocumentWriter implements Closeable {
     private static final JsonWriterSettings RELAXED = JsonWriterSettings.builder().outputMode(JsonMode.RELAXED)
             .build();
     private static final long YEAR_10000 = 253_402_300_800_000L;
+    /** The last CSV column: the fields of a document that have no column of their own, as one JSON object. */
+    public static final String OTHER_FIELDS = "$other";
 
     private final ExportFormat format;
     private final Set<String> secrets;
@@ -62,13 +64,14 @@ public final class DocumentWriter implements Closeable {
      * @param out where to write; stays open
      * @param secrets lower-case field names never written
      * @param header the export's description (tenant, scope, time), written at the top of JSON output
-     * @param csvColumns for CSV, the top-level fields to give columns (after {@code collection}); ignored otherwise
+     * @param csvColumns for CSV, the top-level fields to give columns (after {@code collection}; a last column,
+     *     {@value #OTHER_FIELDS}, holds any other field as JSON, so nothing is lost); ignored otherwise
      */
     public DocumentWriter(ExportFormat format, OutputStream out, Set<String> secrets, BsonDocument header,
                           List<String> csvColumns) {
         this.format = format;
         this.secrets = secrets;
-        this.width = csvColumns.size() + 1;
+        this.width = csvColumns.size() + 2;
         try {
             if (format == ExportFormat.CSV) {
                 CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true).addColumn("collection");
@@ -76,6 +79,7 @@ public final class DocumentWriter implements Closeable {
                     schema.addColumn(csvColumns.get(i));
                     columns.put(csvColumns.get(i), i + 1);
                 }
+                schema.addColumn(OTHER_FIELDS);
                 this.csv = CSV.writerFor(Object[].class).with(schema.build())
                         .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValues(out);
                 this.json = null;
@@ -146,13 +150,25 @@ public final class DocumentWriter implements Closeable {
     private Object[] row(String collection, RawBsonDocument document) throws IOException {
         Object[] row = new Object[width];
         row[0] = collection;
+        StringWriter other = null;
+        JsonGenerator others = null;
         try (BsonReader r = document.asBsonReader()) {
             r.readStartDocument();
             while (r.readBsonType() != BsonType.END_OF_DOCUMENT) {
                 String name = r.readName();
-                Integer column = columns.get(name);
-                if (column == null || secrets.contains(name.toLowerCase(Locale.ROOT))) {
+                if (secrets.contains(name.toLowerCase(Locale.ROOT))) {
                     r.skipValue();
+                    continue;
+                }
+                Integer column = columns.get(name);
+                if (column == null) {
+                    if (others == null) {
+                        other = new StringWriter();
+                        others = JSON.createGenerator(other);
+                        others.writeStartObject();
+                    }
+                    others.writeFieldName(name);
+                    writeValue(r, others);
                     continue;
                 }
                 if (r.getCurrentBsonType() == BsonType.STRING) {
@@ -166,6 +182,11 @@ public final class DocumentWriter implements Closeable {
                 }
             }
             r.readEndDocument();
+        }
+        if (others != null) {
+            others.writeEndObject();
+            others.close();
+            row[width - 1] = other.toString();
         }
         return row;
     }

@@ -1,0 +1,44 @@
+package dev.tenantry.export.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.tenantry.export.ExportFormat;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import org.bson.BsonDocument;
+import org.bson.RawBsonDocument;
+import org.junit.jupiter.api.Test;
+
+class DocumentWriterTest {
+
+    private static String write(ExportFormat format, List<String> columns, String... documents) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        DocumentWriter writer = new DocumentWriter(format, out, Set.of("passwordhash"), new BsonDocument(), columns);
+        writer.startCollection("c");
+        for (String document : documents) {
+            writer.write("c", RawBsonDocument.parse(document));
+        }
+        writer.endCollection();
+        writer.close();
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void csvFieldsWithoutAColumnGoToTheLastColumnAsJson() {
+        assertEquals("collection,_id,a,\"$other\"\nc,1,x,\nc,2,y,\"{\"\"b\"\":{\"\"c\"\":[1,true]},\"\"d\"\":\"\"z\"\"}\"\n",
+                write(ExportFormat.CSV, List.of("_id", "a"), "{_id: 1, a: 'x'}",
+                        "{_id: 2, a: 'y', b: {c: [1, true]}, passwordHash: 'h', d: 'z'}"));
+    }
+
+    @Test
+    void valuesAreRelaxedExtendedJson() {
+        assertEquals("{\"_id\":{\"$oid\":\"65a1b2c3d4e5f60718293a4b\"},\"d\":{\"$date\":\"2023-11-14T22:13:20Z\"},"
+                + "\"l\":5000000000,\"x\":{\"$numberDecimal\":\"1.5\"},\"inf\":{\"$numberDouble\":\"Infinity\"}}",
+                write(ExportFormat.NDJSON, List.of(), "{_id: {$oid: '65a1b2c3d4e5f60718293a4b'}, "
+                        + "d: {$date: 1700000000000}, l: {$numberLong: '5000000000'}, x: {$numberDecimal: '1.5'}, "
+                        + "inf: {$numberDouble: 'Infinity'}}").strip().replaceFirst("^\\{\"collection\":\"c\","
+                        + "\"document\":", "").replaceFirst("}$", ""));
+    }
+}
