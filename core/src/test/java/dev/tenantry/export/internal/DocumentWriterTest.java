@@ -33,6 +33,20 @@ class DocumentWriterTest {
     }
 
     @Test
+    void everyBsonTypeParsesBackToTheSameValue() {
+        String original = "{_id: 1, s: 'x\u00e9\\\"q', d: 1.5, nested: {a: [1, 'b', {c: null}, [true]]}, "
+                + "bin: {$binary: {base64: 'AQID', subType: '04'}}, oid: {$oid: '65a1b2c3d4e5f60718293a4b'}, "
+                + "yes: false, when: {$date: 1700000000123}, before: {$date: {$numberLong: '-5'}}, none: null, "
+                + "re: {$regularExpression: {pattern: 'a.b', options: 'i'}}, ts: {$timestamp: {t: 4000000000, i: 7}}, "
+                + "big: {$numberLong: '5000000000'}, dec: {$numberDecimal: '12.345'}, nan: {$numberDouble: 'NaN'}, "
+                + "rare: [{$regularExpression: {pattern: 'x', options: ''}}, {$minKey: 1}, {$symbol: 'sym'}], "
+                + "code: {$code: 'f()'}, max: {$maxKey: 1}, after: 'still here'}";
+        String line = write(ExportFormat.NDJSON, List.of(), original).strip();
+        BsonDocument parsed = BsonDocument.parse(line).getDocument("document");
+        assertEquals(BsonDocument.parse(original), parsed);
+    }
+
+    @Test
     void valuesAreRelaxedExtendedJson() {
         assertEquals("{\"_id\":{\"$oid\":\"65a1b2c3d4e5f60718293a4b\"},\"d\":{\"$date\":\"2023-11-14T22:13:20Z\"},"
                 + "\"l\":5000000000,\"x\":{\"$numberDecimal\":\"1.5\"},\"inf\":{\"$numberDouble\":\"Infinity\"}}",
