@@ -187,6 +187,10 @@ public final class DocumentWriter implements Closeable {
                 int length = int32(b, p);
                 row[column] = escapeCell(new String(b, p + 4, length - 1, StandardCharsets.UTF_8));
                 p += 4 + length;
+            } else if (type == INT32 || type == INT64 || type == BOOLEAN || type == NULL) { // JSON as it is
+                row[column] = type == INT32 ? Integer.toString(int32(b, p)) : type == INT64
+                        ? Long.toString(int64(b, p)) : type == BOOLEAN ? Boolean.toString(b[p] != 0) : "null";
+                p = skip(type, b, p);
             } else {
                 ByteArrayOutputStream cell = new ByteArrayOutputStream();
                 try (JsonGenerator g = JSON.createGenerator(cell, JsonEncoding.UTF8)) {
