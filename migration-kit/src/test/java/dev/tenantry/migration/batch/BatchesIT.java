@@ -1,0 +1,155 @@
+package dev.tenantry.migration.batch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertOneModel;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
+import dev.tenantry.testing.MongoTest;
+import java.util.ArrayList;
+import java.util.List;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+import org.bson.Document;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Batched steps: id-range pages, per-item failures recorded, checkpoints that make an interrupted step resumable. */
+@MongoTest
+class BatchesIT {
+
+    private static final int USERS = 230;
+    private static final int BATCH = 25;
+
+    private final MongoDatabase database;
+    private MongoCollection<BsonDocument> users;
+    private MongoCollection<BsonDocument> customers;
+    private MongoCollection<BsonDocument> checkpoints;
+
+    BatchesIT(MongoDatabase database) {
+        this.database = database;
+    }
+
+    @BeforeEach
+    void seed() {
+        database.drop();
+        users = database.getCollection("users", BsonDocument.class);
+        customers = database.getCollection("customers", BsonDocument.class);
+        checkpoints = database.getCollection("checkpoints", BsonDocument.class);
+        List<BsonDocument> docs = new ArrayList<>();
+        for (int i = 0; i < USERS; i++) {
+            docs.add(new BsonDocument("_id", new BsonInt32(i)).append("role", new BsonString(i % 3 == 0 ? "owner"
+                    : "customer")).append("business", new BsonString("b" + i % 7)));
+        }
+        users.insertMany(docs);
+    }
+
+    /** The step under test: one customer per customer-user (deterministic id), and the user marked as split. */
+    private static List<WriteModel<BsonDocument>> split(BsonDocument user) {
+        BsonValue id = user.get("_id");
+        return List.of(new InsertOneModel<>(new BsonDocument("_id", new BsonString("c-" + id.asInt32().getValue()))
+                        .append("business", user.get("business")).append("userId", id)),
+                new UpdateOneModel<>(new BsonDocument("_id", id), Updates.set("split", true)));
+    }
+
+    private Batches step() {
+        return Batches.over(users).filter(Filters.eq("role", "customer")).into(customers).batchSize(BATCH)
+                .checkpoint(Checkpoint.stored(checkpoints, "split")).name("split");
+    }
+
+    private List<Object> state() {
+        return List.of(users.find().sort(new Document("_id", 1)).into(new ArrayList<>()),
+                customers.find().sort(new Document("_id", 1)).into(new ArrayList<>()));
+    }
+
+    @Test
+    void aStepPagesThroughEveryMatchingDocumentOnce() {
+        BatchReport report = Batches.over(users).filter(Filters.eq("role", "customer")).batchSize(BATCH)
+                .run(user -> List.of(new UpdateOneModel<>(new BsonDocument("_id", user.get("_id")),
+                        Updates.set("seen", true))));
+        long customersCount = users.countDocuments(Filters.eq("role", "customer"));
+        assertEquals(customersCount, report.read());
+        assertEquals(customersCount, report.modified());
+        assertEquals((customersCount + BATCH - 1) / BATCH, report.batches());
+        assertEquals(customersCount, users.countDocuments(Filters.eq("seen", true)));
+        assertEquals(0, users.countDocuments(Filters.and(Filters.eq("role", "owner"), Filters.exists("seen"))));
+        assertFalse(report.resumed());
+    }
+
+    @Test
+    void refusedItemsAreRecordedAndTheStepGoesOn() {
+        customers.insertOne(new BsonDocument("_id", new BsonString("c-1"))); // planted: user 1's customer exists
+        BatchReport report = Batches.over(users).filter(Filters.eq("role", "customer")).into(customers)
+                .batchSize(BATCH).run(user -> List.of(new InsertOneModel<>(new BsonDocument("_id",
+                        new BsonString("c-" + user.getInt32("_id").getValue())))));
+        assertEquals(1, report.failed());
+        assertEquals(11000, report.failures().get(0).code());
+        assertTrue(report.failures().get(0).id().contains("1"), report.failures().get(0).id());
+        assertEquals(users.countDocuments(Filters.eq("role", "customer")), customers.countDocuments());
+    }
+
+    @Test
+    void aFailureAtEveryBatchBoundaryThenARerunEndsExactlyAsAnUninterruptedRun() {
+        step().run(BatchesIT::split);
+        List<Object> uninterrupted = state();
+        long batches = (users.countDocuments(Filters.eq("role", "customer")) + BATCH - 1) / BATCH;
+
+        for (int boundary = 1; boundary <= batches; boundary++) {
+            for (boolean afterWrite : new boolean[] {false, true}) {
+                seed();
+                int failAt = boundary;
+                int[] saved = {0};
+                Checkpoint stored = Checkpoint.stored(checkpoints, "split");
+                Checkpoint crashing = new Checkpoint() {
+                    @Override
+                    public BsonValue lastId() {
+                        return stored.lastId();
+                    }
+
+                    @Override
+                    public long done() {
+                        return stored.done();
+                    }
+
+                    @Override
+                    public void save(BsonValue lastId, long done) {
+                        if (++saved[0] == failAt && afterWrite) {
+                            throw new IllegalStateException("crash after batch " + failAt + " was written");
+                        }
+                        stored.save(lastId, done);
+                        if (saved[0] == failAt) {
+                            throw new IllegalStateException("crash after batch " + failAt + " was checkpointed");
+                        }
+                    }
+
+                    @Override
+                    public void clear() {
+                        stored.clear();
+                    }
+                };
+                assertThrows(IllegalStateException.class, () -> step().checkpoint(crashing).run(BatchesIT::split));
+                BatchReport rerun = step().run(BatchesIT::split);
+                assertTrue(rerun.resumed() || boundary == 1 && afterWrite, "boundary " + boundary);
+                assertEquals(uninterrupted, state(), "boundary " + boundary + (afterWrite ? " (written, not "
+                        + "checkpointed)" : " (checkpointed)"));
+                assertEquals(0, checkpoints.countDocuments(), "the checkpoint is cleared once complete");
+            }
+        }
+    }
+
+    @Test
+    void badInputGetsAClearError() {
+        assertThrows(IllegalArgumentException.class, () -> Batches.over(users).batchSize(0));
+        assertThrows(IllegalArgumentException.class, () -> Batches.over(users).throttle(java.time.Duration
+                .ofSeconds(-1)));
+    }
+}
