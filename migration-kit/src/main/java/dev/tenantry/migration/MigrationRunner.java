@@ -218,7 +218,8 @@ public final class MigrationRunner {
                 rollbackError = r;
             }
             finish(history, m, state, ctx, e, rollbackError);
-            LOG.error("migration {} (version {}) failed, recorded as {}", m.id(), m.version(), state, e);
+            LOG.error("migration {} (version {}) failed, recorded as {}: {}{}", m.id(), m.version(), state, e,
+                    rollbackError == null ? "" : "; rollback failed too: " + rollbackError);
             throw new MigrationFailedException(m.id(), m.version(), state, e, rollbackError);
         }
         finish(history, m, MigrationState.EXECUTED, ctx, null, null);
