@@ -1,7 +1,17 @@
 /**
  * Migration kit: a runner and data-migration primitives for moving a shared-model database to tenant isolation.
  *
- * <p>The runner, primitives and CLI arrive with the migration-kit issue; today this module holds no public types.
+ * <p>A {@link dev.tenantry.migration.Migration} has an id, a numeric version, a description, an execute step and
+ * optional verify, rollback and dry-run plan steps. A {@link dev.tenantry.migration.MigrationRunner} runs pending
+ * migrations in ascending numeric version order (2 before 10) under a lease lock held in one document, so two runners
+ * never execute the same migration; the second one waits or exits with a
+ * {@link dev.tenantry.migration.MigrationLockedException} naming the holder. Each run is recorded in a history
+ * collection with its state, fingerprint, times, counts and errors; when a rollback fails too, both errors are kept.
+ * An applied migration whose fingerprint changed stops the runner with a
+ * {@link dev.tenantry.migration.MigrationFingerprintException}. {@link dev.tenantry.migration.MigrationRunner#plan()}
+ * is a dry run that only reads.
+ *
+ * <p>Not yet here: data-migration primitives and a command-line interface.
  *
  * @since 0.1
  */
