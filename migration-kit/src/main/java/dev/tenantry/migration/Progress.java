@@ -31,6 +31,11 @@ public final class Progress {
         this(step, total, System::nanoTime, LOG::info);
     }
 
+    /** Progress of {@code total} items of {@code step}, logged through SLF4J. */
+    public static Progress of(String step, long total) {
+        return new Progress(step, total);
+    }
+
     Progress(String step, long total, LongSupplier nanoTime, Consumer<String> sink) {
         this.step = Objects.requireNonNull(step, "step");
         this.total = total;

@@ -8,6 +8,7 @@ import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.WriteModel;
+import dev.tenantry.migration.Progress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +17,6 @@ import java.util.concurrent.TimeUnit;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 import org.bson.conversions.Bson;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A batched data-migration step: the source collection read in {@code _id} order, a page at a time ({@code _id >
@@ -41,7 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Batches {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Batches.class);
     private static final int MAX_RECORDED_FAILURES = 1000;
 
     /** Turns one source document into the writes it needs (none, one or several). */
@@ -131,9 +129,9 @@ public final class Batches {
         BsonValue last = checkpoint.lastId();
         boolean resumed = last != null;
         long done = resumed ? checkpoint.done() : 0;
-        long total = done + source.countDocuments(last == null ? filter
-                : Filters.and(filter, Filters.gt("_id", last)));
-        Progress progress = new Progress(name, total, done);
+        long remaining = source.countDocuments(last == null ? filter : Filters.and(filter, Filters.gt("_id", last)));
+        Progress progress = Progress.of(resumed ? name + " (resumed after " + done + " documents)" : name,
+                remaining);
         long read = 0;
         long batches = 0;
         long inserted = 0;
@@ -185,11 +183,10 @@ public final class Batches {
             done += documents.size();
             batches++;
             checkpoint.save(last, done);
-            progress.advance(done);
+            progress.advance(documents.size());
             pause();
         }
         checkpoint.clear();
-        progress.finish(done);
         return new BatchReport(name, read, batches, inserted, modified, upserted, deleted, failures, failed,
                 resumed);
     }
@@ -202,42 +199,6 @@ public final class Batches {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("batched step '" + name + "' was interrupted", e);
             }
-        }
-    }
-
-    /** Logs done / total, rate and ETA at most once a second, and at the end. */
-    static final class Progress {
-        private final String step;
-        private final long total;
-        private final long startDone;
-        private final long start = System.nanoTime();
-        private long lastLog = start;
-
-        Progress(String step, long total, long done) {
-            this.step = step;
-            this.total = total;
-            this.startDone = done;
-        }
-
-        void advance(long done) {
-            long now = System.nanoTime();
-            if (now - lastLog >= TimeUnit.SECONDS.toNanos(1)) {
-                lastLog = now;
-                LOG.info("{}", line(done, now));
-            }
-        }
-
-        void finish(long done) {
-            LOG.info("{} (complete)", line(done, System.nanoTime()));
-        }
-
-        private String line(long done, long now) {
-            double seconds = Math.max(1e-9, (now - start) / 1e9);
-            double rate = (done - startDone) / seconds;
-            long left = Math.max(0, total - done);
-            String eta = rate > 0 ? Duration.ofSeconds((long) Math.ceil(left / rate)).toString() : "unknown";
-            return String.format(java.util.Locale.ROOT, "%s: %,d / %,d documents (%.0f%%), %.0f per second, ETA %s",
-                    step, done, total, total == 0 ? 100.0 : 100.0 * done / total, rate, eta);
         }
     }
 
