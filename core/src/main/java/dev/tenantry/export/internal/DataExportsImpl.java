@@ -152,15 +152,18 @@ public final class DataExportsImpl implements DataExports {
         Objects.requireNonNull(exportId, "exportId");
         Objects.requireNonNull(sink, "sink");
         TenantId tenant = Tenants.current();
-        DataExport pending = find(exportId).orElseThrow(() -> new ExportNotFoundException(exportId));
+        if (!ObjectId.isValid(exportId)) {
+            throw new ExportNotFoundException(exportId);
+        }
         BsonDocument started = records.findOneAndUpdate(byId(tenant, exportId).append("status",
                         new BsonString(ExportStatus.PENDING.name())),
                 new BsonDocument("$set", new BsonDocument("status", new BsonString(ExportStatus.RUNNING.name()))
                         .append("startedAt", date(now()))),
                 new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
-        if (started == null) {
-            throw new IllegalStateException("data export '" + exportId + "' is " + find(exportId)
-                    .map(DataExport::status).orElse(pending.status()) + "; only a PENDING export runs");
+        if (started == null) { // not pending: say why, reading the record only on this path
+            DataExport current = find(exportId).orElseThrow(() -> new ExportNotFoundException(exportId));
+            throw new IllegalStateException("data export '" + exportId + "' is " + current.status()
+                    + "; only a PENDING export runs");
         }
         DataExport export = fromDocument(started);
         Target target = open(sink, export);
