@@ -1,7 +1,11 @@
 package dev.tenantry.migration;
 
 import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import dev.tenantry.migration.batch.Batches;
+import dev.tenantry.migration.batch.Checkpoint;
+import org.bson.BsonDocument;
 
 /**
  * What a running migration gets from the runner.
@@ -31,4 +35,28 @@ public interface MigrationContext {
 
     /** Adds {@code n} to the count {@code name}, kept in the history (or, in a dry run, in the plan). */
     void count(String name, long n);
+
+    /**
+     * The checkpoint of {@code step} of this migration, kept in the runner's checkpoint collection: an interrupted
+     * or failed run leaves it in place, and the next run of this migration resumes there. Cleared when the migration
+     * is executed or rolled back.
+     *
+     * @throws IllegalStateException in a dry run
+     */
+    Checkpoint checkpoint(String step);
+
+    /**
+     * A batched step named {@code step} over {@code source}, wired to this run: its {@link #checkpoint checkpoint},
+     * a {@link #checkLease() lease check} before every batch, the runner's progress listener, and transactions per
+     * batch where the server has them.
+     *
+     * @throws IllegalStateException in a dry run
+     */
+    default Batches batches(String step, MongoCollection<BsonDocument> source) {
+        return Batches.over(source).name(step).checkpoint(checkpoint(step)).beforeWrite(this::checkLease)
+                .progressListener(progressListener()).transactions(client());
+    }
+
+    /** Where this run's progress goes besides the log. */
+    ProgressListener progressListener();
 }

@@ -26,6 +26,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import dev.tenantry.migration.batch.Checkpoint;
+import java.util.regex.Pattern;
+import org.bson.BsonDocument;
 import org.bson.Document;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -50,6 +53,8 @@ public final class MigrationRunner {
     private final List<Migration> migrations;
     private final String historyCollection;
     private final String lockCollection;
+    private final String checkpointCollection;
+    private final ProgressListener progressListener;
     private final String owner;
     private final Duration leaseDuration;
     private final Clock clock;
@@ -63,6 +68,8 @@ public final class MigrationRunner {
         this.migrations = List.copyOf(sorted);
         this.historyCollection = b.historyCollection;
         this.lockCollection = b.lockCollection;
+        this.checkpointCollection = b.checkpointCollection;
+        this.progressListener = b.progressListener;
         this.owner = b.owner != null ? b.owner : defaultOwner();
         this.leaseDuration = b.leaseDuration;
         this.clock = b.clock;
@@ -101,7 +108,7 @@ public final class MigrationRunner {
         List<Migration> pending = pending(history());
         Map<String, Plan> plans = new LinkedHashMap<>();
         for (Migration m : pending) {
-            Context ctx = new Context(true, null);
+            Context ctx = new Context(m, true, null);
             Plan plan = m.plan(ctx);
             for (Map.Entry<String, Long> e : ctx.counts().entrySet()) {
                 plan = plan.with(e.getKey(), e.getValue());
@@ -194,7 +201,7 @@ public final class MigrationRunner {
                 .append("rollbackError", null)
                 .append("owner", owner), new ReplaceOptions().upsert(true));
         LOG.info("migration {} (version {}) starts: {}", m.id(), m.version(), m.description());
-        Context ctx = new Context(false, lock);
+        Context ctx = new Context(m, false, lock);
         try {
             m.execute(ctx);
             MigrationReport report = m.verify(ctx);
@@ -211,6 +218,7 @@ public final class MigrationRunner {
             try {
                 m.rollback(ctx);
                 state = MigrationState.ROLLED_BACK;
+                clearCheckpoints(m); // the data is back as it was: a rerun starts over
             } catch (UnsupportedOperationException noRollback) {
                 state = MigrationState.FAILED;
             } catch (Exception r) {
@@ -222,9 +230,15 @@ public final class MigrationRunner {
                     rollbackError == null ? "" : "; rollback failed too: " + rollbackError);
             throw new MigrationFailedException(m.id(), m.version(), state, e, rollbackError);
         }
+        clearCheckpoints(m);
         finish(history, m, MigrationState.EXECUTED, ctx, null, null);
         LOG.info("migration {} (version {}) executed in {}", m.id(), m.version(),
                 Duration.between(start, clock.instant()));
+    }
+
+    private void clearCheckpoints(Migration m) {
+        database.getCollection(checkpointCollection)
+                .deleteMany(Filters.regex("_id", "^" + Pattern.quote(m.id() + "/")));
     }
 
     /** Records the end of a run, only if this runner's run is still the one on record. */
@@ -335,11 +349,13 @@ public final class MigrationRunner {
 
     private final class Context implements MigrationContext {
 
+        private final Migration migration;
         private final boolean dryRun;
         private final @Nullable LeaseLock lock;
         private final Map<String, Long> counts = Collections.synchronizedMap(new LinkedHashMap<>());
 
-        Context(boolean dryRun, @Nullable LeaseLock lock) {
+        Context(Migration migration, boolean dryRun, @Nullable LeaseLock lock) {
+            this.migration = migration;
             this.dryRun = dryRun;
             this.lock = lock;
         }
@@ -368,7 +384,23 @@ public final class MigrationRunner {
 
         @Override
         public Progress progress(String step, long total) {
-            return new Progress(step, total);
+            return Progress.of(step, total, progressListener);
+        }
+
+        @Override
+        public ProgressListener progressListener() {
+            return progressListener;
+        }
+
+        @Override
+        public Checkpoint checkpoint(String step) {
+            Objects.requireNonNull(step, "step");
+            if (dryRun) {
+                throw new IllegalStateException("a dry run keeps no checkpoints: step " + step + " of migration "
+                        + migration.id() + " must only read in plan()");
+            }
+            return Checkpoint.stored(database.getCollection(checkpointCollection, BsonDocument.class),
+                    migration.id() + "/" + step);
         }
 
         @Override
@@ -395,6 +427,8 @@ public final class MigrationRunner {
         private final List<Migration> migrations = new ArrayList<>();
         private String historyCollection = "tenantry_migrations";
         private String lockCollection = "tenantry_migration_lock";
+        private String checkpointCollection = "tenantry_migration_checkpoints";
+        private ProgressListener progressListener = ProgressListener.NONE;
         private @Nullable String owner;
         private Duration leaseDuration = Duration.ofSeconds(60);
         private Clock clock = Clock.systemUTC();
@@ -427,6 +461,18 @@ public final class MigrationRunner {
         /** The lock collection; {@code tenantry_migration_lock} by default. */
         public Builder lockCollection(String name) {
             this.lockCollection = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** The collection of batched steps' checkpoints; {@code tenantry_migration_checkpoints} by default. */
+        public Builder checkpointCollection(String name) {
+            this.checkpointCollection = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** Where migrations' progress goes besides the log (e.g. a progress bar); none by default. */
+        public Builder progressListener(ProgressListener listener) {
+            this.progressListener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

@@ -22,25 +22,32 @@ public final class Progress {
     private final long total;
     private final LongSupplier nanoTime;
     private final Consumer<String> sink;
+    private final ProgressListener listener;
     private final long startNanos;
     private long done;
     private long lastLogNanos;
     private boolean completeLogged;
 
-    Progress(String step, long total) {
-        this(step, total, System::nanoTime, LOG::info);
-    }
-
     /** Progress of {@code total} items of {@code step}, logged through SLF4J. */
     public static Progress of(String step, long total) {
-        return new Progress(step, total);
+        return of(step, total, ProgressListener.NONE);
+    }
+
+    /** Progress of {@code total} items of {@code step}, logged through SLF4J and reported to {@code listener}. */
+    public static Progress of(String step, long total, ProgressListener listener) {
+        return new Progress(step, total, System::nanoTime, LOG::info, listener);
     }
 
     Progress(String step, long total, LongSupplier nanoTime, Consumer<String> sink) {
+        this(step, total, nanoTime, sink, ProgressListener.NONE);
+    }
+
+    Progress(String step, long total, LongSupplier nanoTime, Consumer<String> sink, ProgressListener listener) {
         this.step = Objects.requireNonNull(step, "step");
         this.total = total;
         this.nanoTime = nanoTime;
         this.sink = sink;
+        this.listener = Objects.requireNonNull(listener, "listener");
         this.startNanos = nanoTime.getAsLong();
         this.lastLogNanos = startNanos;
     }
@@ -48,9 +55,13 @@ public final class Progress {
     /** Records {@code n} more items done, logging if a second passed since the last line or the step completed. */
     public void advance(long n) {
         String line = null;
+        long doneNow;
+        double rate;
         synchronized (this) {
             done += n;
+            doneNow = done;
             long now = nanoTime.getAsLong();
+            rate = rate(now);
             boolean complete = total > 0 && done >= total;
             if ((complete && !completeLogged) || now - lastLogNanos >= LOG_EVERY_NANOS) {
                 lastLogNanos = now;
@@ -61,6 +72,12 @@ public final class Progress {
         if (line != null) {
             sink.accept(line);
         }
+        listener.progressed(step, doneNow, total, rate);
+    }
+
+    /** The step's name. */
+    public String step() {
+        return step;
     }
 
     /** Items done so far. */
@@ -73,9 +90,13 @@ public final class Progress {
         return total;
     }
 
-    private String line(long now) {
+    private double rate(long now) {
         double seconds = (now - startNanos) / 1e9;
-        double rate = seconds > 0 ? done / seconds : 0;
+        return seconds > 0 ? done / seconds : 0;
+    }
+
+    private String line(long now) {
+        double rate = rate(now);
         String eta;
         if (done >= total) {
             eta = "done";

@@ -10,8 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.Updates;
 import com.mongodb.event.CommandListener;
 import com.mongodb.event.CommandStartedEvent;
 import dev.tenantry.testing.MongoBackend;
@@ -25,6 +28,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -215,6 +221,48 @@ class MigrationRunnerIT {
         MigrationStatus s = runner(first, second, third).build().status().get(1);
         assertEquals(MigrationState.EXECUTED, s.state());
         assertNull(s.error(), "a successful rerun clears the old error");
+    }
+
+    @Test
+    void aStepInterruptedMidWayResumesAtItsCheckpointOnTheNextRun() {
+        MongoCollection<BsonDocument> items = database.getCollection("items", BsonDocument.class);
+        for (int i = 0; i < 100; i++) {
+            items.insertOne(new BsonDocument("_id", new BsonInt32(i)));
+        }
+        AtomicInteger handled = new AtomicInteger();
+        AtomicBoolean broken = new AtomicBoolean(true);
+        List<String> bars = new java.util.concurrent.CopyOnWriteArrayList<>();
+        TestMigration m = new TestMigration("mark", 1).onExecute(ctx -> ctx.batches("mark-items", items)
+                .batchSize(10).run(item -> {
+                    if (broken.get() && handled.get() == 45) {
+                        throw new IllegalStateException("interrupted");
+                    }
+                    handled.incrementAndGet();
+                    return List.of(new UpdateOneModel<>(new BsonDocument("_id", item.get("_id")),
+                            Updates.inc("marks", 1)));
+                }));
+        assertThrows(MigrationFailedException.class, () -> runner(m).build().migrate());
+        assertEquals(1, database.getCollection("tenantry_migration_checkpoints").countDocuments(),
+                "a failed migration without rollback keeps its checkpoint");
+
+        broken.set(false);
+        runner(m).progressListener((step, done, total, rate) -> bars.add(step + " " + done + "/" + total)).build()
+                .migrate();
+
+        assertEquals(45 + 60, handled.get(), "the 4 acknowledged batches are not handled again; the 5th is redone");
+        assertEquals(100, items.countDocuments(Filters.eq("marks", 1)), "every item marked exactly once");
+        assertEquals(0, database.getCollection("tenantry_migration_checkpoints").countDocuments());
+        assertEquals("mark-items (resumed after 40 documents) 60/60", bars.get(bars.size() - 1));
+    }
+
+    @Test
+    void checkpointsAreRefusedInADryRun() {
+        TestMigration m = new TestMigration("planning", 1).onPlan(ctx -> {
+            ctx.checkpoint("step");
+            return Plan.empty();
+        });
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> runner(m).build().plan());
+        assertTrue(e.getMessage().contains("dry run"), e.getMessage());
     }
 
     @Test

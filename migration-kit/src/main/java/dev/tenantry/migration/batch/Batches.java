@@ -1,14 +1,24 @@
 package dev.tenantry.migration.batch;
 
 import com.mongodb.MongoBulkWriteException;
+import com.mongodb.MongoCommandException;
+import com.mongodb.client.ClientSession;
+import com.mongodb.client.MongoClient;
 import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.bulk.BulkWriteResult;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.DeleteManyModel;
+import com.mongodb.client.model.DeleteOneModel;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertOneModel;
+import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateManyModel;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.WriteModel;
 import dev.tenantry.migration.Progress;
+import dev.tenantry.migration.ProgressListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +26,11 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
+import org.bson.Document;
 import org.bson.conversions.Bson;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A batched data-migration step: the source collection read in {@code _id} order, a page at a time ({@code _id >
@@ -40,6 +54,7 @@ import org.bson.conversions.Bson;
  */
 public final class Batches {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Batches.class);
     private static final int MAX_RECORDED_FAILURES = 1000;
 
     /** Turns one source document into the writes it needs (none, one or several). */
@@ -49,6 +64,16 @@ public final class Batches {
         List<? extends WriteModel<BsonDocument>> writes(BsonDocument document);
     }
 
+    /**
+     * Turns a whole page of source documents into writes, for steps that look up related documents once per page
+     * (one {@code $in} query) rather than once per document.
+     */
+    @FunctionalInterface
+    public interface PageHandler {
+        /** The writes for {@code page}, a list of source documents in {@code _id} order. */
+        List<? extends WriteModel<BsonDocument>> writes(List<BsonDocument> page);
+    }
+
     private final MongoCollection<BsonDocument> source;
     private MongoCollection<BsonDocument> target;
     private Bson filter = new BsonDocument();
@@ -56,6 +81,10 @@ public final class Batches {
     private Checkpoint checkpoint = Checkpoint.inMemory();
     private Duration pause = Duration.ZERO;
     private String name = "batch";
+    private @Nullable Bson projection;
+    private Runnable beforeWrite = () -> { };
+    private ProgressListener progressListener = ProgressListener.NONE;
+    private @Nullable MongoClient transactionClient;
 
     private Batches(MongoCollection<BsonDocument> source) {
         this.source = source;
@@ -118,6 +147,38 @@ public final class Batches {
         return this;
     }
 
+    /** Reads only these fields of each source document ({@code _id} is always read). */
+    public Batches projection(Bson projection) {
+        this.projection = Objects.requireNonNull(projection, "projection");
+        return this;
+    }
+
+    /**
+     * Runs {@code check} before each batch is written, e.g. a migration's lease check; if it throws, the step stops
+     * before the write and the checkpoint holds the last acknowledged batch.
+     */
+    public Batches beforeWrite(Runnable check) {
+        this.beforeWrite = Objects.requireNonNull(check, "check");
+        return this;
+    }
+
+    /** Reports each batch's progress to {@code listener} as well as to the log. */
+    public Batches progressListener(ProgressListener listener) {
+        this.progressListener = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    /**
+     * Writes each batch and its checkpoint in one transaction where the server supports transactions (a replica
+     * set or a sharded cluster), so a resumed step never writes a batch twice; elsewhere batches are written without
+     * one, which is equally correct because handlers' writes are idempotent. A batch with an item the server refuses
+     * is written again without a transaction, so the other items land and the refusal is reported as usual.
+     */
+    public Batches transactions(MongoClient client) {
+        this.transactionClient = Objects.requireNonNull(client, "client");
+        return this;
+    }
+
     /**
      * Runs the step from its checkpoint to the end, then clears the checkpoint.
      *
@@ -126,69 +187,179 @@ public final class Batches {
      */
     public BatchReport run(Handler handler) {
         Objects.requireNonNull(handler, "handler");
+        return execute(handler, null);
+    }
+
+    /**
+     * Runs the step from its checkpoint to the end with a handler that sees each page whole, then clears the
+     * checkpoint. Failures are reported with the written document's {@code _id} or the write's filter.
+     *
+     * @throws RuntimeException what the handler or the server throws (other than refused items); the checkpoint
+     *     then holds the last acknowledged batch
+     */
+    public BatchReport runPages(PageHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        return execute(null, handler);
+    }
+
+    private BatchReport execute(@Nullable Handler perDocument, @Nullable PageHandler perPage) {
         BsonValue last = checkpoint.lastId();
         boolean resumed = last != null;
         long done = resumed ? checkpoint.done() : 0;
         long remaining = source.countDocuments(last == null ? filter : Filters.and(filter, Filters.gt("_id", last)));
         Progress progress = Progress.of(resumed ? name + " (resumed after " + done + " documents)" : name,
-                remaining);
-        long read = 0;
-        long batches = 0;
-        long inserted = 0;
-        long modified = 0;
-        long upserted = 0;
-        long deleted = 0;
-        long failed = 0;
-        List<BatchReport.WriteFailure> failures = new ArrayList<>();
+                remaining, progressListener);
+        boolean transactional = transactionClient != null && supportsTransactions(transactionClient);
+        Tally tally = new Tally();
         while (true) {
             Bson page = last == null ? filter : Filters.and(filter, Filters.gt("_id", last));
-            List<BsonDocument> documents = source.find(page).sort(Sorts.ascending("_id")).limit(batchSize)
-                    .into(new ArrayList<>(batchSize));
+            var find = source.find(page).sort(Sorts.ascending("_id")).limit(batchSize);
+            if (projection != null) {
+                find = find.projection(projection);
+            }
+            List<BsonDocument> documents = find.into(new ArrayList<>(batchSize));
             if (documents.isEmpty()) {
                 break;
             }
             List<WriteModel<BsonDocument>> writes = new ArrayList<>();
-            List<BsonValue> origin = new ArrayList<>();
-            for (BsonDocument document : documents) {
-                for (WriteModel<BsonDocument> write : handler.writes(document)) {
+            List<String> origin = new ArrayList<>();
+            if (perDocument != null) {
+                for (BsonDocument document : documents) {
+                    for (WriteModel<BsonDocument> write : perDocument.writes(document)) {
+                        writes.add(write);
+                        origin.add(new BsonDocument("_id", document.get("_id")).toJson());
+                    }
+                }
+            } else {
+                for (WriteModel<BsonDocument> write : Objects.requireNonNull(perPage).writes(documents)) {
                     writes.add(write);
-                    origin.add(document.get("_id"));
+                    origin.add(describe(write));
                 }
             }
-            if (!writes.isEmpty()) {
-                BulkWriteResult result;
-                try {
-                    result = target.bulkWrite(writes, new BulkWriteOptions().ordered(false));
-                } catch (MongoBulkWriteException e) {
-                    result = e.getWriteResult();
-                    for (BulkWriteError error : e.getWriteErrors()) {
-                        failed++;
-                        if (failures.size() < MAX_RECORDED_FAILURES) {
-                            BsonValue id = origin.get(error.getIndex());
-                            failures.add(new BatchReport.WriteFailure(new BsonDocument("_id", id).toJson(),
-                                    error.getCode(), error.getMessage()));
-                        }
-                    }
-                    if (e.getWriteConcernError() != null) {
-                        throw e; // not acknowledged as asked: do not checkpoint past it
-                    }
-                }
-                inserted += result.getInsertedCount();
-                modified += result.getModifiedCount();
-                upserted += result.getUpserts().size();
-                deleted += result.getDeletedCount();
+            BsonValue lastOfPage = documents.get(documents.size() - 1).get("_id");
+            long doneAfter = done + documents.size();
+            beforeWrite.run();
+            if (!transactional || !writeInTransaction(writes, lastOfPage, doneAfter, tally)) {
+                write(writes, origin, tally);
+                checkpoint.save(lastOfPage, doneAfter);
             }
-            last = documents.get(documents.size() - 1).get("_id");
-            read += documents.size();
-            done += documents.size();
-            batches++;
-            checkpoint.save(last, done);
+            last = lastOfPage;
+            done = doneAfter;
+            tally.read += documents.size();
+            tally.batches++;
             progress.advance(documents.size());
             pause();
         }
         checkpoint.clear();
-        return new BatchReport(name, read, batches, inserted, modified, upserted, deleted, failures, failed,
-                resumed);
+        return new BatchReport(name, tally.read, tally.batches, tally.inserted, tally.modified, tally.upserted,
+                tally.deleted, tally.failures, tally.failed, resumed);
+    }
+
+    /** Writes one batch and its checkpoint in a transaction; false if an item was refused and nothing was written. */
+    private boolean writeInTransaction(List<WriteModel<BsonDocument>> writes, BsonValue lastOfPage, long doneAfter,
+            Tally tally) {
+        try (ClientSession session = Objects.requireNonNull(transactionClient).startSession()) {
+            Tally inTransaction = session.withTransaction(() -> {
+                Tally t = new Tally();
+                if (!writes.isEmpty()) {
+                    t.add(target.bulkWrite(session, writes, new BulkWriteOptions().ordered(false)));
+                }
+                checkpoint.save(session, lastOfPage, doneAfter);
+                return t;
+            });
+            tally.inserted += inTransaction.inserted;
+            tally.modified += inTransaction.modified;
+            tally.upserted += inTransaction.upserted;
+            tally.deleted += inTransaction.deleted;
+            return true;
+        } catch (MongoBulkWriteException e) {
+            if (e.getWriteConcernError() != null) {
+                throw e;
+            }
+            return false; // the transaction was aborted; the caller writes the batch item by item
+        }
+    }
+
+    private void write(List<WriteModel<BsonDocument>> writes, List<String> origin, Tally tally) {
+        if (writes.isEmpty()) {
+            return;
+        }
+        BulkWriteResult result;
+        try {
+            result = target.bulkWrite(writes, new BulkWriteOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            result = e.getWriteResult();
+            for (BulkWriteError error : e.getWriteErrors()) {
+                tally.failed++;
+                if (tally.failures.size() < MAX_RECORDED_FAILURES) {
+                    tally.failures.add(new BatchReport.WriteFailure(origin.get(error.getIndex()), error.getCode(),
+                            error.getMessage()));
+                }
+            }
+            if (e.getWriteConcernError() != null) {
+                throw e; // not acknowledged as asked: do not checkpoint past it
+            }
+        }
+        tally.add(result);
+    }
+
+    private static String describe(WriteModel<BsonDocument> write) {
+        if (write instanceof InsertOneModel<BsonDocument> insert) {
+            BsonValue id = insert.getDocument().get("_id");
+            return id == null ? "{}" : new BsonDocument("_id", id).toJson();
+        } else if (write instanceof UpdateOneModel<BsonDocument> update) {
+            return String.valueOf(update.getFilter());
+        } else if (write instanceof UpdateManyModel<BsonDocument> update) {
+            return String.valueOf(update.getFilter());
+        } else if (write instanceof ReplaceOneModel<BsonDocument> replace) {
+            return String.valueOf(replace.getFilter());
+        } else if (write instanceof DeleteOneModel<BsonDocument> delete) {
+            return String.valueOf(delete.getFilter());
+        } else if (write instanceof DeleteManyModel<BsonDocument> delete) {
+            return String.valueOf(delete.getFilter());
+        }
+        return write.toString();
+    }
+
+    /**
+     * Whether {@code client} reaches a deployment with transactions: a replica set or a sharded cluster on a server
+     * with logical sessions. Asked once per run.
+     */
+    static boolean supportsTransactions(MongoClient client) {
+        Document hello;
+        try {
+            hello = client.getDatabase("admin").runCommand(new Document("hello", 1));
+        } catch (MongoCommandException e) {
+            hello = client.getDatabase("admin").runCommand(new Document("isMaster", 1));
+        }
+        boolean replicated = hello.get("setName") != null || "isdbgrid".equals(hello.get("msg"));
+        boolean sessions = hello.get("logicalSessionTimeoutMinutes") != null;
+        Object wire = hello.get("maxWireVersion");
+        boolean recent = wire instanceof Number n && n.intValue() >= 8;
+        boolean supported = replicated && sessions && recent;
+        if (!supported) {
+            LOG.debug("the server has no transactions (a standalone or an old server): batches are written one by"
+                    + " one, and a resumed step rewrites at most one batch");
+        }
+        return supported;
+    }
+
+    private static final class Tally {
+        long read;
+        long batches;
+        long inserted;
+        long modified;
+        long upserted;
+        long deleted;
+        long failed;
+        final List<BatchReport.WriteFailure> failures = new ArrayList<>();
+
+        void add(BulkWriteResult result) {
+            inserted += result.getInsertedCount();
+            modified += result.getModifiedCount();
+            upserted += result.getUpserts().size();
+            deleted += result.getDeletedCount();
+        }
     }
 
     private void pause() {

@@ -1,5 +1,6 @@
 package dev.tenantry.migration.batch;
 
+import com.mongodb.client.ClientSession;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.ReplaceOptions;
 import java.util.Objects;
@@ -25,6 +26,14 @@ public interface Checkpoint {
 
     /** Records that everything up to {@code lastId} is done, {@code done} documents in all. */
     void save(BsonValue lastId, long done);
+
+    /**
+     * Records the position inside {@code session}'s transaction, so it commits with the batch it follows. By default
+     * the session is ignored, which suits checkpoints held outside MongoDB.
+     */
+    default void save(ClientSession session, BsonValue lastId, long done) {
+        save(lastId, done);
+    }
 
     /** Forgets the position, once the step is complete. */
     void clear();
@@ -79,8 +88,16 @@ public interface Checkpoint {
 
             @Override
             public void save(BsonValue lastId, long done) {
-                collection.replaceOne(id, id.clone().append("lastId", lastId).append("done", new BsonInt64(done)),
-                        new ReplaceOptions().upsert(true));
+                collection.replaceOne(id, state(lastId, done), new ReplaceOptions().upsert(true));
+            }
+
+            @Override
+            public void save(ClientSession session, BsonValue lastId, long done) {
+                collection.replaceOne(session, id, state(lastId, done), new ReplaceOptions().upsert(true));
+            }
+
+            private BsonDocument state(BsonValue lastId, long done) {
+                return id.clone().append("lastId", lastId).append("done", new BsonInt64(done));
             }
 
             @Override

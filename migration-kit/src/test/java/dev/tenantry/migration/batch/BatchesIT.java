@@ -152,4 +152,46 @@ class BatchesIT {
         assertThrows(IllegalArgumentException.class, () -> Batches.over(users).throttle(java.time.Duration
                 .ofSeconds(-1)));
     }
+
+    @Test
+    void aPageHandlerSeesWholePagesAndAFailedWriteNamesTheWrittenDocument() {
+        customers.insertOne(new BsonDocument("_id", new BsonString("c-1")));
+        List<Integer> pageSizes = new ArrayList<>();
+        BatchReport report = step().projection(new Document("business", 1)).runPages(page -> {
+            pageSizes.add(page.size());
+            List<WriteModel<BsonDocument>> writes = new ArrayList<>();
+            for (BsonDocument user : page) {
+                assertFalse(user.containsKey("role"), "the projection leaves role out");
+                writes.add(new InsertOneModel<>(new BsonDocument("_id", new BsonString("c-" + user.getInt32("_id")
+                        .getValue())).append("business", user.get("business"))));
+            }
+            return writes;
+        });
+        long customerUsers = users.countDocuments(Filters.eq("role", "customer"));
+        assertEquals(customerUsers, pageSizes.stream().mapToInt(Integer::intValue).sum());
+        assertTrue(pageSizes.stream().allMatch(n -> n <= BATCH), pageSizes.toString());
+        assertEquals(customerUsers, customers.countDocuments());
+        assertEquals(1, report.failed());
+        assertEquals("{\"_id\": \"c-1\"}", report.failures().get(0).id());
+    }
+
+    @Test
+    void aFailingCheckBeforeAWriteStopsTheStepWithNothingOfThatBatchWritten() {
+        int[] checks = {0};
+        IllegalStateException lost = assertThrows(IllegalStateException.class, () -> step().beforeWrite(() -> {
+            if (++checks[0] == 3) {
+                throw new IllegalStateException("lease lost");
+            }
+        }).run(BatchesIT::split));
+        assertEquals("lease lost", lost.getMessage());
+        assertEquals(2L * BATCH, customers.countDocuments(), "two batches written, the third not");
+        assertEquals(2L * BATCH, Checkpoint.stored(checkpoints, "split").done());
+    }
+
+    @Test
+    void transactionsAreUsedOnlyWhereTheServerHasThem(com.mongodb.client.MongoClient client) {
+        BatchReport report = step().transactions(client).run(BatchesIT::split);
+        assertEquals(users.countDocuments(Filters.eq("role", "customer")), report.inserted());
+        assertEquals(report.inserted(), customers.countDocuments());
+    }
 }
