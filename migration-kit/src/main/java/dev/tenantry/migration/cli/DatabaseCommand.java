@@ -75,8 +75,11 @@ abstract class DatabaseCommand implements Callable<Integer> {
             return (CliException) e;
         }
         if (e instanceof MigrationLockedException) {
-            return new CliException(TenantryMigrate.EXIT_LOCKED, e.getMessage()
-                    + " (migrate --wait-for-lock <duration> waits for it)", e);
+            MigrationLockedException locked = (MigrationLockedException) e;
+            return new CliException(TenantryMigrate.EXIT_LOCKED, "migrations are locked by " + locked.owner()
+                    + (locked.expiresAt() == null ? "" : " until " + locked.expiresAt())
+                    + " (its lease is refreshed while it runs): wait for it to finish, or pass --wait-for-lock "
+                    + "<duration> to wait", e);
         }
         if (e instanceof MigrationFingerprintException) {
             return new CliException(TenantryMigrate.EXIT_CHANGED, e.getMessage(), e);

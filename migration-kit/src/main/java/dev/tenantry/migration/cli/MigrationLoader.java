@@ -20,8 +20,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Finds the user's migrations: classes implementing {@link Migration}, from jars or class directories given with
- * {@code --migrations-jar}, listed for {@link ServiceLoader} in {@code META-INF/services/dev.tenantry.migration.Migration}
- * (there or on the command line's own class path), or named one by one with {@code --migration}.
+ * {@code --migrations-jar}, listed for {@link ServiceLoader} in
+ * {@code META-INF/services/dev.tenantry.migration.Migration} (there or on the command line's own class path), or
+ * named one by one with {@code --migration}.
  *
  * <p>Holds the class loader of those jars open until {@link #close() closed}, after the migrations ran.
  */

@@ -133,7 +133,7 @@ public final class TenantryMigrate implements Callable<Integer> {
     public Integer call() {
         CommandLine commandLine = Objects.requireNonNull(spec, "spec").commandLine();
         PrintWriter err = commandLine.getErr();
-        err.println("Missing command: say what to do.");
+        err.println("Missing command: give one of status, plan, migrate, verify, backup, restore.");
         commandLine.usage(err);
         return EXIT_USAGE;
     }
