@@ -48,6 +48,8 @@ final class WebServer implements AutoCloseable {
     /** The application's authentication copies this header into request attribute {@value #TENANT_ATTRIBUTE}. */
     static final String TENANT_ATTRIBUTE_HEADER = "X-Test-Tenant-Attribute";
     static final String TENANT_ATTRIBUTE = "app.tenant";
+    /** {@code Name=Value}: the application's own filter sets this response header before Tenantry's filters run. */
+    static final String PRESET = "X-Test-Preset";
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final Server server;
@@ -172,6 +174,11 @@ final class WebServer implements AutoCloseable {
             String attribute = request.getHeader(TENANT_ATTRIBUTE_HEADER);
             if (attribute != null) {
                 request.setAttribute(TENANT_ATTRIBUTE, attribute);
+            }
+            String preset = request.getHeader(PRESET);
+            if (preset != null) {
+                ((jakarta.servlet.http.HttpServletResponse) res).setHeader(preset.substring(0, preset.indexOf('=')),
+                        preset.substring(preset.indexOf('=') + 1));
             }
             String user = request.getHeader(USER);
             if (user == null) {
