@@ -23,9 +23,13 @@ class TenantResolutionIT {
 
     private static WebServer web;
     private static Tenants.Registration guard;
+    private static MongoClient mongo;
+    private static String databaseName;
 
     @BeforeAll
     static void start(MongoClient client, MongoDatabase database) {
+        mongo = client;
+        databaseName = database.getName();
         TenantDirectory directory = TenantDirectory.builder(client, database.getName()).build();
         directory.create(TenantId.of("acme"), "Acme", "FREE");
         directory.create(TenantId.of("globex"), "Globex", "FREE");
@@ -183,6 +187,26 @@ class TenantResolutionIT {
             assertEquals(unknown.get("detail"), other.get("detail"));
         }
         assertEquals("acme", tenantSeen(web.get("/probe/x", WebServer.USER, "bob@acme", "X-Tenant-ID", "acme")));
+    }
+
+    @Test
+    void tenantSuspendedAfterTheLookUpIsRefusedByTheScopeGuardWith403() {
+        // The filter's directory still holds the tenant as active in its cache; another instance suspends it, and
+        // the scope guard, which reads without a cache, refuses the scope before the application runs.
+        TenantDirectory cached = TenantDirectory.builder(mongo, databaseName).cacheFor(Duration.ofHours(1)).build();
+        TenantDirectory fresh = TenantDirectory.builder(mongo, databaseName).cacheFor(Duration.ZERO).build();
+        fresh.create(TenantId.of("hooli"), "Hooli", "FREE");
+        TenantryWebConfig config = TenantryWebConfig.builder().tenantResolvers(TenantResolver.header())
+                .tenantDirectory(cached).build();
+        Tenants.Registration strict = fresh.guardScopes();
+        try (WebServer own = WebServer.builder(config).servlet("/probe/*", new ProbeServlet()).start()) {
+            assertEquals("hooli", tenantSeen(own.get("/probe/x", "X-Tenant-ID", "hooli")));
+            fresh.suspend(TenantId.of("hooli"));
+            JsonNode body = problem(own.get("/probe/x", "X-Tenant-ID", "hooli"), 403, "tenant-inactive");
+            assertTrue(body.get("detail").asText().contains("suspended"), body.toString());
+        } finally {
+            strict.close();
+        }
     }
 
     @Test
