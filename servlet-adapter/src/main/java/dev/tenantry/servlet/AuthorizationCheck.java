@@ -5,8 +5,9 @@ import jakarta.servlet.http.HttpServletRequest;
 /**
  * Decides whether the caller may perform an administrative {@link Operation} through Tenantry's endpoints. The
  * adapter depends on no authentication framework: the application answers from its own user model (roles on the
- * principal, {@link HttpServletRequest#isUserInRole}, a token's claims). The request's tenant scope is open while it
- * is asked, so {@link dev.tenantry.Tenants#current()} names the tenant the operation would touch.
+ * principal, {@link HttpServletRequest#isUserInRole}, a token's claims). For every operation but {@link
+ * Operation#VIEW_HEALTH_DETAILS} the request's tenant scope is open while it is asked, so {@link
+ * dev.tenantry.Tenants#current()} names the tenant the operation would touch.
  *
  * <p>Until one is configured every operation is denied ({@link #denyAll()}): admin endpoints answer 403. Callers
  * acting on their own data (their sessions, their own data export, their rate-limit state) are not asked.

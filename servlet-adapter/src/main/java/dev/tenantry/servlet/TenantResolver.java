@@ -53,7 +53,8 @@ public interface TenantResolver {
     static TenantResolver header(String name) {
         String header = requireText(name, "header name");
         return request -> {
-            List<String> values = Collections.list(request.getHeaders(header));
+            java.util.Enumeration<String> headers = request.getHeaders(header);
+            List<String> values = headers == null ? List.of() : Collections.list(headers);
             if (values.isEmpty()) {
                 return null;
             }

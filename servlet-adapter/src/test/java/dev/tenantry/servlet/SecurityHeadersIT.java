@@ -175,6 +175,16 @@ class SecurityHeadersIT {
     }
 
     @Test
+    void requestIdAndRateLimitFieldsAlsoSurviveAReset() {
+        HttpResponse<String> response = web.get("/app/x?mode=reset", "X-Tenant-ID", "resetter", "X-Request-ID",
+                "kept-1");
+        assertEquals(200, response.statusCode());
+        assertEquals(List.of("kept-1"), response.headers().allValues("X-Request-ID"));
+        assertEquals(List.of("\"ONE\";r=0;t=3600"), response.headers().allValues("RateLimit"));
+        assertSecurityHeaders(response);
+    }
+
+    @Test
     void headersAreConfigurable() {
         HttpResponse<String> response = custom.get("/app/x", "X-Forwarded-Proto", "https");
         assertEquals(List.of("default-src 'self'"), response.headers().allValues("Content-Security-Policy"));

@@ -134,6 +134,17 @@ class TenantResolutionIT {
     }
 
     @Test
+    void pathsAreReadWithinTheApplicationUnderAContextPath() {
+        TenantryWebConfig config = TenantryWebConfig.builder().tenantResolvers(TenantResolver.pathPrefix("/t/"))
+                .build();
+        try (WebServer own = WebServer.builder(config).contextPath("/shop").servlet("/t/*", new ProbeServlet())
+                .start()) {
+            assertEquals("acme", tenantSeen(own.get("/shop/t/acme/cart")));
+            problem(own.get("/shop/x/acme/cart"), 400, "missing-tenant");
+        }
+    }
+
+    @Test
     void missingTenantIs400() {
         JsonNode body = problem(web.get("/probe/x"), 400, "missing-tenant");
         assertEquals("Tenant required", body.get("title").asText());

@@ -15,7 +15,9 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -60,24 +62,26 @@ public final class RateLimitFilter implements Filter {
         }
         RateLimitDecision decision = limiter.tryAcquire(keys.keyFor(request, tenant.get()));
         request.setAttribute(Attributes.RATE_LIMIT, decision);
-        writeHeaders(response, decision, legacyHeaders);
+        HttpServletResponse limited = KeptHeadersResponse.keep(response, headers(decision, legacyHeaders));
         if (!decision.allowed()) {
             long retryAfter = Math.max(1, decision.retryAfterSeconds());
             response.setHeader("Retry-After", Long.toString(retryAfter));
             Problems.rateLimited(retryAfter, decision.policy()).send(request, response);
             return;
         }
-        chain.doFilter(request, response);
+        chain.doFilter(request, limited);
     }
 
-    /** Sets the rate-limit fields of {@code decision}. */
-    static void writeHeaders(HttpServletResponse response, RateLimitDecision decision, boolean legacy) {
-        response.setHeader(POLICY_HEADER, decision.policyHeader());
-        response.setHeader(STATE_HEADER, decision.rateLimitHeader());
+    /** The rate-limit fields of {@code decision}, in order. */
+    static Map<String, String> headers(RateLimitDecision decision, boolean legacy) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(POLICY_HEADER, decision.policyHeader());
+        headers.put(STATE_HEADER, decision.rateLimitHeader());
         if (legacy) {
-            response.setHeader("X-RateLimit-Limit", Long.toString(decision.limit()));
-            response.setHeader("X-RateLimit-Remaining", Long.toString(decision.remaining()));
-            response.setHeader("X-RateLimit-Reset", Long.toString(decision.resetAfterSeconds()));
+            headers.put("X-RateLimit-Limit", Long.toString(decision.limit()));
+            headers.put("X-RateLimit-Remaining", Long.toString(decision.remaining()));
+            headers.put("X-RateLimit-Reset", Long.toString(decision.resetAfterSeconds()));
         }
+        return headers;
     }
 }

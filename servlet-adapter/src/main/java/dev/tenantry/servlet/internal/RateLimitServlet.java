@@ -49,7 +49,7 @@ public final class RateLimitServlet extends EndpointServlet {
         RateLimitKey key = keys.keyFor(request, tenant);
         RateLimitDecision decision = request.getAttribute(Attributes.RATE_LIMIT) instanceof RateLimitDecision d
                 ? d : limiter.status(key);
-        RateLimitFilter.writeHeaders(response, decision, legacyHeaders);
+        RateLimitFilter.headers(decision, legacyHeaders).forEach(response::setHeader);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("tenant", tenant.value());
         body.put("key", Map.of("kind", key.kind(), "value", key.value()));

@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Enumeration;
+import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -55,7 +56,7 @@ public final class RequestContextFilter implements Filter {
             return;
         }
         String requestId = requestId(request.getHeaders(requestIdHeader));
-        response.setHeader(requestIdHeader, requestId);
+        HttpServletResponse echoing = KeptHeadersResponse.keep(response, Map.of(requestIdHeader, requestId));
         request.setAttribute(Attributes.REQUEST_ID, requestId);
         String ip = addresses.resolve(request.getRemoteAddr(), request.getHeaders("X-Forwarded-For"));
         request.setAttribute(Attributes.CLIENT_IP, ip);
@@ -67,7 +68,7 @@ public final class RequestContextFilter implements Filter {
                 cut(request.getHeader("User-Agent")), requestId);
         request.setAttribute(Attributes.AUDIT_CONTEXT, context);
         Scope scope = Scope.audit(context);
-        scope.run(() -> chain.doFilter(new BindingRequest(request, scope), response));
+        scope.run(() -> chain.doFilter(new BindingRequest(request, scope), echoing));
     }
 
     /** The client's request id when there is exactly one and it is well formed, else a new random one. */
