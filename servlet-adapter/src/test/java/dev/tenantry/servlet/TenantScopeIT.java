@@ -59,6 +59,17 @@ class TenantScopeIT {
     }
 
     @Test
+    void asyncListenersRunInTheRequestsScope() {
+        seen(web.get("/async/x?mode=listener", "X-Tenant-ID", "acme", "X-Request-ID", "req-listener"));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!AsyncProbeServlet.COMPLETED.containsKey("req-listener")) {
+            assertTrue(System.nanoTime() < deadline, "onComplete ran");
+            Thread.onSpinWait();
+        }
+        assertEquals("acme", AsyncProbeServlet.COMPLETED.get("req-listener").get("tenant"));
+    }
+
+    @Test
     void noTenantIsLeftOnAPooledThreadAfterRequestsThatThrowOrWentAsync() {
         long seed = new Random().nextLong();
         System.out.println("TenantScopeIT seed: " + seed);
