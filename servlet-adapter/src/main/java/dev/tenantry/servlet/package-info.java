@@ -1,8 +1,12 @@
 /**
- * Jakarta Servlet 6 adapter: filters and endpoints that plug Tenantry core into servlet applications.
+ * Jakarta Servlet 6 adapter: filters and endpoints that plug Tenantry core into any servlet application.
  *
- * <p>This module's filters (tenant resolution, audit context, rate limits, security headers) and endpoints arrive
- * with the servlet-adapter issue; today it holds no public types.
+ * <p>{@link dev.tenantry.servlet.TenantryServlet#install} is the one way in: it installs, from one {@link
+ * dev.tenantry.servlet.TenantryWebConfig}, the filters (security headers, request context for the audit trail,
+ * tenant resolution and scope, rate limits with the IETF {@code RateLimit} fields) and the JSON endpoints (health,
+ * rate-limit state, audit log, data exports, sessions). Extension points: {@link dev.tenantry.servlet.TenantResolver},
+ * {@link dev.tenantry.servlet.ActorResolver}, {@link dev.tenantry.servlet.RateLimitKeyResolver} and {@link
+ * dev.tenantry.servlet.AuthorizationCheck}. Errors are RFC 9457 {@link dev.tenantry.servlet.ProblemDetails}.
  *
  * @since 0.1
  */

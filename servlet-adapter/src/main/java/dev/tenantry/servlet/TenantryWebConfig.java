@@ -1,0 +1,664 @@
+package dev.tenantry.servlet;
+
+import dev.tenantry.TenantId;
+import dev.tenantry.audit.AuditTrail;
+import dev.tenantry.directory.TenantDirectory;
+import dev.tenantry.export.DataExports;
+import dev.tenantry.health.Health;
+import dev.tenantry.ratelimit.RateLimiter;
+import dev.tenantry.servlet.internal.Cidr;
+import dev.tenantry.servlet.internal.Paths;
+import dev.tenantry.session.UserSessions;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.function.BiPredicate;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything {@link TenantryServlet#install} needs: how requests find their tenant, which core services back the
+ * filters and endpoints, and the HTTP details (paths, headers, trusted proxies). Built once with {@link #builder()};
+ * immutable and thread-safe.
+ *
+ * <p>Only tenant resolution is required. Each service given turns on what needs it: a {@link TenantDirectory} checks
+ * that the tenant exists and is active; a {@link RateLimiter} limits requests and serves the rate-limit endpoint;
+ * {@link Health}, {@link AuditTrail}, {@link DataExports} and {@link UserSessions} serve their endpoints.
+ *
+ * <pre>{@code
+ * TenantryWebConfig config = TenantryWebConfig.builder()
+ *         .tenantResolvers(TenantResolver.header(), TenantResolver.subdomain("example.com"))
+ *         .tenantDirectory(directory)
+ *         .rateLimiter(limiter)
+ *         .health(health).auditTrail(audit).dataExports(exports).userSessions(sessions)
+ *         .authorization(AuthorizationCheck.role("admin"))
+ *         .trustedProxies("10.0.0.0/8")
+ *         .build();
+ * }</pre>
+ *
+ * @since 0.1
+ */
+public final class TenantryWebConfig {
+
+    /** Default path of the health endpoints ({@code /live} and {@code /ready} below it). */
+    public static final String DEFAULT_HEALTH_PATH = "/api/health";
+    /** Default path of the caller's rate-limit state. */
+    public static final String DEFAULT_RATE_LIMIT_PATH = "/api/rate-limit";
+    /** Default path of the audit log endpoints. */
+    public static final String DEFAULT_AUDIT_PATH = "/api/audit";
+    /** Default path of the data export endpoints. */
+    public static final String DEFAULT_EXPORTS_PATH = "/api/exports";
+    /** Default path of the session endpoints. */
+    public static final String DEFAULT_SESSIONS_PATH = "/api/sessions";
+    /** The request id header read and echoed unless told otherwise. */
+    public static final String DEFAULT_REQUEST_ID_HEADER = "X-Request-ID";
+    /** The Content-Security-Policy sent by default: right for a JSON API, too strict for HTML pages. */
+    public static final String DEFAULT_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
+    /** The Strict-Transport-Security sent by default, over HTTPS only. */
+    public static final String DEFAULT_STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains";
+    /** The largest JSON request body the endpoints read by default. */
+    public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024;
+
+    /** The security headers sent by default besides CSP and HSTS (OWASP Secure Headers project). */
+    public static final Map<String, String> DEFAULT_SECURITY_HEADERS = defaultSecurityHeaders();
+
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}");
+
+    private final List<TenantResolver> tenantResolvers;
+    private final List<String> tenantOptionalPaths;
+    private final BiPredicate<HttpServletRequest, TenantId> tenantAccess;
+    private final @Nullable TenantDirectory tenantDirectory;
+    private final ActorResolver actorResolver;
+    private final List<String> trustedProxies;
+    private final String requestIdHeader;
+    private final @Nullable RateLimiter rateLimiter;
+    private final RateLimitKeyResolver rateLimitKey;
+    private final List<String> rateLimitExemptPaths;
+    private final boolean legacyRateLimitHeaders;
+    private final Map<String, String> securityHeaders;
+    private final @Nullable String strictTransportSecurity;
+    private final @Nullable Health health;
+    private final @Nullable AuditTrail auditTrail;
+    private final @Nullable DataExports dataExports;
+    private final @Nullable UserSessions userSessions;
+    private final AuthorizationCheck authorization;
+    private final boolean publicHealthDetails;
+    private final String healthPath;
+    private final String rateLimitPath;
+    private final String auditPath;
+    private final String exportsPath;
+    private final String sessionsPath;
+    private final List<String> urlPatterns;
+    private final @Nullable Executor exportExecutor;
+    private final int maxBodyBytes;
+
+    private TenantryWebConfig(Builder b) {
+        this.tenantResolvers = List.copyOf(b.tenantResolvers);
+        List<String> optional = new ArrayList<>(b.tenantOptionalPaths);
+        optional.add(b.healthPath);
+        optional.add(b.healthPath + "/*");
+        this.tenantOptionalPaths = List.copyOf(optional);
+        this.tenantAccess = b.tenantAccess;
+        this.tenantDirectory = b.tenantDirectory;
+        this.actorResolver = b.actorResolver;
+        this.trustedProxies = List.copyOf(b.trustedProxies);
+        this.requestIdHeader = b.requestIdHeader;
+        this.rateLimiter = b.rateLimiter;
+        this.rateLimitKey = b.rateLimitKey;
+        List<String> exempt = new ArrayList<>(b.rateLimitExemptPaths);
+        exempt.add(b.healthPath);
+        exempt.add(b.healthPath + "/*");
+        this.rateLimitExemptPaths = List.copyOf(exempt);
+        this.legacyRateLimitHeaders = b.legacyRateLimitHeaders;
+        this.securityHeaders = b.securityHeadersEnabled
+                ? Collections.unmodifiableMap(new LinkedHashMap<>(b.securityHeaders)) : Map.of();
+        this.strictTransportSecurity = b.securityHeadersEnabled ? b.strictTransportSecurity : null;
+        this.health = b.health;
+        this.auditTrail = b.auditTrail;
+        this.dataExports = b.dataExports;
+        this.userSessions = b.userSessions;
+        this.authorization = b.authorization;
+        this.publicHealthDetails = b.publicHealthDetails;
+        this.healthPath = b.healthPath;
+        this.rateLimitPath = b.rateLimitPath;
+        this.auditPath = b.auditPath;
+        this.exportsPath = b.exportsPath;
+        this.sessionsPath = b.sessionsPath;
+        this.urlPatterns = List.copyOf(b.urlPatterns);
+        this.exportExecutor = b.exportExecutor;
+        this.maxBodyBytes = b.maxBodyBytes;
+    }
+
+    /** Starts building a configuration. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The tenant resolvers, in the order they are tried. */
+    public List<TenantResolver> tenantResolvers() {
+        return tenantResolvers;
+    }
+
+    /** Path patterns where a request may come without a tenant; the health endpoints are always among them. */
+    public List<String> tenantOptionalPaths() {
+        return tenantOptionalPaths;
+    }
+
+    /** Whether the caller of a request may act in a tenant; a refusal answers as an unknown tenant would (404). */
+    public BiPredicate<HttpServletRequest, TenantId> tenantAccess() {
+        return tenantAccess;
+    }
+
+    /** The directory that says whether a tenant exists and is active, if configured. */
+    public Optional<TenantDirectory> tenantDirectory() {
+        return Optional.ofNullable(tenantDirectory);
+    }
+
+    /** Who makes a request. */
+    public ActorResolver actorResolver() {
+        return actorResolver;
+    }
+
+    /** Addresses and CIDR blocks of proxies whose {@code X-Forwarded-For} is believed. */
+    public List<String> trustedProxies() {
+        return trustedProxies;
+    }
+
+    /** The header a request id is read from and echoed in. */
+    public String requestIdHeader() {
+        return requestIdHeader;
+    }
+
+    /** The rate limiter, if requests are limited. */
+    public Optional<RateLimiter> rateLimiter() {
+        return Optional.ofNullable(rateLimiter);
+    }
+
+    /** Which bucket a request draws from. */
+    public RateLimitKeyResolver rateLimitKey() {
+        return rateLimitKey;
+    }
+
+    /** Path patterns that are never rate limited; the health endpoints are always among them. */
+    public List<String> rateLimitExemptPaths() {
+        return rateLimitExemptPaths;
+    }
+
+    /** Whether {@code X-RateLimit-Limit}, {@code -Remaining} and {@code -Reset} are sent besides the IETF fields. */
+    public boolean legacyRateLimitHeaders() {
+        return legacyRateLimitHeaders;
+    }
+
+    /** The security headers set on every response unless the application set them, in order; empty when off. */
+    public Map<String, String> securityHeaders() {
+        return securityHeaders;
+    }
+
+    /** The {@code Strict-Transport-Security} value sent on secure requests, if any. */
+    public Optional<String> strictTransportSecurity() {
+        return Optional.ofNullable(strictTransportSecurity);
+    }
+
+    /** The health registry behind the health endpoints, if configured. */
+    public Optional<Health> health() {
+        return Optional.ofNullable(health);
+    }
+
+    /** The audit trail behind the audit endpoints, if configured. */
+    public Optional<AuditTrail> auditTrail() {
+        return Optional.ofNullable(auditTrail);
+    }
+
+    /** The export service behind the export endpoints, if configured. */
+    public Optional<DataExports> dataExports() {
+        return Optional.ofNullable(dataExports);
+    }
+
+    /** The sessions behind the session endpoints, if configured. */
+    public Optional<UserSessions> userSessions() {
+        return Optional.ofNullable(userSessions);
+    }
+
+    /** The check administrative endpoints ask. */
+    public AuthorizationCheck authorization() {
+        return authorization;
+    }
+
+    /** Whether every caller sees each health check's detail, not only those permitted to. */
+    public boolean publicHealthDetails() {
+        return publicHealthDetails;
+    }
+
+    /** Path of the health endpoints. */
+    public String healthPath() {
+        return healthPath;
+    }
+
+    /** Path of the rate-limit endpoint. */
+    public String rateLimitPath() {
+        return rateLimitPath;
+    }
+
+    /** Path of the audit endpoints. */
+    public String auditPath() {
+        return auditPath;
+    }
+
+    /** Path of the export endpoints. */
+    public String exportsPath() {
+        return exportsPath;
+    }
+
+    /** Path of the session endpoints. */
+    public String sessionsPath() {
+        return sessionsPath;
+    }
+
+    /** The URL patterns the filters are mapped to. */
+    public List<String> urlPatterns() {
+        return urlPatterns;
+    }
+
+    /** Where requested data exports run, if given; otherwise the installation runs its own single thread. */
+    public Optional<Executor> exportExecutor() {
+        return Optional.ofNullable(exportExecutor);
+    }
+
+    /** The largest JSON request body the endpoints read. */
+    public int maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    private static Map<String, String> defaultSecurityHeaders() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("X-Content-Type-Options", "nosniff");
+        headers.put("X-Frame-Options", "DENY");
+        headers.put("Referrer-Policy", "no-referrer");
+        headers.put("Cross-Origin-Opener-Policy", "same-origin");
+        headers.put("Cross-Origin-Resource-Policy", "same-origin");
+        headers.put("X-Permitted-Cross-Domain-Policies", "none");
+        headers.put("Permissions-Policy", "accelerometer=(), camera=(), geolocation=(), gyroscope=(), "
+                + "magnetometer=(), microphone=(), payment=(), usb=()");
+        return Collections.unmodifiableMap(headers);
+    }
+
+    /**
+     * Builds a {@link TenantryWebConfig}. Setters check their argument at once and name the bad value ({@link
+     * IllegalArgumentException}); {@link #build()} checks the combination ({@link IllegalStateException}). Not
+     * thread-safe.
+     */
+    public static final class Builder {
+        private final List<TenantResolver> tenantResolvers = new ArrayList<>();
+        private final List<String> tenantOptionalPaths = new ArrayList<>();
+        private BiPredicate<HttpServletRequest, TenantId> tenantAccess = (request, tenant) -> true;
+        private @Nullable TenantDirectory tenantDirectory;
+        private ActorResolver actorResolver = ActorResolver.principal();
+        private final List<String> trustedProxies = new ArrayList<>();
+        private String requestIdHeader = DEFAULT_REQUEST_ID_HEADER;
+        private @Nullable RateLimiter rateLimiter;
+        private RateLimitKeyResolver rateLimitKey = RateLimitKeyResolver.perTenant();
+        private final List<String> rateLimitExemptPaths = new ArrayList<>();
+        private boolean legacyRateLimitHeaders;
+        private boolean securityHeadersEnabled = true;
+        private final Map<String, String> securityHeaders = new LinkedHashMap<>(DEFAULT_SECURITY_HEADERS);
+        private @Nullable String strictTransportSecurity = DEFAULT_STRICT_TRANSPORT_SECURITY;
+        private @Nullable Health health;
+        private @Nullable AuditTrail auditTrail;
+        private @Nullable DataExports dataExports;
+        private @Nullable UserSessions userSessions;
+        private AuthorizationCheck authorization = AuthorizationCheck.denyAll();
+        private boolean publicHealthDetails;
+        private String healthPath = DEFAULT_HEALTH_PATH;
+        private String rateLimitPath = DEFAULT_RATE_LIMIT_PATH;
+        private String auditPath = DEFAULT_AUDIT_PATH;
+        private String exportsPath = DEFAULT_EXPORTS_PATH;
+        private String sessionsPath = DEFAULT_SESSIONS_PATH;
+        private final List<String> urlPatterns = new ArrayList<>(List.of("/*"));
+        private @Nullable Executor exportExecutor;
+        private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+
+        private Builder() {
+            securityHeaders.put("Content-Security-Policy", DEFAULT_CONTENT_SECURITY_POLICY);
+        }
+
+        /**
+         * How requests find their tenant, tried in this order; replaces earlier ones. Required.
+         *
+         * @throws IllegalArgumentException if none is given
+         */
+        public Builder tenantResolvers(TenantResolver... resolvers) {
+            Objects.requireNonNull(resolvers, "resolvers");
+            if (resolvers.length == 0) {
+                throw new IllegalArgumentException("give at least one tenant resolver");
+            }
+            tenantResolvers.clear();
+            for (TenantResolver resolver : resolvers) {
+                tenantResolvers.add(Objects.requireNonNull(resolver, "resolver"));
+            }
+            return this;
+        }
+
+        /**
+         * Paths where a request may come without a tenant (public pages, sign-in): servlet-style patterns such as
+         * {@code /login} or {@code /public/*}. A tenant such a request does name is still checked. The health
+         * endpoints are always tenant-optional.
+         *
+         * @throws IllegalArgumentException if a pattern is not an exact path, a {@code /prefix/*} or {@code /*}
+         */
+        public Builder tenantOptional(String... pathPatterns) {
+            for (String pattern : pathPatterns) {
+                tenantOptionalPaths.add(Paths.checkPattern(pattern));
+            }
+            return this;
+        }
+
+        /**
+         * Whether the caller may act in the tenant a request names, e.g. whether the signed-in user belongs to it.
+         * Asked before the directory, and a refusal answers exactly as an unknown tenant does (404), so a caller
+         * learns nothing about tenants that are not theirs. By default every caller may.
+         */
+        public Builder tenantAccess(BiPredicate<HttpServletRequest, TenantId> check) {
+            this.tenantAccess = Objects.requireNonNull(check, "check");
+            return this;
+        }
+
+        /** Checks every resolved tenant against {@code directory}: unknown answers 404, not active 403. */
+        public Builder tenantDirectory(TenantDirectory directory) {
+            this.tenantDirectory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /** Who makes a request (default: the principal's name). */
+        public Builder actorResolver(ActorResolver resolver) {
+            this.actorResolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        /**
+         * Proxies whose {@code X-Forwarded-For} header is believed: literal IPv4/IPv6 addresses or CIDR blocks. The
+         * client address is the rightmost address in the chain that is not a trusted proxy. By default none is
+         * trusted and the connection's address is the client's.
+         *
+         * @throws IllegalArgumentException if one is not a literal address or CIDR block
+         */
+        public Builder trustedProxies(String... addressesOrBlocks) {
+            for (String value : addressesOrBlocks) {
+                trustedProxies.add(Cidr.parse(value).toString());
+            }
+            return this;
+        }
+
+        /**
+         * The header a request id is read from and echoed in (default {@value #DEFAULT_REQUEST_ID_HEADER}).
+         *
+         * @throws IllegalArgumentException if it is not a valid header name
+         */
+        public Builder requestIdHeader(String name) {
+            this.requestIdHeader = headerName(name);
+            return this;
+        }
+
+        /** Limits every request that has a tenant with {@code limiter}, and serves the rate-limit endpoint. */
+        public Builder rateLimiter(RateLimiter limiter) {
+            this.rateLimiter = Objects.requireNonNull(limiter, "limiter");
+            return this;
+        }
+
+        /** Which bucket a request draws from (default {@link RateLimitKeyResolver#perTenant()}). */
+        public Builder rateLimitKey(RateLimitKeyResolver resolver) {
+            this.rateLimitKey = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        /**
+         * Paths never rate limited (the health endpoints never are).
+         *
+         * @throws IllegalArgumentException if a pattern is not an exact path, a {@code /prefix/*} or {@code /*}
+         */
+        public Builder rateLimitExempt(String... pathPatterns) {
+            for (String pattern : pathPatterns) {
+                rateLimitExemptPaths.add(Paths.checkPattern(pattern));
+            }
+            return this;
+        }
+
+        /**
+         * Also sends {@code X-RateLimit-Limit}, {@code X-RateLimit-Remaining} and {@code X-RateLimit-Reset}
+         * (seconds until the bucket is full) for clients that know only those (default off).
+         */
+        public Builder legacyRateLimitHeaders(boolean enabled) {
+            this.legacyRateLimitHeaders = enabled;
+            return this;
+        }
+
+        /** Turns every security header off (default on). */
+        public Builder securityHeaders(boolean enabled) {
+            this.securityHeadersEnabled = enabled;
+            return this;
+        }
+
+        /**
+         * The {@code Content-Security-Policy} (default {@value #DEFAULT_CONTENT_SECURITY_POLICY}); null sends none.
+         *
+         * @throws IllegalArgumentException if the value holds control characters
+         */
+        public Builder contentSecurityPolicy(@Nullable String policy) {
+            return securityHeader("Content-Security-Policy", policy);
+        }
+
+        /**
+         * The {@code Strict-Transport-Security} value sent over HTTPS (default {@value
+         * #DEFAULT_STRICT_TRANSPORT_SECURITY}); null sends none. It is never sent over plain HTTP, where browsers
+         * ignore it.
+         *
+         * @throws IllegalArgumentException if the value holds control characters
+         */
+        public Builder strictTransportSecurity(@Nullable String value) {
+            this.strictTransportSecurity = value == null ? null : headerValue(value);
+            return this;
+        }
+
+        /**
+         * Sets, replaces or (with null) removes one security header sent by default.
+         *
+         * @throws IllegalArgumentException if the name is not a header name, or the value holds control characters
+         */
+        public Builder securityHeader(String name, @Nullable String value) {
+            String header = headerName(name);
+            if (header.equalsIgnoreCase("Strict-Transport-Security")) {
+                return strictTransportSecurity(value);
+            }
+            securityHeaders.keySet().removeIf(existing -> existing.equalsIgnoreCase(header));
+            if (value != null) {
+                securityHeaders.put(header, headerValue(value));
+            }
+            return this;
+        }
+
+        /** Serves the health endpoints from {@code health}. */
+        public Builder health(Health health) {
+            this.health = Objects.requireNonNull(health, "health");
+            return this;
+        }
+
+        /** Serves the audit log endpoints from {@code trail}. */
+        public Builder auditTrail(AuditTrail trail) {
+            this.auditTrail = Objects.requireNonNull(trail, "trail");
+            return this;
+        }
+
+        /** Serves the data export endpoints from {@code exports}. */
+        public Builder dataExports(DataExports exports) {
+            this.dataExports = Objects.requireNonNull(exports, "exports");
+            return this;
+        }
+
+        /** Serves the session endpoints from {@code sessions}. */
+        public Builder userSessions(UserSessions sessions) {
+            this.userSessions = Objects.requireNonNull(sessions, "sessions");
+            return this;
+        }
+
+        /** The check administrative endpoints ask (default {@link AuthorizationCheck#denyAll()}). */
+        public Builder authorization(AuthorizationCheck check) {
+            this.authorization = Objects.requireNonNull(check, "check");
+            return this;
+        }
+
+        /**
+         * Shows each health check's detail to every caller (default off: only the overall status, unless the
+         * {@link AuthorizationCheck} permits {@link AuthorizationCheck.Operation#VIEW_HEALTH_DETAILS}).
+         */
+        public Builder publicHealthDetails(boolean enabled) {
+            this.publicHealthDetails = enabled;
+            return this;
+        }
+
+        /**
+         * Path of the health endpoints (default {@value #DEFAULT_HEALTH_PATH}).
+         *
+         * @throws IllegalArgumentException if it does not start with '/', ends with '/' or holds '*'
+         */
+        public Builder healthPath(String path) {
+            this.healthPath = Paths.checkEndpoint(path);
+            return this;
+        }
+
+        /**
+         * Path of the rate-limit endpoint (default {@value #DEFAULT_RATE_LIMIT_PATH}).
+         *
+         * @throws IllegalArgumentException if it does not start with '/', ends with '/' or holds '*'
+         */
+        public Builder rateLimitPath(String path) {
+            this.rateLimitPath = Paths.checkEndpoint(path);
+            return this;
+        }
+
+        /**
+         * Path of the audit endpoints (default {@value #DEFAULT_AUDIT_PATH}).
+         *
+         * @throws IllegalArgumentException if it does not start with '/', ends with '/' or holds '*'
+         */
+        public Builder auditPath(String path) {
+            this.auditPath = Paths.checkEndpoint(path);
+            return this;
+        }
+
+        /**
+         * Path of the export endpoints (default {@value #DEFAULT_EXPORTS_PATH}).
+         *
+         * @throws IllegalArgumentException if it does not start with '/', ends with '/' or holds '*'
+         */
+        public Builder exportsPath(String path) {
+            this.exportsPath = Paths.checkEndpoint(path);
+            return this;
+        }
+
+        /**
+         * Path of the session endpoints (default {@value #DEFAULT_SESSIONS_PATH}).
+         *
+         * @throws IllegalArgumentException if it does not start with '/', ends with '/' or holds '*'
+         */
+        public Builder sessionsPath(String path) {
+            this.sessionsPath = Paths.checkEndpoint(path);
+            return this;
+        }
+
+        /**
+         * The URL patterns the filters are mapped to (default {@code /*}); replaces earlier ones. The endpoints must
+         * lie within them.
+         *
+         * @throws IllegalArgumentException if none is given or one is not a servlet URL pattern
+         */
+        public Builder urlPatterns(String... patterns) {
+            if (patterns.length == 0) {
+                throw new IllegalArgumentException("give at least one URL pattern");
+            }
+            List<String> checked = new ArrayList<>();
+            for (String pattern : patterns) {
+                checked.add(Paths.checkPattern(pattern));
+            }
+            urlPatterns.clear();
+            urlPatterns.addAll(checked);
+            return this;
+        }
+
+        /**
+         * Where requested data exports run (default: one daemon thread the installation owns and stops when the
+         * application stops). The tenant and audit context are carried into each run.
+         */
+        public Builder exportExecutor(Executor executor) {
+            this.exportExecutor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * The largest JSON request body the endpoints read (default 16 KiB); larger bodies answer 413.
+         *
+         * @throws IllegalArgumentException if below 256 bytes or above 1 MiB
+         */
+        public Builder maxBodyBytes(int bytes) {
+            if (bytes < 256 || bytes > 1024 * 1024) {
+                throw new IllegalArgumentException("max body size must be 256..1048576 bytes, was " + bytes);
+            }
+            this.maxBodyBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Builds the configuration.
+         *
+         * @throws IllegalStateException if no tenant resolver is given, two endpoint paths overlap, or an endpoint
+         *     lies outside the filters' URL patterns
+         */
+        public TenantryWebConfig build() {
+            if (tenantResolvers.isEmpty()) {
+                throw new IllegalStateException("say how requests find their tenant: tenantResolvers(...), e.g. "
+                        + "TenantResolver.header()");
+            }
+            List<String> paths = List.of(healthPath, rateLimitPath, auditPath, exportsPath, sessionsPath);
+            Set<String> seen = new LinkedHashSet<>();
+            for (String path : paths) {
+                for (String other : seen) {
+                    if (Paths.isUnder(other, path) || Paths.isUnder(path, other)) {
+                        throw new IllegalStateException("endpoint paths '" + other + "' and '" + path + "' overlap");
+                    }
+                }
+                seen.add(path);
+                if (!Paths.matchesAny(urlPatterns, path)) {
+                    throw new IllegalStateException("endpoint path '" + path + "' lies outside the filters' URL "
+                            + "patterns " + urlPatterns + "; the endpoints need the tenant and audit filters");
+                }
+            }
+            return new TenantryWebConfig(this);
+        }
+
+        private static String headerName(String name) {
+            Objects.requireNonNull(name, "header name");
+            if (!TOKEN.matcher(name).matches()) {
+                throw new IllegalArgumentException("header name must be 1-64 token characters, was '" + name + "'");
+            }
+            return name;
+        }
+
+        private static String headerValue(String value) {
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c < 0x20 && c != '\t' || c == 0x7f || c > 0xff) {
+                    throw new IllegalArgumentException("header value must not hold control or non-Latin-1 "
+                            + "characters, found U+" + String.format(Locale.ROOT, "%04X", (int) c));
+                }
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.tenantry.servlet.internal;
+
+/** The request attributes the filters set; {@link dev.tenantry.servlet.TenantryServlet} reads them for applications. */
+public final class Attributes {
+
+    /** The request's {@link dev.tenantry.TenantId}. */
+    public static final String TENANT = "dev.tenantry.servlet.tenant";
+    /** The request id (a {@code String}). */
+    public static final String REQUEST_ID = "dev.tenantry.servlet.requestId";
+    /** The actor (a {@code String}), absent for anonymous requests. */
+    public static final String ACTOR = "dev.tenantry.servlet.actor";
+    /** The client's address (a {@code String}). */
+    public static final String CLIENT_IP = "dev.tenantry.servlet.clientIp";
+    /** The request's {@link dev.tenantry.audit.AuditContext}. */
+    public static final String AUDIT_CONTEXT = "dev.tenantry.servlet.auditContext";
+    /** The rate-limit decision taken for the request. */
+    public static final String RATE_LIMIT = "dev.tenantry.servlet.rateLimit";
+
+    private Attributes() {
+    }
+}

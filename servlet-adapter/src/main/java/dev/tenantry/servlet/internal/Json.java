@@ -1,0 +1,69 @@
+package dev.tenantry.servlet.internal;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/** JSON in and out of the endpoints: plain maps and lists out, strictly parsed trees in. */
+final class Json {
+
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private Json() {
+    }
+
+    /** Writes {@code body} as the response, with {@code Cache-Control: no-store}. */
+    static void write(HttpServletResponse response, int status, Object body) throws IOException {
+        byte[] bytes = MAPPER.writeValueAsBytes(body);
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+
+    /**
+     * The request's JSON body as a tree, or null when it has none.
+     *
+     * @throws EndpointException 413 when larger than {@code maxBytes}, 415 when not JSON, 400 when malformed
+     */
+    static JsonNode read(HttpServletRequest request, int maxBytes) throws IOException {
+        long declared = request.getContentLengthLong();
+        if (declared > maxBytes) {
+            throw new EndpointException(Problems.tooLarge(maxBytes));
+        }
+        byte[] body;
+        try (InputStream in = request.getInputStream()) {
+            body = in.readNBytes(maxBytes + 1);
+        }
+        if (body.length > maxBytes) {
+            throw new EndpointException(Problems.tooLarge(maxBytes));
+        }
+        if (body.length == 0) {
+            return MAPPER.nullNode();
+        }
+        String type = request.getContentType();
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw new EndpointException(Problems.unsupportedMediaType());
+        }
+        try {
+            return MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new EndpointException(Problems.badRequest("the request body is not valid JSON: "
+                    + e.getOriginalMessage()));
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.tenantry.servlet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TenantryWebConfigTest {
+
+    private static TenantryWebConfig.Builder valid() {
+        return TenantryWebConfig.builder().tenantResolvers(TenantResolver.header());
+    }
+
+    @Test
+    void needsATenantResolver() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> TenantryWebConfig.builder().build());
+        assertTrue(e.getMessage().contains("tenantResolvers"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> TenantryWebConfig.builder().tenantResolvers());
+    }
+
+    @Test
+    void defaultsAreSafe() {
+        TenantryWebConfig config = valid().build();
+        assertEquals("nosniff", config.securityHeaders().get("X-Content-Type-Options"));
+        assertEquals(TenantryWebConfig.DEFAULT_CONTENT_SECURITY_POLICY,
+                config.securityHeaders().get("Content-Security-Policy"));
+        assertEquals(TenantryWebConfig.DEFAULT_STRICT_TRANSPORT_SECURITY,
+                config.strictTransportSecurity().orElseThrow());
+        assertFalse(config.legacyRateLimitHeaders());
+        assertTrue(config.trustedProxies().isEmpty());
+        assertTrue(config.tenantOptionalPaths().containsAll(List.of("/api/health", "/api/health/*")));
+        assertTrue(config.rateLimitExemptPaths().contains("/api/health/*"));
+        assertEquals(List.of("/*"), config.urlPatterns());
+    }
+
+    @Test
+    void securityHeadersCanBeTurnedOff() {
+        TenantryWebConfig config = valid().securityHeaders(false).build();
+        assertTrue(config.securityHeaders().isEmpty());
+        assertTrue(config.strictTransportSecurity().isEmpty());
+    }
+
+    @Test
+    void badValuesAreNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> valid().trustedProxies("proxy.internal"));
+        assertTrue(e.getMessage().contains("proxy.internal"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> valid().trustedProxies("10.0.0.0/40"));
+        assertThrows(IllegalArgumentException.class, () -> valid().healthPath("health"));
+        assertThrows(IllegalArgumentException.class, () -> valid().healthPath("/health/"));
+        assertThrows(IllegalArgumentException.class, () -> valid().tenantOptional("/a/*/b"));
+        assertThrows(IllegalArgumentException.class, () -> valid().tenantOptional("*.jsp"));
+        assertThrows(IllegalArgumentException.class, () -> valid().requestIdHeader("X Request"));
+        assertThrows(IllegalArgumentException.class, () -> valid().contentSecurityPolicy("a\r\nSet-Cookie: x"));
+        assertThrows(IllegalArgumentException.class, () -> valid().maxBodyBytes(10));
+        assertThrows(IllegalArgumentException.class, () -> valid().urlPatterns());
+        assertThrows(IllegalArgumentException.class, () -> TenantResolver.subdomain(".example.com"));
+        assertThrows(IllegalArgumentException.class, () -> TenantResolver.pathPrefix("t/"));
+        assertThrows(IllegalArgumentException.class, () -> TenantResolver.header(" "));
+        assertThrows(IllegalArgumentException.class, () -> ProblemDetails.of(200, "x", "t", "d"));
+        assertThrows(IllegalArgumentException.class, () -> ProblemDetails.of(400, "Bad Name", "t", "d"));
+    }
+
+    @Test
+    void conflictingPathsAreRefused() {
+        IllegalStateException overlap = assertThrows(IllegalStateException.class,
+                () -> valid().auditPath("/api/health/audit").build());
+        assertTrue(overlap.getMessage().contains("overlap"), overlap.getMessage());
+        IllegalStateException outside = assertThrows(IllegalStateException.class,
+                () -> valid().urlPatterns("/app/*").build());
+        assertTrue(outside.getMessage().contains("outside"), outside.getMessage());
+        valid().urlPatterns("/api/*").build();
+    }
+
+    @Test
+    void securityHeadersAreReplacedCaseInsensitively() {
+        TenantryWebConfig config = valid().securityHeader("x-frame-options", "SAMEORIGIN")
+                .securityHeader("strict-transport-security", null).build();
+        assertEquals("SAMEORIGIN", config.securityHeaders().get("x-frame-options"));
+        assertFalse(config.securityHeaders().containsKey("X-Frame-Options"));
+        assertTrue(config.strictTransportSecurity().isEmpty());
+    }
+
+    @Test
+    void problemDetailsSerializeAsRfc9457() {
+        String json = new String(ProblemDetails.of(404, "unknown-tenant", "Unknown tenant", "no \"tenant\"")
+                .toJson("r-1"), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals("{\"type\":\"urn:tenantry:problem:unknown-tenant\",\"title\":\"Unknown tenant\",\"status\":404,"
+                + "\"detail\":\"no \\\"tenant\\\"\",\"requestId\":\"r-1\"}", json);
+    }
+}
