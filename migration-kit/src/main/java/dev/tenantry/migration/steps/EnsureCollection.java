@@ -205,7 +205,13 @@ public final class EnsureCollection implements Step {
     }
 
     private boolean exists() {
-        return database.listCollectionNames().filter(Filters.eq("name", collection)).first() != null;
+        // The names are compared as well as filtered: the embedded test server ignores the filter.
+        for (String name : database.listCollectionNames().filter(Filters.eq("name", collection))) {
+            if (name.equals(collection)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The wanted indexes not in place, after checking every existing one for conflicts. */
