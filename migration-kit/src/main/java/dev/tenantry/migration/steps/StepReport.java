@@ -8,7 +8,7 @@ import org.bson.BsonValue;
 /**
  * What a data step did: the {@link BatchReport} of its writes, and the documents it left alone because a relation
  * they need could not be resolved (a booking whose service is missing, a user that does not exist). Neither refused
- * writes nor unresolved documents stop a step; both are here to be printed or asserted on.
+ * writes nor unresolved documents stop a step; both are here to be printed or asserted on. Immutable.
  *
  * @param batch what the batched writes did (documents read, written, refused)
  * @param unresolved how many documents were left alone for want of a relation

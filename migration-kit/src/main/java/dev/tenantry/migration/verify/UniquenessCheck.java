@@ -9,6 +9,7 @@ import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
 import java.util.ArrayList;
 import java.util.List;
+import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonNull;
 import org.bson.BsonString;
@@ -30,7 +31,9 @@ final class UniquenessCheck {
         BsonDocument key = new BsonDocument("t", new BsonString("$" + tenantField));
         List<Bson> anySet = new ArrayList<>();
         for (int i = 0; i < fields.size(); i++) {
-            key.append("f" + i, new BsonString("$" + fields.get(i)));
+            // $ifNull makes a missing field and a null one the same key, as a unique index does.
+            key.append("f" + i, new BsonDocument("$ifNull", new BsonArray(List.of(new BsonString("$"
+                    + fields.get(i)), BsonNull.VALUE))));
             anySet.add(Filters.ne(fields.get(i), null));
         }
         List<Bson> pipeline = List.of(

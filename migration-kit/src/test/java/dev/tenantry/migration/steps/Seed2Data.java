@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
 import org.bson.BsonNull;
@@ -62,7 +63,7 @@ final class Seed2Data {
 
     /** Every collection of {@code db}, each sorted by {@code _id}, for comparing whole states. */
     static Map<String, List<Document>> dump(MongoDatabase db) {
-        Map<String, List<Document>> out = new java.util.TreeMap<>();
+        Map<String, List<Document>> out = new TreeMap<>();
         for (String name : db.listCollectionNames()) {
             out.put(name, db.getCollection(name).find().sort(new Document("_id", 1)).into(new ArrayList<>()));
         }

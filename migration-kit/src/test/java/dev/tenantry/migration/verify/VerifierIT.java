@@ -116,6 +116,15 @@ class VerifierIT {
     }
 
     @Test
+    void aMissingFieldAndANullOneAreTheSameValueAsInAUniqueIndex() {
+        customers.insertOne(BsonDocument.parse("{_id: 'c6', businessId: 'b1', email: 'bob@x', phone: null}"));
+        Check check = Verifier.of(db).tenantField("businessId").uniquePerTenant("customers", "email", "phone").run()
+                .check("customers: email, phone unique per businessId");
+        assertEquals(1, check.violations());
+        assertEquals(List.of(new BsonString("c3"), new BsonString("c6")), check.samples());
+    }
+
+    @Test
     void absentFieldsAndReconciledCountsAreChecked() {
         customers.updateOne(Filters.eq("_id", "c3"), Updates.set("phone", "1"));
         VerificationReport report = Verifier.of(db).absent("customers", "phone", "city")
