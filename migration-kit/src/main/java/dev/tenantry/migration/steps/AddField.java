@@ -1,0 +1,124 @@
+package dev.tenantry.migration.steps;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.UpdateManyModel;
+import com.mongodb.client.model.Updates;
+import dev.tenantry.migration.Plan;
+import java.util.ArrayList;
+import java.util.List;
+import org.bson.BsonDocument;
+import org.bson.BsonNull;
+import org.bson.BsonValue;
+import org.bson.conversions.Bson;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Adds a field with a default value to the documents that lack it: seed 1's {@code deleteScheduledAt: null} on
+ * organizations, so that queries on the new field find every document.
+ *
+ * <pre>{@code
+ * AddField.of(organizations).field("deleteScheduledAt", null).in(ctx).run();
+ * }</pre>
+ *
+ * <p>Only documents where the field does not exist are touched (an existing value, even null, is kept), with one
+ * {@code $set} per page whose filter repeats "does not exist", so a value the application writes meanwhile wins and
+ * a rerun has nothing left to do.
+ *
+ * <p>Not thread-safe: configure, then run from one thread. Running again is safe.
+ *
+ * @since 0.1
+ */
+public final class AddField extends BatchedStep<AddField> {
+
+    private @Nullable String field;
+    private BsonValue value = BsonNull.VALUE;
+
+    private AddField(MongoCollection<BsonDocument> collection) {
+        super(collection);
+    }
+
+    /**
+     * Adds a field to documents of {@code collection}.
+     *
+     * @param collection e.g. organizations
+     * @return the step, to configure
+     */
+    public static AddField of(MongoCollection<BsonDocument> collection) {
+        return new AddField(collection);
+    }
+
+    /**
+     * The field and the value it gets where it is missing.
+     *
+     * @param field a field path
+     * @param value a value the driver's default codecs encode, or null
+     * @return this step
+     * @throws IllegalArgumentException if the field is not a usable path or is {@code _id}, or the value cannot be
+     *     encoded
+     */
+    public AddField field(String field, @Nullable Object value) {
+        Fields.check("field", field);
+        if (field.equals("_id")) {
+            throw new IllegalArgumentException("_id cannot be added");
+        }
+        this.value = Fields.bson("value of " + field, value);
+        this.field = field;
+        return this;
+    }
+
+    @Override
+    AddField self() {
+        return this;
+    }
+
+    @Override
+    String defaultName() {
+        return "add " + collectionName() + "." + (field == null ? "?" : field);
+    }
+
+    /**
+     * Counts the documents that lack the field: {@code "<collection> without <field>"}. Reads only.
+     *
+     * @throws IllegalStateException if the field is not set
+     */
+    @Override
+    public Plan plan() {
+        return Plan.of(collectionName() + " without " + requireField(), collection.countDocuments(pending()));
+    }
+
+    /**
+     * Sets the field on every document that lacks it.
+     *
+     * @return what was written
+     * @throws IllegalStateException if the field is not set
+     * @throws RuntimeException what the server throws, other than refused items; the checkpoint then holds the
+     *     last acknowledged batch
+     */
+    public StepReport run() {
+        String f = requireField();
+        Bson set = Updates.set(f, value);
+        var batch = batches(pending()).projection(Projections.include("_id")).runPages(page -> {
+            List<BsonValue> ids = new ArrayList<>(page.size());
+            for (BsonDocument doc : page) {
+                ids.add(doc.get("_id"));
+            }
+            // One update per page, found by the _id index on any server; the filter repeats "does not exist".
+            return List.of(new UpdateManyModel<>(Filters.and(Filters.in("_id", ids), Filters.exists(f, false)),
+                    set));
+        });
+        return report(batch, new Misses());
+    }
+
+    private Bson pending() {
+        return scope(Filters.exists(requireField(), false));
+    }
+
+    private String requireField() {
+        if (field == null) {
+            throw new IllegalStateException("add-field step on " + collectionName() + " needs field(name, value)");
+        }
+        return field;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.tenantry.migration.steps;
+
+import com.mongodb.MongoClientSettings;
+import java.util.Objects;
+import org.bson.BsonDocument;
+import org.bson.BsonNull;
+import org.bson.BsonInt64;
+import org.bson.BsonValue;
+import org.bson.Document;
+import org.bson.codecs.configuration.CodecConfigurationException;
+import org.jspecify.annotations.Nullable;
+
+/** Field names checked at the API edge, values read by dotted path, and numbers compared as MongoDB does. */
+final class Fields {
+
+    private static final double TWO_TO_63 = 0x1p63;
+
+    private Fields() {
+    }
+
+    /**
+     * {@code name} if it is a usable field path: not empty, no segment empty or starting with {@code $}, no NUL.
+     *
+     * @throws IllegalArgumentException naming {@code what} and the bad value otherwise
+     */
+    static String check(String what, String name) {
+        Objects.requireNonNull(name, what);
+        if (name.isEmpty() || name.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException(what + " must be a non-empty field name without NUL, was '" + name
+                    + "'");
+        }
+        for (String segment : name.split("\\.", -1)) {
+            if (segment.isEmpty() || segment.startsWith("$")) {
+                throw new IllegalArgumentException(what + " must be a field path whose parts are not empty and do"
+                        + " not start with '$', was '" + name + "'");
+            }
+        }
+        return name;
+    }
+
+    /** The value at dotted {@code path} in {@code document}, or null when missing (arrays are not traversed). */
+    static @Nullable BsonValue get(BsonDocument document, String path) {
+        BsonValue current = document;
+        for (String segment : path.split("\\.")) {
+            if (current == null || !current.isDocument()) {
+                return null;
+            }
+            current = current.asDocument().get(segment);
+        }
+        return current;
+    }
+
+    /** Whether {@code value} is missing or BSON null, which MongoDB's {@code {field: null}} matches alike. */
+    static boolean isNull(@Nullable BsonValue value) {
+        return value == null || value.isNull();
+    }
+
+    /**
+     * {@code value} in a form whose {@code equals} agrees with MongoDB's equality for keys: integral numbers (int32,
+     * int64, whole doubles) become int64, so {@code 1}, {@code 1L} and {@code 1.0} are one key as they are one
+     * {@code _id} to the server.
+     */
+    static BsonValue normal(BsonValue value) {
+        switch (value.getBsonType()) {
+            case INT32:
+                return new BsonInt64(value.asInt32().getValue());
+            case DOUBLE:
+                double d = value.asDouble().getValue();
+                return d == Math.rint(d) && Math.abs(d) < TWO_TO_63 ? new BsonInt64((long) d) : value;
+            default:
+                return value;
+        }
+    }
+
+    /**
+     * {@code value} as BSON, encoded with the driver's default codecs (so a {@code String}, {@code Date},
+     * {@code Instant}, number, {@code ObjectId}, {@code Document} or {@code BsonValue} all work).
+     *
+     * @throws IllegalArgumentException naming {@code what} if the default codecs cannot encode it
+     */
+    static BsonValue bson(String what, @Nullable Object value) {
+        if (value == null) {
+            return BsonNull.VALUE;
+        }
+        if (value instanceof BsonValue bson) {
+            return bson;
+        }
+        try {
+            return new Document("v", value).toBsonDocument(BsonDocument.class,
+                    MongoClientSettings.getDefaultCodecRegistry()).get("v");
+        } catch (CodecConfigurationException e) {
+            throw new IllegalArgumentException(what + " must be a value the driver's default codecs encode, was a "
+                    + value.getClass().getName(), e);
+        }
+    }
+
+    /** {@code value} for people: {@code ObjectId("...")}, {@code "text"}, {@code 42}, or extended JSON. */
+    static String show(@Nullable BsonValue value) {
+        if (value == null) {
+            return "(missing)";
+        }
+        switch (value.getBsonType()) {
+            case OBJECT_ID:
+                return "ObjectId(\"" + value.asObjectId().getValue().toHexString() + "\")";
+            case STRING:
+                return "\"" + value.asString().getValue() + "\"";
+            case INT32:
+                return String.valueOf(value.asInt32().getValue());
+            case INT64:
+                return String.valueOf(value.asInt64().getValue());
+            default:
+                String json = new BsonDocument("v", value).toJson(); // {"v": <value>}
+                return json.substring("{\"v\": ".length(), json.length() - 1);
+        }
+    }
+}

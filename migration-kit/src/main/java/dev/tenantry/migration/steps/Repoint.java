@@ -1,0 +1,334 @@
+package dev.tenantry.migration.steps;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
+import dev.tenantry.migration.Plan;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.bson.BsonDocument;
+import org.bson.BsonValue;
+import org.bson.conversions.Bson;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Sets a reference to a tenant-scoped document in place of a reference to a shared one: in seed 2, each booking's
+ * {@code customerId} becomes the customer of the booking's user in the booking's own business.
+ *
+ * <pre>{@code
+ * Repoint.of(bookings).field("customerId").from("userId").to(customers).tenantField("businessId").in(ctx).run();
+ * }</pre>
+ *
+ * <p>By default the reference is computed: the target made by {@link Split} for (user, business) has
+ * {@code _id} {@link IdScheme#id ids.id(userId, businessId)}, so no look-up by user is needed; {@code $in} queries
+ * per page on the target's {@code _id} still confirm that each target exists and belongs to the document's tenant, so a
+ * reference is never written to a missing or foreign document. {@link #byLookup} instead finds the target whose
+ * given field equals the old reference within the same tenant (for targets not made by a split), with
+ * {@code $in} queries per page.
+ *
+ * <p>Only documents whose reference field is missing or null are touched, with {@code $set}, so a rerun has
+ * nothing left to do. A document whose old reference or tenant is missing, or whose target is missing, foreign or
+ * (by look-up) ambiguous, is left alone and reported in the {@link StepReport}. As with {@link Backfill}, run it
+ * while nothing else writes the new reference, then rerun it to catch documents created meanwhile.
+ *
+ * <p>Not thread-safe: configure, then run from one thread. Running again is safe.
+ *
+ * @since 0.1
+ */
+public final class Repoint extends BatchedStep<Repoint> {
+
+    private @Nullable String field;
+    private @Nullable String from;
+    private @Nullable MongoCollection<BsonDocument> target;
+    private String tenantField = Split.DEFAULT_TENANT_FIELD;
+    private @Nullable Relation tenantVia;
+    private IdScheme ids = IdScheme.sha256();
+    private @Nullable String lookupField;
+
+    private Repoint(MongoCollection<BsonDocument> collection) {
+        super(collection);
+    }
+
+    /**
+     * Re-points references held by documents of {@code collection}.
+     *
+     * @param collection e.g. bookings
+     * @return the step, to configure
+     */
+    public static Repoint of(MongoCollection<BsonDocument> collection) {
+        return new Repoint(collection);
+    }
+
+    /**
+     * The reference field to set, e.g. {@code "customerId"}.
+     *
+     * @param field a field path
+     * @return this step
+     * @throws IllegalArgumentException if it is not a usable field path or is {@code _id}
+     */
+    public Repoint field(String field) {
+        Fields.check("field", field);
+        if (field.equals("_id")) {
+            throw new IllegalArgumentException("a repoint cannot set _id");
+        }
+        this.field = field;
+        return this;
+    }
+
+    /**
+     * The old reference, to the shared document, e.g. {@code "userId"}.
+     *
+     * @param oldReference a field path
+     * @return this step
+     * @throws IllegalArgumentException if it is not a usable field path
+     */
+    public Repoint from(String oldReference) {
+        this.from = Fields.check("from", oldReference);
+        return this;
+    }
+
+    /**
+     * The tenant-scoped collection the new reference points into, e.g. customers.
+     *
+     * @param target the referenced collection
+     * @return this step
+     */
+    public Repoint to(MongoCollection<BsonDocument> target) {
+        this.target = Objects.requireNonNull(target, "target");
+        return this;
+    }
+
+    /**
+     * The tenant field of the documents and of their targets (default {@value Split#DEFAULT_TENANT_FIELD}).
+     *
+     * @param field e.g. {@code "businessId"}
+     * @return this step
+     * @throws IllegalArgumentException if it is not a usable field path or is {@code _id}
+     */
+    public Repoint tenantField(String field) {
+        Fields.check("tenantField", field);
+        if (field.equals("_id")) {
+            throw new IllegalArgumentException("the tenant field cannot be _id");
+        }
+        this.tenantField = field;
+        return this;
+    }
+
+    /**
+     * Where a document lacks the tenant field, takes its tenant from the same-named field of the document
+     * {@code relation} leads to.
+     *
+     * @param relation e.g. {@code Relation.of(services, "serviceId")}
+     * @return this step
+     */
+    public Repoint tenantVia(Relation relation) {
+        this.tenantVia = Objects.requireNonNull(relation, "relation");
+        return this;
+    }
+
+    /**
+     * How the targets' {@code _id}s were made (default {@link IdScheme#sha256()}): the same scheme as the
+     * {@link Split} that made them.
+     *
+     * @param ids the scheme
+     * @return this step
+     */
+    public Repoint ids(IdScheme ids) {
+        this.ids = Objects.requireNonNull(ids, "ids");
+        return this;
+    }
+
+    /**
+     * Finds each target by look-up instead of computing its {@code _id}: the target document of the same tenant
+     * whose {@code targetField} equals the old reference (e.g. a customer's {@code userId}). The {@link #ids id
+     * scheme} is then not used.
+     *
+     * @param targetField a field path of the target documents
+     * @return this step
+     * @throws IllegalArgumentException if it is not a usable field path
+     */
+    public Repoint byLookup(String targetField) {
+        this.lookupField = Fields.check("targetField", targetField);
+        return this;
+    }
+
+    @Override
+    Repoint self() {
+        return this;
+    }
+
+    @Override
+    String defaultName() {
+        return "repoint " + collectionName() + "." + (field == null ? "?" : field);
+    }
+
+    /**
+     * Counts the documents whose reference is not set yet: {@code "<collection> to re-point"}. Reads only.
+     *
+     * @throws IllegalStateException if the field, the old reference or the target is not set
+     */
+    @Override
+    public Plan plan() {
+        validate();
+        return Plan.of(collectionName() + " to re-point", collection.countDocuments(pending()));
+    }
+
+    /**
+     * Sets the reference on every document that lacks it and whose target is found.
+     *
+     * @return what was written and what was left alone
+     * @throws IllegalStateException if the field, the old reference or the target is not set
+     * @throws RuntimeException what the server throws, other than refused items; the checkpoint then holds the
+     *     last acknowledged batch
+     */
+    public StepReport run() {
+        validate();
+        String f = Objects.requireNonNull(field);
+        String old = Objects.requireNonNull(from);
+        List<String> read = new ArrayList<>(List.of(old, tenantField));
+        if (tenantVia != null) {
+            read.add(tenantVia.localKey());
+        }
+        Misses misses = new Misses();
+        var batch = batches(pending()).projection(Projections.include(read)).runPages(page -> {
+            BsonValue[] tenants = Lookups.tenants(page, tenantField, tenantVia, misses);
+            BsonValue[] refs = lookupField == null ? computed(page, tenants, misses) : lookedUp(page, tenants, misses);
+            List<WriteModel<BsonDocument>> writes = new ArrayList<>(page.size());
+            for (int i = 0; i < page.size(); i++) {
+                if (refs[i] != null) {
+                    // By _id alone, as in Backfill: nothing else writes the new reference during the expand phase.
+                    writes.add(new UpdateOneModel<>(Filters.eq("_id", page.get(i).get("_id")),
+                            Updates.set(f, refs[i])));
+                }
+            }
+            return writes;
+        });
+        return report(batch, misses);
+    }
+
+    /** The computed references, each confirmed to exist in the document's tenant. */
+    private @Nullable BsonValue[] computed(List<BsonDocument> page, @Nullable BsonValue[] tenants, Misses misses) {
+        BsonValue[] refs = new BsonValue[page.size()];
+        for (int i = 0; i < page.size(); i++) {
+            BsonValue old = oldReference(page.get(i), tenants[i], misses);
+            if (old != null && tenants[i] != null) {
+                refs[i] = ids.id(old, Objects.requireNonNull(tenants[i]));
+            }
+        }
+        Set<BsonValue> wanted = new LinkedHashSet<>();
+        for (BsonValue ref : refs) {
+            if (ref != null) {
+                wanted.add(ref);
+            }
+        }
+        Map<BsonValue, BsonDocument> found = Lookups.byId(Objects.requireNonNull(target), wanted,
+                Projections.include(tenantField));
+        for (int i = 0; i < page.size(); i++) {
+            BsonValue ref = refs[i];
+            if (ref == null) {
+                continue;
+            }
+            BsonDocument doc = found.get(Fields.normal(ref));
+            BsonValue tenant = doc == null ? null : Fields.get(doc, tenantField);
+            if (doc == null) {
+                misses.add(page.get(i).get("_id"), "no " + targetName() + " document " + Fields.show(ref) + " for "
+                        + from + " " + Fields.show(Fields.get(page.get(i), Objects.requireNonNull(from))) + " in "
+                        + tenantField + " " + Fields.show(tenants[i]));
+                refs[i] = null;
+            } else if (Fields.isNull(tenant)
+                    || !Fields.normal(tenant).equals(Fields.normal(Objects.requireNonNull(tenants[i])))) {
+                misses.add(page.get(i).get("_id"), targetName() + " " + Fields.show(ref) + " belongs to "
+                        + tenantField + " " + Fields.show(tenant) + ", not " + Fields.show(tenants[i]));
+                refs[i] = null;
+            }
+        }
+        return refs;
+    }
+
+    /** The references found by look-up on {@code lookupField} within each document's tenant. */
+    private @Nullable BsonValue[] lookedUp(List<BsonDocument> page, @Nullable BsonValue[] tenants, Misses misses) {
+        String by = Objects.requireNonNull(lookupField);
+        BsonValue[] olds = new BsonValue[page.size()];
+        Set<BsonValue> oldValues = new LinkedHashSet<>();
+        Set<BsonValue> tenantValues = new LinkedHashSet<>();
+        for (int i = 0; i < page.size(); i++) {
+            olds[i] = oldReference(page.get(i), tenants[i], misses);
+            if (olds[i] != null && tenants[i] != null) {
+                oldValues.add(olds[i]);
+                tenantValues.add(tenants[i]);
+            }
+        }
+        Map<List<BsonValue>, List<BsonValue>> found = new HashMap<>();
+        List<BsonValue> all = new ArrayList<>(oldValues);
+        for (int start = 0; start < all.size(); start += Lookups.MAX_IN) {
+            List<BsonValue> chunk = all.subList(start, Math.min(all.size(), start + Lookups.MAX_IN));
+            Bson query = Filters.and(Filters.in(by, chunk), Filters.in(tenantField, tenantValues));
+            for (BsonDocument doc : Objects.requireNonNull(target).find(query)
+                    .projection(Projections.include(by, tenantField))) {
+                BsonValue k = Fields.get(doc, by);
+                BsonValue t = Fields.get(doc, tenantField);
+                if (k != null && t != null) {
+                    found.computeIfAbsent(List.of(Fields.normal(k), Fields.normal(t)), x -> new ArrayList<>())
+                            .add(doc.get("_id"));
+                }
+            }
+        }
+        BsonValue[] refs = new BsonValue[page.size()];
+        for (int i = 0; i < page.size(); i++) {
+            BsonValue old = olds[i];
+            BsonValue tenant = tenants[i];
+            if (old == null || tenant == null) {
+                continue;
+            }
+            List<BsonValue> matches = found.getOrDefault(List.of(Fields.normal(old), Fields.normal(tenant)),
+                    List.of());
+            if (matches.size() == 1) {
+                refs[i] = matches.get(0);
+            } else {
+                misses.add(page.get(i).get("_id"), (matches.isEmpty() ? "no " : matches.size() + " ") + targetName()
+                        + " documents with " + by + " " + Fields.show(old) + " in " + tenantField + " "
+                        + Fields.show(tenant));
+            }
+        }
+        return refs;
+    }
+
+    /** The document's old reference, or null (recorded) if missing; a missing tenant is already recorded. */
+    private @Nullable BsonValue oldReference(BsonDocument doc, @Nullable BsonValue tenant, Misses misses) {
+        BsonValue old = Fields.get(doc, Objects.requireNonNull(from));
+        if (Fields.isNull(old)) {
+            if (tenant != null) {
+                misses.add(doc.get("_id"), "no " + from);
+            }
+            return null;
+        }
+        return old;
+    }
+
+    private Bson pending() {
+        return scope(Filters.eq(Objects.requireNonNull(field), null));
+    }
+
+    private String targetName() {
+        return Objects.requireNonNull(target).getNamespace().getCollectionName();
+    }
+
+    private void validate() {
+        if (field == null || from == null || target == null) {
+            throw new IllegalStateException("repoint of " + collectionName() + " needs field(...), from(...) and"
+                    + " to(target)");
+        }
+        if (field.equals(from)) {
+            throw new IllegalStateException("repoint " + name() + " would overwrite its old reference '" + from
+                    + "'; set a new field");
+        }
+    }
+}

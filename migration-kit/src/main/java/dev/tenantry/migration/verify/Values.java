@@ -1,0 +1,101 @@
+package dev.tenantry.migration.verify;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import org.bson.BsonDocument;
+import org.bson.BsonInt64;
+import org.bson.BsonValue;
+import org.jspecify.annotations.Nullable;
+
+/** Field paths checked at the API edge, values read by path, compared as MongoDB does, and shown to people. */
+final class Values {
+
+    private static final double TWO_TO_63 = 0x1p63;
+
+    private Values() {
+    }
+
+    /**
+     * {@code name} if it is a usable field path.
+     *
+     * @throws IllegalArgumentException naming {@code what} and the bad value otherwise
+     */
+    static String field(String what, String name) {
+        Objects.requireNonNull(name, what);
+        for (String segment : name.split("\\.", -1)) {
+            if (segment.isEmpty() || segment.startsWith("$") || segment.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException(what + " must be a field path whose parts are not empty, do not"
+                        + " start with '$' and hold no NUL, was '" + name + "'");
+            }
+        }
+        return name;
+    }
+
+    /**
+     * {@code name} if it is a usable collection name.
+     *
+     * @throws IllegalArgumentException naming {@code what} and the bad value otherwise
+     */
+    static String collection(String what, String name) {
+        Objects.requireNonNull(name, what);
+        if (name.isEmpty() || name.indexOf('$') >= 0 || name.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException(what + " must be a non-empty collection name without '$' or NUL, was '"
+                    + name + "'");
+        }
+        return name;
+    }
+
+    /** The value at dotted {@code path} in {@code document}, or null when missing. */
+    static @Nullable BsonValue get(BsonDocument document, String path) {
+        BsonValue current = document;
+        for (String segment : path.split("\\.")) {
+            if (current == null || !current.isDocument()) {
+                return null;
+            }
+            current = current.asDocument().get(segment);
+        }
+        return current;
+    }
+
+    static boolean isNull(@Nullable BsonValue value) {
+        return value == null || value.isNull();
+    }
+
+    /** Integral numbers as int64, so that keys the server treats as equal are {@code equals}. */
+    static BsonValue normal(BsonValue value) {
+        switch (value.getBsonType()) {
+            case INT32:
+                return new BsonInt64(value.asInt32().getValue());
+            case DOUBLE:
+                double d = value.asDouble().getValue();
+                return d == Math.rint(d) && Math.abs(d) < TWO_TO_63 ? new BsonInt64((long) d) : value;
+            default:
+                return value;
+        }
+    }
+
+    /** {@code value} for people: {@code ObjectId("...")}, {@code "text"}, {@code 42}, or extended JSON. */
+    static String show(@Nullable BsonValue value) {
+        if (value == null) {
+            return "(missing)";
+        }
+        switch (value.getBsonType()) {
+            case OBJECT_ID:
+                return "ObjectId(\"" + value.asObjectId().getValue().toHexString() + "\")";
+            case STRING:
+                return "\"" + value.asString().getValue() + "\"";
+            case INT32:
+                return String.valueOf(value.asInt32().getValue());
+            case INT64:
+                return String.valueOf(value.asInt64().getValue());
+            default:
+                String json = new BsonDocument("v", value).toJson(); // {"v": <value>}
+                return json.substring("{\"v\": ".length(), json.length() - 1);
+        }
+    }
+
+    static String show(List<BsonValue> values) {
+        return values.stream().map(Values::show).collect(Collectors.joining(", ", "[", "]"));
+    }
+}

@@ -1,0 +1,140 @@
+package dev.tenantry.migration.steps;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import dev.tenantry.migration.Plan;
+import dev.tenantry.testing.MongoTest;
+import java.util.ArrayList;
+import java.util.List;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+import org.bson.Document;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Repoint: references computed from the id scheme or found by look-up, never to a missing or foreign target. */
+@MongoTest
+class RepointIT {
+
+    private final MongoDatabase db;
+    private MongoCollection<BsonDocument> bookings;
+    private MongoCollection<BsonDocument> customers;
+
+    RepointIT(MongoDatabase db) {
+        this.db = db;
+    }
+
+    private static BsonValue id(String user, String business) {
+        return IdScheme.sha256().id(new BsonString(user), new BsonString(business));
+    }
+
+    private static BsonDocument customer(String user, String business) {
+        return new BsonDocument("_id", id(user, business)).append("userId", new BsonString(user))
+                .append("businessId", new BsonString(business));
+    }
+
+    @BeforeEach
+    void seed() {
+        db.drop();
+        bookings = db.getCollection("bookings", BsonDocument.class);
+        customers = db.getCollection("customers", BsonDocument.class);
+        customers.insertMany(List.of(customer("u1", "b1"), customer("u1", "b2"), customer("u2", "b1")));
+        bookings.insertMany(List.of(
+                BsonDocument.parse("{_id: 1, userId: 'u1', businessId: 'b1'}"),
+                BsonDocument.parse("{_id: 2, userId: 'u1', businessId: 'b2'}"),
+                BsonDocument.parse("{_id: 3, userId: 'u2', businessId: 'b1'}"),
+                BsonDocument.parse("{_id: 4, userId: 'u1', businessId: 'b1'}")));
+    }
+
+    private Repoint step() {
+        return Repoint.of(bookings).field("customerId").from("userId").to(customers).tenantField("businessId")
+                .batchSize(3);
+    }
+
+    private List<BsonDocument> bookings() {
+        return bookings.find().sort(new Document("_id", 1)).into(new ArrayList<>());
+    }
+
+    private void assertEachBookingPointsAtItsOwnCustomer() {
+        for (BsonDocument b : bookings()) {
+            assertEquals(id(b.getString("userId").getValue(), b.getString("businessId").getValue()),
+                    b.get("customerId"), b.toJson());
+        }
+    }
+
+    @Test
+    void eachBookingPointsAtTheCustomerOfItsUserInItsOwnBusiness() {
+        StepReport report = step().run();
+        assertEachBookingPointsAtItsOwnCustomer();
+        assertEquals(4, report.batch().modified());
+        assertTrue(report.clean(), report::toString);
+    }
+
+    @Test
+    void theLookUpFormFindsTheSameCustomers() {
+        StepReport report = step().byLookup("userId").run();
+        assertEachBookingPointsAtItsOwnCustomer();
+        assertTrue(report.clean(), report::toString);
+    }
+
+    @Test
+    void aRerunChangesNothing() {
+        step().run();
+        List<BsonDocument> before = bookings();
+        StepReport again = step().run();
+        assertEquals(before, bookings());
+        assertEquals(0, again.batch().read());
+    }
+
+    @Test
+    void aMissingOrForeignOrAmbiguousCustomerIsReportedAndTheBookingLeftAlone() {
+        bookings.insertMany(List.of(BsonDocument.parse("{_id: 5, userId: 'u3', businessId: 'b1'}"),
+                BsonDocument.parse("{_id: 6, userId: 'u4', businessId: 'b1'}"),
+                BsonDocument.parse("{_id: 7, businessId: 'b1'}"),
+                BsonDocument.parse("{_id: 8, userId: 'u1'}")));
+        // u4's customer in b1 has the right id but claims business b2: never point a b1 booking at it.
+        customers.insertOne(customer("u4", "b1").append("businessId", new BsonString("b2")));
+        StepReport report = step().run();
+        assertEquals(4, report.unresolved());
+        List<String> reasons = report.samples().stream().map(StepReport.Unresolved::reason).toList();
+        assertTrue(reasons.get(0).startsWith("no customers document ObjectId("), reasons.get(0));
+        assertTrue(reasons.get(0).endsWith("for userId \"u3\" in businessId \"b1\""), reasons.get(0));
+        assertTrue(reasons.get(1).endsWith("belongs to businessId \"b2\", not \"b1\""), reasons.get(1));
+        assertEquals(List.of("no businessId", "no userId"), reasons.subList(2, 4));
+        assertEquals(4, bookings.countDocuments(Filters.exists("customerId", false)));
+
+        customers.insertOne(new BsonDocument("_id", new BsonString("twin")).append("userId", new BsonString("u1"))
+                .append("businessId", new BsonString("b2")));
+        bookings.insertOne(BsonDocument.parse("{_id: 9, userId: 'u1', businessId: 'b2'}"));
+        StepReport lookup = step().byLookup("userId").run();
+        assertTrue(lookup.samples().stream().anyMatch(u -> u.id().equals(new BsonInt32(9))
+                && u.reason().equals("2 customers documents with userId \"u1\" in businessId \"b2\"")),
+                lookup::toString);
+    }
+
+    @Test
+    void thePlanCountsBookingsNotYetRepointed() {
+        assertEquals(Plan.of("bookings to re-point", 4), step().plan());
+        step().run();
+        assertEquals(Plan.of("bookings to re-point", 0), step().plan());
+    }
+
+    @Test
+    void badInputGetsAClearErrorAndChangesNothing() {
+        assertThrows(IllegalArgumentException.class, () -> step().field("_id"));
+        assertThrows(IllegalArgumentException.class, () -> step().from(""));
+        assertThrows(IllegalArgumentException.class, () -> step().byLookup("$where"));
+        IllegalStateException same = assertThrows(IllegalStateException.class,
+                () -> step().field("userId").run());
+        assertTrue(same.getMessage().contains("'userId'"), same.getMessage());
+        assertThrows(IllegalStateException.class, () -> Repoint.of(bookings).field("customerId").run());
+        assertEquals(0, bookings.countDocuments(Filters.exists("customerId")));
+    }
+}

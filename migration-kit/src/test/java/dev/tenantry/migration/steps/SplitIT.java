@@ -1,0 +1,176 @@
+package dev.tenantry.migration.steps;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Updates;
+import dev.tenantry.migration.Plan;
+import dev.tenantry.testing.MongoTest;
+import java.util.ArrayList;
+import java.util.List;
+import org.bson.BsonDocument;
+import org.bson.BsonString;
+import org.bson.Document;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Split: one copy per (user, business) with deterministic ids, copied fields and defaults; idempotent. */
+@MongoTest
+class SplitIT {
+
+    private final MongoDatabase db;
+    private MongoCollection<BsonDocument> users;
+    private MongoCollection<BsonDocument> bookings;
+    private MongoCollection<BsonDocument> services;
+    private MongoCollection<BsonDocument> customers;
+
+    SplitIT(MongoDatabase db) {
+        this.db = db;
+    }
+
+    @BeforeEach
+    void seed() {
+        db.drop();
+        users = db.getCollection("users", BsonDocument.class);
+        bookings = db.getCollection("bookings", BsonDocument.class);
+        services = db.getCollection("services", BsonDocument.class);
+        customers = db.getCollection("customers", BsonDocument.class);
+        users.insertMany(List.of(
+                BsonDocument.parse("{_id: 'u1', name: 'Ann', email: 'ann@x', phone: '1', hashedPassword: null}"),
+                BsonDocument.parse("{_id: 'u2', name: null, email: 'bob@x', hashedPassword: null}"),
+                BsonDocument.parse("{_id: 'u3', name: '', email: 'cy@x', hashedPassword: 'h', role: 'staff'}")));
+        services.insertMany(List.of(BsonDocument.parse("{_id: 's1', businessId: 'b1'}"),
+                BsonDocument.parse("{_id: 's2', businessId: 'b2'}")));
+        bookings.insertMany(List.of(
+                BsonDocument.parse("{_id: 1, userId: 'u1', businessId: 'b1'}"),
+                BsonDocument.parse("{_id: 2, userId: 'u1', businessId: 'b1'}"),
+                BsonDocument.parse("{_id: 3, userId: 'u1', businessId: 'b2'}"),
+                BsonDocument.parse("{_id: 4, userId: 'u2', businessId: 'b1'}"),
+                BsonDocument.parse("{_id: 5, userId: 'u3', businessId: 'b2'}"),
+                BsonDocument.parse("{_id: 6, userId: 'u1', businessId: 'b1'}")));
+    }
+
+    private Split step() {
+        return Split.by(bookings, "userId").from(users).into(customers).tenantField("businessId")
+                .copy("name", "email", "phone").defaultValue("name", "Unknown Customer").batchSize(2);
+    }
+
+    private List<BsonDocument> customers() {
+        return customers.find().sort(new Document("businessId", 1).append("userId", 1)).into(new ArrayList<>());
+    }
+
+    private static BsonDocument customer(String user, String business, String rest) {
+        BsonDocument doc = new BsonDocument("_id", IdScheme.sha256().id(new BsonString(user),
+                new BsonString(business)));
+        doc.putAll(BsonDocument.parse("{businessId: '" + business + "', userId: '" + user + "'}"));
+        doc.putAll(BsonDocument.parse(rest));
+        return doc;
+    }
+
+    @Test
+    void eachUserGetsOneCustomerPerBusinessItBookedAtEvenAcrossPages() {
+        StepReport report = step().run();
+
+        assertEquals(List.of(
+                customer("u1", "b1", "{name: 'Ann', email: 'ann@x', phone: '1'}"),
+                customer("u2", "b1", "{name: 'Unknown Customer', email: 'bob@x'}"),
+                customer("u1", "b2", "{name: 'Ann', email: 'ann@x', phone: '1'}"),
+                customer("u3", "b2", "{name: 'Unknown Customer', email: 'cy@x'}")), customers());
+        assertEquals(4, report.batch().upserted(), "u1/b1 is on pages 1 and 3 but upserted once");
+        assertEquals(3, report.batch().batches());
+        assertTrue(report.clean(), report::toString);
+    }
+
+    @Test
+    void aRerunChangesNothingNotEvenACustomerEditedSince() {
+        step().run();
+        customers.updateOne(Filters.eq("userId", "u2"), Updates.set("name", "Bob (edited)"));
+        List<BsonDocument> before = customers();
+        StepReport again = step().run();
+        assertEquals(before, customers());
+        assertEquals(0, again.batch().upserted());
+        assertEquals(0, again.batch().modified());
+    }
+
+    @Test
+    void theTenantComesThroughARelationWhereTheGroupingDocumentLacksIt() {
+        bookings.insertOne(BsonDocument.parse("{_id: 7, userId: 'u2', serviceId: 's2'}"));
+        StepReport report = step().tenantVia(Relation.of(services, "serviceId")).run();
+        assertTrue(report.clean(), report::toString);
+        assertEquals(1, customers.countDocuments(Filters.and(Filters.eq("userId", "u2"),
+                Filters.eq("businessId", "b2"))));
+    }
+
+    @Test
+    void groupingDocumentsThatCannotBeSplitAreReportedAndGetNoCustomer() {
+        bookings.insertMany(List.of(BsonDocument.parse("{_id: 7, userId: 'ghost', businessId: 'b1'}"),
+                BsonDocument.parse("{_id: 8, userId: 'u2'}"),
+                BsonDocument.parse("{_id: 9, businessId: 'b2'}")));
+        StepReport report = step().run();
+        assertEquals(3, report.unresolved());
+        assertEquals(List.of("no businessId", "no users document with _id \"ghost\" (userId)", "no userId"),
+                report.samples().stream().map(StepReport.Unresolved::reason).toList());
+        assertEquals(4, customers.countDocuments());
+        assertFalse(report.clean());
+    }
+
+    @Test
+    void aCopyTheServerRefusesIsReportedAndTheStepGoesOn() {
+        users.updateOne(Filters.eq("_id", "u2"), Updates.set("email", "ann@x"));
+        customers.createIndex(Indexes.ascending("businessId", "email"), new IndexOptions().unique(true));
+        StepReport report = step().run();
+        assertEquals(1, report.batch().failed(), report::toString);
+        assertEquals(11000, report.batch().failures().get(0).code());
+        assertEquals(3, customers.countDocuments());
+    }
+
+    @Test
+    void provenanceCanBeRenamedOrLeftOut() {
+        step().provenance("sourceUserId").run();
+        assertEquals(4, customers.countDocuments(Filters.exists("sourceUserId")));
+        assertEquals(0, customers.countDocuments(Filters.exists("userId")));
+        customers.drop();
+        step().noProvenance().run();
+        assertEquals(0, customers.countDocuments(Filters.or(Filters.exists("userId"),
+                Filters.exists("sourceUserId"))));
+        assertEquals(4, customers.countDocuments());
+    }
+
+    @Test
+    void thePlanCountsCustomersToCreateAndBookingsThatCannotBeSplit() {
+        bookings.insertOne(BsonDocument.parse("{_id: 7, userId: 'ghost', businessId: 'b1'}"));
+        bookings.insertOne(BsonDocument.parse("{_id: 8, userId: 'u2', serviceId: 's2'}"));
+        Split split = step().tenantVia(Relation.of(services, "serviceId"));
+        assertEquals(Plan.of("customers to create", 5).with("bookings that cannot be split", 1), split.plan());
+        customers.insertOne(new BsonDocument("_id", IdScheme.sha256().id(new BsonString("u1"),
+                new BsonString("b1"))));
+        assertEquals(Plan.of("customers to create", 4).with("bookings that cannot be split", 1), split.plan());
+        split.run();
+        assertEquals(Plan.of("customers to create", 0).with("bookings that cannot be split", 1), split.plan());
+    }
+
+    @Test
+    void badInputGetsAClearErrorAndChangesNothing() {
+        assertThrows(IllegalArgumentException.class, () -> Split.by(bookings, "$userId"));
+        assertThrows(IllegalArgumentException.class, () -> step().copy("_id"));
+        assertThrows(IllegalArgumentException.class, () -> step().provenance("_id"));
+        assertThrows(IllegalArgumentException.class, () -> step().tenantField("_id"));
+        assertThrows(IllegalArgumentException.class, () -> step().defaultValue("since", new Object()));
+        IllegalStateException conflict = assertThrows(IllegalStateException.class,
+                () -> step().copy("businessId").run());
+        assertTrue(conflict.getMessage().contains("'businessId'"), conflict.getMessage());
+        assertThrows(IllegalStateException.class, () -> step().copy("address").copy("address.city").run());
+        assertThrows(IllegalStateException.class, () -> step().provenance("businessId").run());
+        assertThrows(IllegalStateException.class, () -> Split.by(bookings, "userId").from(users).run());
+        assertThrows(IllegalStateException.class, () -> Split.by(bookings, "userId").into(customers).plan());
+        assertEquals(0, customers.countDocuments());
+        assertFalse(db.listCollectionNames().into(new ArrayList<>()).contains("customers"));
+    }
+}
