@@ -11,7 +11,12 @@
  * {@link dev.tenantry.migration.MigrationFingerprintException}. {@link dev.tenantry.migration.MigrationRunner#plan()}
  * is a dry run that only reads.
  *
- * <p>Not yet here: data-migration primitives and a command-line interface.
+ * <p>Long steps run in batches ({@link dev.tenantry.migration.batch.Batches}) whose checkpoints the runner keeps
+ * ({@link dev.tenantry.migration.MigrationContext#batches}): a migration interrupted mid-step resumes after its last
+ * acknowledged batch, with the lease checked before every batch and progress reported to the log and to a
+ * {@link dev.tenantry.migration.ProgressListener}. The data-migration primitives are in
+ * {@code dev.tenantry.migration.steps}, the verifier in {@code dev.tenantry.migration.verify}, backup and restore in
+ * {@code dev.tenantry.migration.backup} and the command line in {@code dev.tenantry.migration.cli}.
  *
  * @since 0.1
  */
