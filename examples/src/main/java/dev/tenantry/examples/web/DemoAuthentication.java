@@ -124,7 +124,6 @@ final class DemoAuthentication implements Filter {
     private void refuse(HttpServletRequest request, HttpServletResponse response, String detail) throws IOException {
         // A refusal never reaches Tenantry's filters, so it sets their security headers itself.
         securityHeaders.forEach(response::setHeader);
-        response.setHeader("WWW-Authenticate", "Bearer");
         HttpJson.send(request, response, HttpJson.unauthorized(detail));
     }
 

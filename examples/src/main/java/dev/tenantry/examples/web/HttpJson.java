@@ -88,8 +88,14 @@ final class HttpJson {
         response.getOutputStream().write(bytes);
     }
 
-    /** Answers with {@code problem}; the request id and the field errors become extension members. */
+    /**
+     * Answers with {@code problem}; the request id and the field errors become extension members. A 401 says how to
+     * authenticate ({@code WWW-Authenticate}), as RFC 9110 requires.
+     */
     static void send(HttpServletRequest request, HttpServletResponse response, Problem problem) throws IOException {
+        if (problem.details().status() == 401) {
+            response.setHeader("WWW-Authenticate", "Bearer");
+        }
         if (problem.errors().isEmpty()) {
             problem.details().send(request, response);
             return;
