@@ -20,12 +20,14 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -47,6 +49,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 /**
  * The request overhead of Tenantry's servlet filter chain: one embedded Jetty 12 server in the benchmark process
@@ -62,6 +66,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * limiter, at a limit no run can reach. It excludes the database: the directory caches look-ups (for an hour here, so
  * no entry expires during a run) and the limiter caches the plan, both warmed in setup; a command listener counts the
  * MongoDB commands sent during measurement, and the trial's tear-down prints the count (0 expected).
+ *
+ * <p>{@code withFiltersRawSocket} and {@code withoutFiltersRawSocket} make the same round trips with a blocking socket
+ * on the benchmark thread instead of {@code HttpClient}, the least a client can add, so the chain's share shows as
+ * clearly as it can. On a shared machine the latency moves with the load; each measurement iteration therefore also
+ * prints the process's CPU time per request, which hardly does. Run with one benchmark thread (the default).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -88,6 +97,9 @@ public class FilterChainBenchmark {
         int port;
         final AtomicLong commands = new AtomicLong();
         long commandsBefore;
+        /** Requests sent in this iteration (one benchmark thread), and the process's CPU time when it started. */
+        long requests;
+        long cpuAtStart;
 
         @Setup(Level.Trial)
         public void start() throws Exception {
@@ -152,6 +164,29 @@ public class FilterChainBenchmark {
             }
         }
 
+        @Setup(Level.Iteration)
+        public void markCpu() {
+            requests = 0;
+            cpuAtStart = processCpuNanos();
+        }
+
+        /**
+         * Prints the CPU time the whole process (client, server, JIT and GC threads alike) spent per request in each
+         * measurement iteration: unlike the latency, it hardly depends on what else the machine is running.
+         */
+        @TearDown(Level.Iteration)
+        public void reportCpu(IterationParams iteration) {
+            if (iteration.getType() == IterationType.MEASUREMENT && requests > 0) {
+                System.out.printf(Locale.ROOT, "%n  process CPU per request: %.1f us%n",
+                        (processCpuNanos() - cpuAtStart) / 1_000.0 / requests);
+            }
+        }
+
+        private static long processCpuNanos() {
+            return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime();
+        }
+
         @TearDown(Level.Trial)
         public void stop() throws Exception {
             System.out.println();
@@ -164,6 +199,7 @@ public class FilterChainBenchmark {
         }
 
         int send(HttpRequest request) throws IOException, InterruptedException {
+            requests++;
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("status " + response.statusCode() + " from " + request.uri());
@@ -205,13 +241,15 @@ public class FilterChainBenchmark {
 
     /** As {@link #withFilters}, with the least possible client: a blocking socket on the benchmark thread. */
     @Benchmark
-    public int withFiltersRawSocket(Connections connections) throws IOException {
+    public int withFiltersRawSocket(Web web, Connections connections) throws IOException {
+        web.requests++;
         return connections.withFilters.get();
     }
 
     /** As {@link #withoutFilters}, with the least possible client: a blocking socket on the benchmark thread. */
     @Benchmark
-    public int withoutFiltersRawSocket(Connections connections) throws IOException {
+    public int withoutFiltersRawSocket(Web web, Connections connections) throws IOException {
+        web.requests++;
         return connections.withoutFilters.get();
     }
 
