@@ -1,0 +1,277 @@
+package dev.tenantry.benchmarks.web;
+
+import com.mongodb.MongoClientSettings;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.event.CommandListener;
+import com.mongodb.event.CommandStartedEvent;
+import dev.tenantry.TenantId;
+import dev.tenantry.Tenants;
+import dev.tenantry.directory.TenantDirectory;
+import dev.tenantry.ratelimit.Bandwidth;
+import dev.tenantry.ratelimit.RateLimiter;
+import dev.tenantry.servlet.TenantResolver;
+import dev.tenantry.servlet.TenantryServlet;
+import dev.tenantry.servlet.TenantryWebConfig;
+import dev.tenantry.testing.EmbeddedMongo;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
+
+/**
+ * The request overhead of Tenantry's servlet filter chain: one embedded Jetty 12 server in the benchmark process
+ * serves the same trivial JSON endpoint (a constant small body naming the request's tenant; no database) from two
+ * contexts, {@code /tenantry} with the full chain installed by {@link TenantryServlet#install} and {@code /plain}
+ * without it. The benchmark thread sends {@code GET} requests over loopback with {@link HttpClient} (HTTP/1.1,
+ * keep-alive) and measures the average round trip: {@code withFilters} against {@code withoutFilters}, side by side in
+ * one run. Goal: at most 10% added latency.
+ *
+ * <p>The chain is the one the booking example runs, minus its endpoints: security headers; request context (request
+ * id, client address, user agent, actor as the audit context); tenant from {@code X-Tenant-ID}, checked against a
+ * {@link TenantDirectory} whose scope guard also runs on every tenant scope; rate limiting by plan with the in-process
+ * limiter, at a limit no run can reach. It excludes the database: the directory caches look-ups (for an hour here, so
+ * no entry expires during a run) and the limiter caches the plan, both warmed in setup; a command listener counts the
+ * MongoDB commands sent during measurement, and the trial's tear-down prints the count (0 expected).
+ *
+ * <p>{@code withFiltersRawSocket} and {@code withoutFiltersRawSocket} make the same round trips with a blocking socket
+ * on the benchmark thread instead of {@code HttpClient}, the least a client can add, so the chain's share shows as
+ * clearly as it can. On a shared machine the latency moves with the load; each measurement iteration therefore also
+ * prints the process's CPU time per request, which hardly does. Run with one benchmark thread (the default).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgs = {"-Xms1g", "-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
+@Warmup(iterations = 10, time = 3)
+@Measurement(iterations = 5, time = 3)
+public class FilterChainBenchmark {
+
+    /** The tenant every request is for. */
+    static final TenantId TENANT = TenantId.of("acme");
+    /** Its plan: far more requests than any run sends. */
+    static final String PLAN = "BENCH";
+
+    /** The server, the client and the two requests. */
+    @State(Scope.Benchmark)
+    public static class Web {
+        EmbeddedMongo mongo;
+        MongoClient client;
+        Tenants.Registration guard;
+        Server server;
+        HttpClient http;
+        HttpRequest withFilters;
+        HttpRequest withoutFilters;
+        int port;
+        final AtomicLong commands = new AtomicLong();
+        long commandsBefore;
+        /** Requests sent in this iteration (one benchmark thread), and the process's CPU time when it started. */
+        long requests;
+        long cpuAtStart;
+
+        @Setup(Level.Trial)
+        public void start() throws Exception {
+            mongo = EmbeddedMongo.start();
+            client = MongoClients.create(MongoClientSettings.builder().applyConnectionString(mongo.connectionString())
+                    .addCommandListener(new CommandListener() {
+                        @Override
+                        public void commandStarted(CommandStartedEvent event) {
+                            commands.incrementAndGet();
+                        }
+                    }).build());
+            TenantDirectory directory = TenantDirectory.builder(client, "bench").cacheFor(Duration.ofHours(1))
+                    .build();
+            directory.create(TENANT, "Acme", PLAN);
+            guard = directory.guardScopes();
+            RateLimiter limiter = RateLimiter.builder()
+                    .plan(PLAN, Bandwidth.of(1_000_000_000L, Duration.ofSeconds(1)))
+                    .planResolver(directory.planResolver()).planCache(Duration.ofHours(1)).build();
+            TenantryWebConfig config = TenantryWebConfig.builder().tenantResolvers(TenantResolver.header())
+                    .tenantDirectory(directory).rateLimiter(limiter).build();
+
+            server = new Server();
+            HttpConfiguration httpConfig = new HttpConfiguration();
+            httpConfig.setSendServerVersion(false);
+            ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+            connector.setHost("127.0.0.1");
+            server.addConnector(connector);
+            ServletContextHandler plain = new ServletContextHandler("/plain");
+            plain.addServlet(new ServletHolder(new TenantJson()), "/hello");
+            ServletContextHandler tenantry = new ServletContextHandler("/tenantry");
+            tenantry.addServlet(new ServletHolder(new TenantJson()), "/hello");
+            tenantry.addEventListener(new ServletContextListener() {
+                @Override
+                public void contextInitialized(ServletContextEvent event) {
+                    TenantryServlet.install(event.getServletContext(), config);
+                }
+            });
+            server.setHandler(new ContextHandlerCollection(plain, tenantry));
+            server.start();
+
+            port = connector.getLocalPort();
+            String base = "http://127.0.0.1:" + port;
+            // Responses are handled on the client's selector thread: no hand-off to a pool on every request.
+            http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Runnable::run).build();
+            withFilters = HttpRequest.newBuilder(URI.create(base + "/tenantry/hello"))
+                    .header("X-Tenant-ID", TENANT.value()).GET().build();
+            withoutFilters = HttpRequest.newBuilder(URI.create(base + "/plain/hello"))
+                    .header("X-Tenant-ID", TENANT.value()).GET().build();
+            check(withFilters, true);
+            check(withoutFilters, false);
+            commandsBefore = commands.get();
+        }
+
+        /** Both ends answer the same body; only the filtered one carries Tenantry's headers. */
+        private void check(HttpRequest request, boolean filtered) throws IOException, InterruptedException {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200 || !response.body().equals(TenantJson.body(TENANT.value()))
+                    || response.headers().firstValue("RateLimit").isPresent() != filtered
+                    || response.headers().firstValue("X-Content-Type-Options").isPresent() != filtered) {
+                throw new IllegalStateException("unexpected answer from " + request.uri() + ": "
+                        + response.statusCode() + " " + response.headers().map() + " " + response.body());
+            }
+        }
+
+        @Setup(Level.Iteration)
+        public void markCpu() {
+            requests = 0;
+            cpuAtStart = processCpuNanos();
+        }
+
+        /**
+         * Prints the CPU time the whole process (client, server, JIT and GC threads alike) spent per request in each
+         * measurement iteration: unlike the latency, it hardly depends on what else the machine is running.
+         */
+        @TearDown(Level.Iteration)
+        public void reportCpu(IterationParams iteration) {
+            if (iteration.getType() == IterationType.MEASUREMENT && requests > 0) {
+                System.out.printf(Locale.ROOT, "%n  process CPU per request: %.1f us%n",
+                        (processCpuNanos() - cpuAtStart) / 1_000.0 / requests);
+            }
+        }
+
+        private static long processCpuNanos() {
+            return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime();
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() throws Exception {
+            System.out.println();
+            System.out.println("MongoDB commands sent after setup, during warm-up and measurement: "
+                    + (commands.get() - commandsBefore));
+            server.stop();
+            guard.close();
+            client.close();
+            mongo.close();
+        }
+
+        int send(HttpRequest request) throws IOException, InterruptedException {
+            requests++;
+            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("status " + response.statusCode() + " from " + request.uri());
+            }
+            return response.body().length;
+        }
+    }
+
+    /** One keep-alive raw socket connection per benchmark thread to each context. */
+    @State(Scope.Thread)
+    public static class Connections {
+        RawHttpConnection withFilters;
+        RawHttpConnection withoutFilters;
+
+        @Setup(Level.Trial)
+        public void open(Web web) throws IOException {
+            withFilters = new RawHttpConnection(web.port, "/tenantry/hello", "X-Tenant-ID", TENANT.value());
+            withoutFilters = new RawHttpConnection(web.port, "/plain/hello", "X-Tenant-ID", TENANT.value());
+        }
+
+        @TearDown(Level.Trial)
+        public void close() throws IOException {
+            withFilters.close();
+            withoutFilters.close();
+        }
+    }
+
+    /** A full round trip through Tenantry's filter chain. */
+    @Benchmark
+    public int withFilters(Web web) throws IOException, InterruptedException {
+        return web.send(web.withFilters);
+    }
+
+    /** The same round trip to the same servlet, without the chain. */
+    @Benchmark
+    public int withoutFilters(Web web) throws IOException, InterruptedException {
+        return web.send(web.withoutFilters);
+    }
+
+    /** As {@link #withFilters}, with the least possible client: a blocking socket on the benchmark thread. */
+    @Benchmark
+    public int withFiltersRawSocket(Web web, Connections connections) throws IOException {
+        web.requests++;
+        return connections.withFilters.get();
+    }
+
+    /** As {@link #withoutFilters}, with the least possible client: a blocking socket on the benchmark thread. */
+    @Benchmark
+    public int withoutFiltersRawSocket(Web web, Connections connections) throws IOException {
+        web.requests++;
+        return connections.withoutFilters.get();
+    }
+
+    /**
+     * The endpoint: a constant small JSON body for the request's tenant, the scope's when Tenantry opened one, the
+     * header's otherwise. No database.
+     */
+    public static final class TenantJson extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        static String body(String tenant) {
+            return "{\"tenant\":\"" + tenant + "\",\"ok\":true}";
+        }
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            String tenant = Tenants.currentIfPresent().map(TenantId::value).orElseGet(() -> request.getHeader(
+                    "X-Tenant-ID"));
+            byte[] bytes = body(tenant).getBytes(StandardCharsets.UTF_8);
+            response.setContentType("application/json");
+            response.setContentLength(bytes.length);
+            response.getOutputStream().write(bytes);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.tenantry.examples.web;
+
+import dev.tenantry.InvalidTenantIdException;
+import dev.tenantry.TenantId;
+import dev.tenantry.Tenants;
+import dev.tenantry.directory.TenantStatusException;
+import dev.tenantry.examples.web.DemoUsers.DemoUser;
+import dev.tenantry.servlet.TenantResolver;
+import dev.tenantry.servlet.TenantryWebConfig;
+import dev.tenantry.session.UserSession;
+import dev.tenantry.session.UserSessions;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.security.Principal;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The demo's authentication. DEMO ONLY: it trusts a header, which no real application may do.
+ *
+ * <p>A request is signed in as a {@link DemoUsers demo user} by {@code Authorization: Bearer <token>} with a token
+ * from {@code POST /api/login} (a live {@link UserSessions} session of the request's tenant, touched on every use), or,
+ * to keep curl commands short, by {@code X-Demo-User: <user id>}. Requests with neither are anonymous; a bad token or
+ * an unknown user answers 401. The principal carries the user's roles ({@link HttpServletRequest#isUserInRole}), which
+ * Tenantry's {@code AuthorizationCheck.role("admin")} asks.
+ *
+ * <p>It runs before Tenantry's filters, as an application's own authentication would, so the audit context knows the
+ * actor; to find a token's session it reads the request's tenant with the same resolvers the tenant filter uses.
+ */
+final class DemoAuthentication implements Filter {
+
+    /** The demo's user header. */
+    static final String USER_HEADER = "X-Demo-User";
+    /** The request attribute holding the session id of a bearer token. */
+    static final String SESSION_ATTRIBUTE = DemoAuthentication.class.getName() + ".session";
+    /** The request attribute holding the bearer token. */
+    static final String TOKEN_ATTRIBUTE = DemoAuthentication.class.getName() + ".token";
+
+    private final List<TenantResolver> tenantResolvers;
+    private final Map<String, String> securityHeaders;
+    private final UserSessions sessions;
+
+    /** Reads tenants as {@code config} does, and sends its security headers on refusals too. */
+    DemoAuthentication(TenantryWebConfig config, UserSessions sessions) {
+        this.tenantResolvers = config.tenantResolvers();
+        this.securityHeaders = config.securityHeaders();
+        this.sessions = sessions;
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)
+                || request.getUserPrincipal() != null) {
+            chain.doFilter(req, res);
+            return;
+        }
+        String authorization = request.getHeader("Authorization");
+        String demoUser = request.getHeader(USER_HEADER);
+        DemoUser user;
+        if (authorization != null) {
+            if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                refuse(request, response, "use 'Authorization: Bearer <token>' with a token from POST /api/login");
+                return;
+            }
+            String token = authorization.substring(7).trim();
+            Optional<UserSession> session = session(request, token);
+            user = session.flatMap(s -> DemoUsers.find(s.userId())).orElse(null);
+            if (user == null) {
+                refuse(request, response, "the session has expired or was revoked; sign in again");
+                return;
+            }
+            request.setAttribute(SESSION_ATTRIBUTE, session.get().id());
+            request.setAttribute(TOKEN_ATTRIBUTE, token);
+        } else if (demoUser != null) {
+            user = DemoUsers.find(demoUser).orElse(null);
+            if (user == null) {
+                refuse(request, response, "no demo user '" + clip(demoUser) + "'; try alice, bob, gina or gus");
+                return;
+            }
+        } else {
+            chain.doFilter(request, response);
+            return;
+        }
+        chain.doFilter(new SignedIn(request, user), response);
+    }
+
+    /** The live session of {@code token} in the request's tenant, touched; empty if there is none. */
+    private Optional<UserSession> session(HttpServletRequest request, String token) {
+        TenantId tenant = tenantOf(request);
+        if (tenant == null) {
+            return Optional.empty();
+        }
+        try {
+            return Tenants.call(tenant, () -> sessions.touch(token));
+        } catch (TenantStatusException e) {
+            return Optional.empty(); // suspended: Tenantry's tenant filter answers 403 for it
+        }
+    }
+
+    private @Nullable TenantId tenantOf(HttpServletRequest request) {
+        try {
+            for (TenantResolver resolver : tenantResolvers) {
+                String raw = resolver.resolve(request);
+                if (raw != null) {
+                    return TenantId.of(raw);
+                }
+            }
+        } catch (InvalidTenantIdException e) {
+            return null; // Tenantry's tenant filter answers 400 for it
+        }
+        return null;
+    }
+
+    private void refuse(HttpServletRequest request, HttpServletResponse response, String detail) throws IOException {
+        // A refusal never reaches Tenantry's filters, so it sets their security headers itself.
+        securityHeaders.forEach(response::setHeader);
+        HttpJson.send(request, response, HttpJson.unauthorized(detail));
+    }
+
+    private static String clip(String value) {
+        String printable = value.replaceAll("[^\\x20-\\x7e]", "?");
+        return printable.length() <= 40 ? printable : printable.substring(0, 40) + "...";
+    }
+
+    /** The demo user of a request, with their roles. */
+    static Optional<DemoUser> userOf(HttpServletRequest request) {
+        Principal principal = request.getUserPrincipal();
+        return principal == null ? Optional.empty() : DemoUsers.find(principal.getName());
+    }
+
+    /** A request signed in as a demo user. */
+    private static final class SignedIn extends HttpServletRequestWrapper {
+        private final DemoUser user;
+        private final Principal principal;
+
+        SignedIn(HttpServletRequest request, DemoUser user) {
+            super(request);
+            this.user = user;
+            this.principal = user::id;
+        }
+
+        @Override
+        public Principal getUserPrincipal() {
+            return principal;
+        }
+
+        @Override
+        public String getRemoteUser() {
+            return user.id();
+        }
+
+        @Override
+        public String getAuthType() {
+            return "DEMO";
+        }
+
+        @Override
+        public boolean isUserInRole(String role) {
+            return user.roles().contains(role);
+        }
+    }
+}
