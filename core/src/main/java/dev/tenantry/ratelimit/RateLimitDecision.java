@@ -3,6 +3,7 @@ package dev.tenantry.ratelimit;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -72,10 +73,31 @@ public abstract class RateLimitDecision {
         return d.getSeconds() + (d.getNano() > 0 ? 1 : 0);
     }
 
-    /** The IETF {@code RateLimit-Policy} value: {@code "<policy>";q=<capacity>;w=<seconds>} per bandwidth. */
+    /**
+     * The IETF {@code RateLimit-Policy} value: {@code "<policy>";q=<capacity>;w=<seconds>} per bandwidth. A plan's
+     * value never changes, so it is built once per plan (for up to {@value #MAX_CACHED_POLICIES} plans) rather than
+     * on every request.
+     */
     public final String policyHeader() {
-        return bandwidths().stream().map(b -> "\"" + policy() + "\";q=" + b.capacity() + ";w="
+        String policy = policy();
+        List<Bandwidth> bandwidths = bandwidths();
+        PolicyKey key = new PolicyKey(policy, bandwidths);
+        String cached = POLICY_HEADERS.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        String header = bandwidths.stream().map(b -> "\"" + policy + "\";q=" + b.capacity() + ";w="
                 + b.policyItem().substring(b.policyItem().indexOf("w=") + 2)).collect(Collectors.joining(", "));
+        if (POLICY_HEADERS.size() < MAX_CACHED_POLICIES) {
+            POLICY_HEADERS.putIfAbsent(key, header);
+        }
+        return header;
+    }
+
+    private static final int MAX_CACHED_POLICIES = 1024;
+    private static final ConcurrentHashMap<PolicyKey, String> POLICY_HEADERS = new ConcurrentHashMap<>();
+
+    private record PolicyKey(String policy, List<Bandwidth> bandwidths) {
     }
 
     /** The IETF {@code RateLimit} value: {@code "<policy>";r=<remaining>;t=<seconds until reset>}. */

@@ -11,11 +11,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Sets the security headers on every response, before anything else runs, so Tenantry's own refusals (400, 404,
@@ -28,18 +24,27 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SecurityHeadersFilter implements Filter {
 
-    private final Map<String, String> headers;
-    private final @Nullable String hsts;
+    private final String[] names;
+    private final String[] values;
+    private final String[] secureNames;
+    private final String[] secureValues;
 
     /** A filter sending the headers {@code config} names. */
     public SecurityHeadersFilter(TenantryWebConfig config) {
-        this.headers = new LinkedHashMap<>(config.securityHeaders());
-        this.hsts = config.strictTransportSecurity().orElse(null);
+        Map<String, String> headers = new LinkedHashMap<>(config.securityHeaders());
+        this.names = headers.keySet().toArray(String[]::new);
+        this.values = headers.values().toArray(String[]::new);
+        config.strictTransportSecurity().ifPresent(hsts -> headers.put("Strict-Transport-Security", hsts));
+        this.secureNames = headers.keySet().toArray(String[]::new);
+        this.secureValues = headers.values().toArray(String[]::new);
+        if (secureNames.length > Long.SIZE) {
+            throw new IllegalArgumentException("at most " + Long.SIZE + " security headers, got " + secureNames.length);
+        }
     }
 
     /** Whether there is anything to send. */
     public boolean isEmpty() {
-        return headers.isEmpty() && hsts == null;
+        return secureNames.length == 0;
     }
 
     @Override
@@ -49,46 +54,61 @@ public final class SecurityHeadersFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
-        Map<String, String> defaults = headers;
-        if (hsts != null && request.isSecure()) {
-            defaults = new LinkedHashMap<>(headers);
-            defaults.put("Strict-Transport-Security", hsts);
-        }
-        DefaultingResponse wrapped = new DefaultingResponse(response, defaults);
+        boolean secure = secureNames.length != names.length && request.isSecure();
+        DefaultingResponse wrapped = secure ? new DefaultingResponse(response, secureNames, secureValues)
+                : new DefaultingResponse(response, names, values);
         wrapped.applyDefaults();
         chain.doFilter(request, wrapped);
     }
 
-    /** A response that keeps track of which default headers the application has taken over. */
+    /**
+     * A response that keeps track of which default headers the application has taken over. Defaults are few (at
+     * most 64), so they are found by a case-insensitive scan and tracked in one bit each: nothing is allocated per
+     * header. A response is used by one thread at a time, as the Servlet specification requires.
+     */
     static final class DefaultingResponse extends HttpServletResponseWrapper {
-        private final Map<String, String> defaults;
-        /** Lower-case names of defaults this filter set and the application has not touched since. */
-        private final Set<String> ours = ConcurrentHashMap.newKeySet();
+        private final String[] names;
+        private final String[] values;
+        /** Bit i: default i was set by this filter and the application has not touched it since. */
+        private long ours;
 
-        DefaultingResponse(HttpServletResponse response, Map<String, String> defaults) {
+        DefaultingResponse(HttpServletResponse response, String[] names, String[] values) {
             super(response);
-            this.defaults = defaults;
+            this.names = names;
+            this.values = values;
         }
 
         void applyDefaults() {
             HttpServletResponse response = (HttpServletResponse) getResponse();
-            for (Map.Entry<String, String> header : defaults.entrySet()) {
-                if (!response.containsHeader(header.getKey())) {
-                    response.setHeader(header.getKey(), header.getValue());
-                    ours.add(header.getKey().toLowerCase(Locale.ROOT));
+            for (int i = 0; i < names.length; i++) {
+                if (!response.containsHeader(names[i])) {
+                    response.setHeader(names[i], values[i]);
+                    ours |= 1L << i;
                 }
             }
         }
 
+        /** Clears the default named {@code name}; true if this filter had set it and it was still ours. */
+        private boolean release(String name) {
+            for (int i = 0; i < names.length; i++) {
+                if (names[i].equalsIgnoreCase(name)) {
+                    boolean wasOurs = (ours & (1L << i)) != 0;
+                    ours &= ~(1L << i);
+                    return wasOurs;
+                }
+            }
+            return false;
+        }
+
         @Override
         public void setHeader(String name, String value) {
-            ours.remove(name.toLowerCase(Locale.ROOT));
+            release(name);
             super.setHeader(name, value);
         }
 
         @Override
         public void addHeader(String name, String value) {
-            if (ours.remove(name.toLowerCase(Locale.ROOT))) {
+            if (release(name)) {
                 super.setHeader(name, value);
             } else {
                 super.addHeader(name, value);
@@ -98,7 +118,7 @@ public final class SecurityHeadersFilter implements Filter {
         @Override
         public void reset() {
             super.reset();
-            ours.clear();
+            ours = 0;
             applyDefaults();
         }
     }
