@@ -9,6 +9,7 @@ import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.IndexOptions;
 import dev.tenantry.migration.MigrationContext;
 import dev.tenantry.migration.Plan;
+import dev.tenantry.migration.internal.BsonValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -292,7 +293,7 @@ public final class EnsureCollection implements Step {
 
     private static BsonDocument normal(BsonDocument keys) {
         BsonDocument out = new BsonDocument();
-        keys.forEach((k, v) -> out.put(k, Fields.normal(v)));
+        keys.forEach((k, v) -> out.put(k, BsonValues.normal(v)));
         return out;
     }
 }

@@ -4,7 +4,6 @@ import com.mongodb.MongoClientSettings;
 import java.util.Objects;
 import org.bson.BsonDocument;
 import org.bson.BsonNull;
-import org.bson.BsonInt64;
 import org.bson.BsonValue;
 import org.bson.Document;
 import org.bson.codecs.configuration.CodecConfigurationException;
@@ -13,7 +12,6 @@ import org.jspecify.annotations.Nullable;
 /** Field names checked at the API edge, values read by dotted path, and numbers compared as MongoDB does. */
 final class Fields {
 
-    private static final double TWO_TO_63 = 0x1p63;
 
     private Fields() {
     }
@@ -38,39 +36,8 @@ final class Fields {
         return name;
     }
 
-    /** The value at dotted {@code path} in {@code document}, or null when missing (arrays are not traversed). */
-    static @Nullable BsonValue get(BsonDocument document, String path) {
-        BsonValue current = document;
-        for (String segment : path.split("\\.")) {
-            if (current == null || !current.isDocument()) {
-                return null;
-            }
-            current = current.asDocument().get(segment);
-        }
-        return current;
-    }
 
-    /** Whether {@code value} is missing or BSON null, which MongoDB's {@code {field: null}} matches alike. */
-    static boolean isNull(@Nullable BsonValue value) {
-        return value == null || value.isNull();
-    }
 
-    /**
-     * {@code value} in a form whose {@code equals} agrees with MongoDB's equality for keys: integral numbers (int32,
-     * int64, whole doubles) become int64, so {@code 1}, {@code 1L} and {@code 1.0} are one key as they are one
-     * {@code _id} to the server.
-     */
-    static BsonValue normal(BsonValue value) {
-        switch (value.getBsonType()) {
-            case INT32:
-                return new BsonInt64(value.asInt32().getValue());
-            case DOUBLE:
-                double d = value.asDouble().getValue();
-                return d == Math.rint(d) && Math.abs(d) < TWO_TO_63 ? new BsonInt64((long) d) : value;
-            default:
-                return value;
-        }
-    }
 
     /**
      * {@code value} as BSON, encoded with the driver's default codecs (so a {@code String}, {@code Date},

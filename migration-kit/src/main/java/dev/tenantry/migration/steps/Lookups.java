@@ -3,6 +3,7 @@ package dev.tenantry.migration.steps;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
+import dev.tenantry.migration.internal.BsonValues;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -40,7 +41,7 @@ final class Lookups {
         for (int from = 0; from < all.size(); from += MAX_IN) {
             List<BsonValue> chunk = all.subList(from, Math.min(all.size(), from + MAX_IN));
             for (BsonDocument doc : collection.find(Filters.in("_id", chunk)).projection(projection)) {
-                found.put(Fields.normal(doc.get("_id")), doc);
+                found.put(BsonValues.normal(doc.get("_id")), doc);
             }
         }
         return found;
@@ -53,8 +54,8 @@ final class Lookups {
     static @Nullable BsonValue[] related(List<BsonDocument> page, Relation relation, String field, Misses misses) {
         Set<BsonValue> keys = new LinkedHashSet<>();
         for (BsonDocument doc : page) {
-            BsonValue key = Fields.get(doc, relation.localKey());
-            if (!Fields.isNull(key)) {
+            BsonValue key = BsonValues.get(doc, relation.localKey());
+            if (!BsonValues.isNull(key)) {
                 keys.add(key);
             }
         }
@@ -62,17 +63,17 @@ final class Lookups {
         BsonValue[] out = new BsonValue[page.size()];
         for (int i = 0; i < page.size(); i++) {
             BsonDocument doc = page.get(i);
-            BsonValue key = Fields.get(doc, relation.localKey());
-            if (Fields.isNull(key)) {
+            BsonValue key = BsonValues.get(doc, relation.localKey());
+            if (BsonValues.isNull(key)) {
                 misses.add(doc.get("_id"), "no " + relation.localKey());
                 continue;
             }
-            BsonDocument target = related.get(Fields.normal(key));
-            BsonValue value = target == null ? null : Fields.get(target, field);
+            BsonDocument target = related.get(BsonValues.normal(key));
+            BsonValue value = target == null ? null : BsonValues.get(target, field);
             if (target == null) {
                 misses.add(doc.get("_id"), "no " + relation.name() + " document with _id " + Fields.show(key)
                         + " (" + relation.localKey() + ")");
-            } else if (Fields.isNull(value)) {
+            } else if (BsonValues.isNull(value)) {
                 misses.add(doc.get("_id"), relation.name() + " " + Fields.show(key) + " has no " + field);
             } else {
                 out[i] = value;
@@ -90,8 +91,8 @@ final class Lookups {
         BsonValue[] out = new BsonValue[page.size()];
         List<Integer> lacking = new ArrayList<>();
         for (int i = 0; i < page.size(); i++) {
-            BsonValue own = Fields.get(page.get(i), tenantField);
-            if (Fields.isNull(own)) {
+            BsonValue own = BsonValues.get(page.get(i), tenantField);
+            if (BsonValues.isNull(own)) {
                 lacking.add(i);
             } else {
                 out[i] = own;

@@ -7,6 +7,7 @@ import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import dev.tenantry.migration.Plan;
+import dev.tenantry.migration.internal.BsonValues;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -236,15 +237,15 @@ public final class Repoint extends BatchedStep<Repoint> {
             if (ref == null) {
                 continue;
             }
-            BsonDocument doc = found.get(Fields.normal(ref));
-            BsonValue tenant = doc == null ? null : Fields.get(doc, tenantField);
+            BsonDocument doc = found.get(BsonValues.normal(ref));
+            BsonValue tenant = doc == null ? null : BsonValues.get(doc, tenantField);
             if (doc == null) {
                 misses.add(page.get(i).get("_id"), "no " + targetName() + " document " + Fields.show(ref) + " for "
-                        + from + " " + Fields.show(Fields.get(page.get(i), Objects.requireNonNull(from))) + " in "
+                        + from + " " + Fields.show(BsonValues.get(page.get(i), Objects.requireNonNull(from))) + " in "
                         + tenantField + " " + Fields.show(tenants[i]));
                 refs[i] = null;
-            } else if (Fields.isNull(tenant)
-                    || !Fields.normal(tenant).equals(Fields.normal(Objects.requireNonNull(tenants[i])))) {
+            } else if (BsonValues.isNull(tenant)
+                    || !BsonValues.normal(tenant).equals(BsonValues.normal(Objects.requireNonNull(tenants[i])))) {
                 misses.add(page.get(i).get("_id"), targetName() + " " + Fields.show(ref) + " belongs to "
                         + tenantField + " " + Fields.show(tenant) + ", not " + Fields.show(tenants[i]));
                 refs[i] = null;
@@ -273,10 +274,10 @@ public final class Repoint extends BatchedStep<Repoint> {
             Bson query = Filters.and(Filters.in(by, chunk), Filters.in(tenantField, tenantValues));
             for (BsonDocument doc : Objects.requireNonNull(target).find(query)
                     .projection(Projections.include(by, tenantField))) {
-                BsonValue k = Fields.get(doc, by);
-                BsonValue t = Fields.get(doc, tenantField);
+                BsonValue k = BsonValues.get(doc, by);
+                BsonValue t = BsonValues.get(doc, tenantField);
                 if (k != null && t != null) {
-                    found.computeIfAbsent(List.of(Fields.normal(k), Fields.normal(t)), x -> new ArrayList<>())
+                    found.computeIfAbsent(List.of(BsonValues.normal(k), BsonValues.normal(t)), x -> new ArrayList<>())
                             .add(doc.get("_id"));
                 }
             }
@@ -288,7 +289,7 @@ public final class Repoint extends BatchedStep<Repoint> {
             if (old == null || tenant == null) {
                 continue;
             }
-            List<BsonValue> matches = found.getOrDefault(List.of(Fields.normal(old), Fields.normal(tenant)),
+            List<BsonValue> matches = found.getOrDefault(List.of(BsonValues.normal(old), BsonValues.normal(tenant)),
                     List.of());
             if (matches.size() == 1) {
                 refs[i] = matches.get(0);
@@ -303,8 +304,8 @@ public final class Repoint extends BatchedStep<Repoint> {
 
     /** The document's old reference, or null (recorded) if missing; a missing tenant is already recorded. */
     private @Nullable BsonValue oldReference(BsonDocument doc, @Nullable BsonValue tenant, Misses misses) {
-        BsonValue old = Fields.get(doc, Objects.requireNonNull(from));
-        if (Fields.isNull(old)) {
+        BsonValue old = BsonValues.get(doc, Objects.requireNonNull(from));
+        if (BsonValues.isNull(old)) {
             if (tenant != null) {
                 misses.add(doc.get("_id"), "no " + from);
             }

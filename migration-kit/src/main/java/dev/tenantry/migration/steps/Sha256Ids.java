@@ -1,5 +1,6 @@
 package dev.tenantry.migration.steps;
 
+import dev.tenantry.migration.internal.BsonValues;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,7 +25,7 @@ final class Sha256Ids implements IdScheme {
     public BsonValue id(BsonValue sourceId, BsonValue tenant) {
         Objects.requireNonNull(sourceId, "sourceId");
         Objects.requireNonNull(tenant, "tenant");
-        BsonDocument pair = new BsonDocument("s", Fields.normal(sourceId)).append("t", Fields.normal(tenant));
+        BsonDocument pair = new BsonDocument("s", BsonValues.normal(sourceId)).append("t", BsonValues.normal(tenant));
         ByteBuffer bytes = new RawBsonDocument(pair, new BsonDocumentCodec()).getByteBuffer().asNIO();
         MessageDigest sha;
         try {

@@ -8,6 +8,7 @@ import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import dev.tenantry.migration.Plan;
+import dev.tenantry.migration.internal.BsonValues;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -261,8 +262,8 @@ public final class Split extends BatchedStep<Split> {
                     BsonValue[] tenants = Lookups.tenants(page, tenantField, tenantVia, misses);
                     Set<BsonValue> keys = new LinkedHashSet<>();
                     for (BsonDocument doc : page) {
-                        BsonValue k = Fields.get(doc, key);
-                        if (!Fields.isNull(k)) {
+                        BsonValue k = BsonValues.get(doc, key);
+                        if (!BsonValues.isNull(k)) {
                             keys.add(k);
                         }
                     }
@@ -270,12 +271,12 @@ public final class Split extends BatchedStep<Split> {
                     Map<BsonValue, BsonDocument> copies = new LinkedHashMap<>();
                     for (int i = 0; i < page.size(); i++) {
                         BsonValue id = page.get(i).get("_id");
-                        BsonValue k = Fields.get(page.get(i), key);
+                        BsonValue k = BsonValues.get(page.get(i), key);
                         BsonValue tenant = tenants[i];
-                        if (Fields.isNull(k)) {
+                        if (BsonValues.isNull(k)) {
                             misses.add(id, "no " + key);
                         } else if (tenant != null) {
-                            BsonDocument shared = sources.get(Fields.normal(k));
+                            BsonDocument shared = sources.get(BsonValues.normal(k));
                             if (shared == null) {
                                 misses.add(id, "no " + sourceName + " document with _id " + Fields.show(k) + " (" + key
                                         + ")");
@@ -300,9 +301,9 @@ public final class Split extends BatchedStep<Split> {
             out.put(provenance(), k);
         }
         for (String field : copy) {
-            BsonValue value = Fields.get(shared, field);
+            BsonValue value = BsonValues.get(shared, field);
             BsonValue fallback = defaults.get(field);
-            boolean empty = Fields.isNull(value) || value.isString() && value.asString().getValue().isEmpty();
+            boolean empty = BsonValues.isNull(value) || value.isString() && value.asString().getValue().isEmpty();
             if (fallback != null && empty) {
                 out.put(field, fallback);
             } else if (value != null) {

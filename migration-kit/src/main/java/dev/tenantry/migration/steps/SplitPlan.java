@@ -5,6 +5,7 @@ import com.mongodb.client.model.Accumulators;
 import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
+import dev.tenantry.migration.internal.BsonValues;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -87,9 +88,9 @@ final class SplitPlan {
         Set<BsonValue> relationKeys = new LinkedHashSet<>();
         for (int i = 0; i < n; i++) {
             BsonDocument group = rows.get(i).getDocument("_id");
-            keys[i] = Fields.isNull(group.get("k")) ? null : group.get("k");
-            tenants[i] = Fields.isNull(group.get("t")) ? null : group.get("t");
-            if (tenants[i] == null && via != null && !Fields.isNull(group.get("r"))) {
+            keys[i] = BsonValues.isNull(group.get("k")) ? null : group.get("k");
+            tenants[i] = BsonValues.isNull(group.get("t")) ? null : group.get("t");
+            if (tenants[i] == null && via != null && !BsonValues.isNull(group.get("r"))) {
                 relationKeys.add(group.get("r"));
             }
         }
@@ -98,10 +99,10 @@ final class SplitPlan {
                     Projections.include(tenantField));
             for (int i = 0; i < n; i++) {
                 BsonValue r = rows.get(i).getDocument("_id").get("r");
-                if (tenants[i] == null && !Fields.isNull(r)) {
-                    BsonDocument doc = related.get(Fields.normal(r));
-                    BsonValue tenant = doc == null ? null : Fields.get(doc, tenantField);
-                    tenants[i] = Fields.isNull(tenant) ? null : tenant;
+                if (tenants[i] == null && !BsonValues.isNull(r)) {
+                    BsonDocument doc = related.get(BsonValues.normal(r));
+                    BsonValue tenant = doc == null ? null : BsonValues.get(doc, tenantField);
+                    tenants[i] = BsonValues.isNull(tenant) ? null : tenant;
                 }
             }
         }
@@ -116,16 +117,16 @@ final class SplitPlan {
         for (int i = 0; i < n; i++) {
             BsonValue k = keys[i];
             BsonValue t = tenants[i];
-            if (k == null || t == null || !sources.containsKey(Fields.normal(k))) {
+            if (k == null || t == null || !sources.containsKey(BsonValues.normal(k))) {
                 unresolved += rows.get(i).getNumber("n").longValue();
                 continue;
             }
-            BsonValue normalKey = Fields.normal(k);
+            BsonValue normalKey = BsonValues.normal(k);
             if (!normalKey.equals(currentKey)) {
                 currentKey = normalKey;
                 tenantsOfCurrentKey.clear();
             }
-            if (tenantsOfCurrentKey.add(Fields.normal(t))) {
+            if (tenantsOfCurrentKey.add(BsonValues.normal(t))) {
                 candidates.add(ids.id(k, t));
             }
         }

@@ -4,6 +4,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
+import dev.tenantry.migration.internal.BsonValues;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -70,8 +71,8 @@ final class ReferenceCheck {
     private void check(List<BsonDocument> docs) {
         Set<BsonValue> refs = new LinkedHashSet<>();
         for (BsonDocument doc : docs) {
-            BsonValue ref = Values.get(doc, field);
-            if (!Values.isNull(ref)) {
+            BsonValue ref = BsonValues.get(doc, field);
+            if (!BsonValues.isNull(ref)) {
                 refs.add(ref);
             }
         }
@@ -80,25 +81,25 @@ final class ReferenceCheck {
         for (int from = 0; from < all.size(); from += MAX_IN) {
             for (BsonDocument t : referenced.find(Filters.in("_id", all.subList(from, Math.min(all.size(),
                     from + MAX_IN)))).projection(Projections.include(tenantField))) {
-                targets.put(Values.normal(t.get("_id")), t);
+                targets.put(BsonValues.normal(t.get("_id")), t);
             }
         }
         for (BsonDocument doc : docs) {
             BsonValue id = doc.get("_id");
-            BsonValue ref = Values.get(doc, field);
-            if (Values.isNull(ref)) {
+            BsonValue ref = BsonValues.get(doc, field);
+            if (BsonValues.isNull(ref)) {
                 unset.add(id);
                 continue;
             }
-            BsonDocument t = targets.get(Values.normal(ref));
+            BsonDocument t = targets.get(BsonValues.normal(ref));
             if (t == null) {
                 orphans.add(id);
                 continue;
             }
-            BsonValue own = Values.get(doc, tenantField);
-            BsonValue theirs = Values.get(t, tenantField);
-            if (Values.isNull(own) || Values.isNull(theirs)
-                    || !Values.normal(own).equals(Values.normal(theirs))) {
+            BsonValue own = BsonValues.get(doc, tenantField);
+            BsonValue theirs = BsonValues.get(t, tenantField);
+            if (BsonValues.isNull(own) || BsonValues.isNull(theirs)
+                    || !BsonValues.normal(own).equals(BsonValues.normal(theirs))) {
                 if (crossing.count == 0) {
                     crossing.detail = "e.g. " + collection + " " + Values.show(id) + " in " + tenantField + " "
                             + Values.show(own) + " names " + target + " " + Values.show(ref) + " in "

@@ -4,14 +4,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.bson.BsonDocument;
-import org.bson.BsonInt64;
 import org.bson.BsonValue;
 import org.jspecify.annotations.Nullable;
 
 /** Field paths checked at the API edge, values read by path, compared as MongoDB does, and shown to people. */
 final class Values {
 
-    private static final double TWO_TO_63 = 0x1p63;
 
     private Values() {
     }
@@ -46,34 +44,8 @@ final class Values {
         return name;
     }
 
-    /** The value at dotted {@code path} in {@code document}, or null when missing. */
-    static @Nullable BsonValue get(BsonDocument document, String path) {
-        BsonValue current = document;
-        for (String segment : path.split("\\.")) {
-            if (current == null || !current.isDocument()) {
-                return null;
-            }
-            current = current.asDocument().get(segment);
-        }
-        return current;
-    }
 
-    static boolean isNull(@Nullable BsonValue value) {
-        return value == null || value.isNull();
-    }
 
-    /** Integral numbers as int64, so that keys the server treats as equal are {@code equals}. */
-    static BsonValue normal(BsonValue value) {
-        switch (value.getBsonType()) {
-            case INT32:
-                return new BsonInt64(value.asInt32().getValue());
-            case DOUBLE:
-                double d = value.asDouble().getValue();
-                return d == Math.rint(d) && Math.abs(d) < TWO_TO_63 ? new BsonInt64((long) d) : value;
-            default:
-                return value;
-        }
-    }
 
     /** {@code value} for people: {@code ObjectId("...")}, {@code "text"}, {@code 42}, or extended JSON. */
     static String show(@Nullable BsonValue value) {

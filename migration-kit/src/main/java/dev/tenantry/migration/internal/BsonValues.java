@@ -1,0 +1,49 @@
+package dev.tenantry.migration.internal;
+
+import org.bson.BsonDocument;
+import org.bson.BsonInt64;
+import org.bson.BsonValue;
+import org.jspecify.annotations.Nullable;
+
+/** Reading values out of BSON documents the way the server compares them. Not API. */
+public final class BsonValues {
+
+    private static final double TWO_TO_63 = 0x1p63;
+
+    private BsonValues() {
+    }
+
+    /** The value at dotted {@code path} in {@code document}, or null when missing (arrays are not traversed). */
+    public static @Nullable BsonValue get(BsonDocument document, String path) {
+        BsonValue current = document;
+        for (String segment : path.split("\\.")) {
+            if (current == null || !current.isDocument()) {
+                return null;
+            }
+            current = current.asDocument().get(segment);
+        }
+        return current;
+    }
+
+    /** Whether {@code value} is missing or BSON null, which MongoDB's {@code {field: null}} matches alike. */
+    public static boolean isNull(@Nullable BsonValue value) {
+        return value == null || value.isNull();
+    }
+
+    /**
+     * {@code value} in a form whose {@code equals} agrees with MongoDB's equality for keys: integral numbers (int32,
+     * int64, whole doubles) become int64, so {@code 1}, {@code 1L} and {@code 1.0} are one key as they are one
+     * {@code _id} to the server.
+     */
+    public static BsonValue normal(BsonValue value) {
+        switch (value.getBsonType()) {
+            case INT32:
+                return new BsonInt64(value.asInt32().getValue());
+            case DOUBLE:
+                double d = value.asDouble().getValue();
+                return d == Math.rint(d) && Math.abs(d) < TWO_TO_63 ? new BsonInt64((long) d) : value;
+            default:
+                return value;
+        }
+    }
+}
