@@ -7,8 +7,8 @@ import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonValue;
 
-/** Index keys that lead with the tenant field, and index names that stay the ones users know. */
-final class IndexKeys {
+/** Index keys that lead with the tenant field, and index names that stay the ones users know. Not API. */
+public final class IndexKeys {
 
     private IndexKeys() {
     }
@@ -17,7 +17,7 @@ final class IndexKeys {
      * {@code {<field>: 1, ...keys}}, so uniqueness and lookups are per tenant. A TTL index that is not unique keeps
      * its keys: MongoDB expires documents only through single-field indexes, and expiry reads nobody's data.
      */
-    static BsonDocument tenantLeading(String field, BsonDocument keys, IndexOptions options) {
+    public static BsonDocument tenantLeading(String field, BsonDocument keys, IndexOptions options) {
         if (options.getExpireAfter(TimeUnit.SECONDS) != null && !options.isUnique()) {
             return keys;
         }
@@ -31,7 +31,7 @@ final class IndexKeys {
     }
 
     /** The options with a name: the caller's, else the driver's name for the keys as the caller gave them. */
-    static IndexOptions named(IndexOptions options, BsonDocument keys) {
+    public static IndexOptions named(IndexOptions options, BsonDocument keys) {
         IndexOptions out = copy(options);
         if (out.getName() == null) {
             out.name(defaultName(keys));
@@ -40,7 +40,7 @@ final class IndexKeys {
     }
 
     /** The driver's naming: {@code key_value} pairs joined by {@code _}, e.g. {@code email_1} or {@code a_1_b_-1}. */
-    static String defaultName(BsonDocument keys) {
+    public static String defaultName(BsonDocument keys) {
         StringBuilder name = new StringBuilder();
         for (Map.Entry<String, BsonValue> key : keys.entrySet()) {
             if (name.length() > 0) {

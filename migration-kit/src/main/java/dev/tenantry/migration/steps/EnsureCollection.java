@@ -7,6 +7,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.IndexOptions;
+import dev.tenantry.collection.TenantIndexes;
 import dev.tenantry.migration.MigrationContext;
 import dev.tenantry.migration.Plan;
 import dev.tenantry.migration.internal.BsonValues;
@@ -14,9 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import org.bson.BsonDocument;
-import org.bson.BsonInt32;
 import org.bson.BsonValue;
 import org.bson.conversions.Bson;
 import org.jspecify.annotations.Nullable;
@@ -251,44 +250,13 @@ public final class EnsureCollection implements Step {
         return missing;
     }
 
-    /** The indexes to create: keys led by the tenant field, named after the keys as given. */
+    /** The indexes to create: keys led by the tenant field, named after the keys as given (core's rule). */
     private List<IndexModel> models(List<Wanted> wanted) {
         List<IndexModel> out = new ArrayList<>(wanted.size());
         for (Wanted w : wanted) {
-            IndexOptions options = IndexOptionsDiff.copy(w.options());
-            if (options.getName() == null) {
-                options.name(defaultName(w.keys()));
-            }
-            out.add(new IndexModel(tenantLeading(w.keys(), options), options));
+            out.add(TenantIndexes.tenantLeading(tenantField, new IndexModel(w.keys(), w.options())));
         }
         return out;
-    }
-
-    private BsonDocument tenantLeading(BsonDocument keys, IndexOptions options) {
-        if (options.getExpireAfter(TimeUnit.SECONDS) != null && !options.isUnique()) {
-            return keys; // TTL indexes work on single fields only, and expiry reads nobody's data
-        }
-        BsonDocument out = new BsonDocument(tenantField, new BsonInt32(1));
-        for (Map.Entry<String, BsonValue> key : keys.entrySet()) {
-            if (!key.getKey().equals(tenantField)) {
-                out.put(key.getKey(), key.getValue());
-            }
-        }
-        return out;
-    }
-
-    /** The driver's index naming: {@code email_1}, {@code a_1_b_-1}. */
-    private static String defaultName(BsonDocument keys) {
-        StringBuilder name = new StringBuilder();
-        for (Map.Entry<String, BsonValue> key : keys.entrySet()) {
-            if (name.length() > 0) {
-                name.append('_');
-            }
-            BsonValue v = key.getValue();
-            name.append(key.getKey()).append('_').append(v.isNumber() ? String.valueOf(v.asNumber().intValue())
-                    : v.isString() ? v.asString().getValue() : v.toString());
-        }
-        return name.toString();
     }
 
     private static BsonDocument normal(BsonDocument keys) {

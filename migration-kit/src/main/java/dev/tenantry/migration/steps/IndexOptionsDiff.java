@@ -47,32 +47,4 @@ final class IndexOptionsDiff {
         return value == null ? null : value.toBsonDocument(BsonDocument.class,
                 MongoClientSettings.getDefaultCodecRegistry());
     }
-
-    /** A copy of {@code in}, so naming the copy leaves the caller's options alone. */
-    static IndexOptions copy(IndexOptions in) {
-        IndexOptions out = new IndexOptions()
-                .background(in.isBackground())
-                .unique(in.isUnique())
-                .sparse(in.isSparse())
-                .hidden(in.isHidden())
-                .name(in.getName())
-                .version(in.getVersion())
-                .weights(in.getWeights())
-                .defaultLanguage(in.getDefaultLanguage())
-                .languageOverride(in.getLanguageOverride())
-                .textVersion(in.getTextVersion())
-                .sphereVersion(in.getSphereVersion())
-                .bits(in.getBits())
-                .min(in.getMin())
-                .max(in.getMax())
-                .storageEngine(in.getStorageEngine())
-                .partialFilterExpression(in.getPartialFilterExpression())
-                .collation(in.getCollation())
-                .wildcardProjection(in.getWildcardProjection());
-        Long expireAfter = in.getExpireAfter(TimeUnit.SECONDS);
-        if (expireAfter != null) {
-            out.expireAfter(expireAfter, TimeUnit.SECONDS);
-        }
-        return out;
-    }
 }
