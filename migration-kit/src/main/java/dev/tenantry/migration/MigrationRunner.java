@@ -119,6 +119,28 @@ public final class MigrationRunner {
     }
 
     /**
+     * Runs the verify step of executed migration {@code id} again, read-only: its context reports a dry run, no lock
+     * is taken and nothing is recorded (the verification after each execute is what the history keeps).
+     *
+     * @return the migration's report; a verify step that throws is reported as failing with what it threw
+     * @throws IllegalArgumentException if this runner has no migration {@code id}
+     * @throws IllegalStateException if the migration is not {@link MigrationState#EXECUTED}
+     */
+    public MigrationReport verify(String id) {
+        Migration m = migrations.stream().filter(x -> x.id().equals(id)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no migration with id " + id));
+        MigrationState state = state(database.getCollection(historyCollection).find(Filters.eq("_id", id)).first());
+        if (state != MigrationState.EXECUTED) {
+            throw new IllegalStateException("migration " + id + " is " + state + ", not EXECUTED: nothing to verify");
+        }
+        try {
+            return m.verify(new Context(m, true, null));
+        } catch (RuntimeException e) {
+            return MigrationReport.failed("verify step threw " + e);
+        }
+    }
+
+    /**
      * Runs every pending, {@link MigrationState#FAILED}, {@link MigrationState#ROLLED_BACK} or interrupted
      * ({@link MigrationState#RUNNING}) migration in version order, under the lock. Each is executed, then verified; a
      * failure is rolled back if the migration can, recorded with both errors, and stops the run.

@@ -256,6 +256,28 @@ class MigrationRunnerIT {
     }
 
     @Test
+    void verifyRerunsAnExecutedMigrationsCheckReadOnly() {
+        AtomicBoolean broken = new AtomicBoolean(false);
+        List<Boolean> dryRuns = new ArrayList<>();
+        TestMigration m = new TestMigration("checked", 1).onVerify(ctx -> {
+            dryRuns.add(ctx.dryRun());
+            return broken.get() ? MigrationReport.failed("3 customers lack a tenant") : MigrationReport.ok();
+        });
+        MigrationRunner runner = runner(m).build();
+        IllegalStateException notYet = assertThrows(IllegalStateException.class, () -> runner.verify("checked"));
+        assertTrue(notYet.getMessage().contains("PENDING"), notYet.getMessage());
+        runner.migrate();
+        Document before = history("checked");
+
+        broken.set(true);
+        assertEquals(List.of("3 customers lack a tenant"), runner.verify("checked").problems());
+        assertEquals(before, history("checked"), "verify records nothing");
+        assertEquals(0, database.getCollection("tenantry_migration_lock").countDocuments(), "and takes no lock");
+        assertEquals(List.of(false, true), dryRuns, "the rerun is read-only");
+        assertThrows(IllegalArgumentException.class, () -> runner.verify("unknown"));
+    }
+
+    @Test
     void checkpointsAreRefusedInADryRun() {
         TestMigration m = new TestMigration("planning", 1).onPlan(ctx -> {
             ctx.checkpoint("step");

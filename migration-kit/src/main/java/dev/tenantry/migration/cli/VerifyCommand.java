@@ -1,15 +1,11 @@
 package dev.tenantry.migration.cli;
 
-import dev.tenantry.migration.Migration;
-import dev.tenantry.migration.MigrationReport;
+import dev.tenantry.migration.MigrationRunner;
 import dev.tenantry.migration.MigrationState;
 import dev.tenantry.migration.MigrationStatus;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 
 /**
@@ -23,37 +19,25 @@ final class VerifyCommand extends RunnerCommand {
 
     @Override
     int run() {
-        List<Migration> migrations = migrations();
-        Map<String, Migration> byId = migrations.stream().collect(Collectors.toMap(Migration::id,
-                Function.identity()));
-        List<MigrationStatus> statuses = runner(migrations, progressBar(), Duration.ZERO).status();
+        MigrationRunner runner = runner(migrations(), progressBar(), Duration.ZERO);
         PrintWriter out = out();
         int verified = 0;
         int failed = 0;
-        for (MigrationStatus s : statuses) {
+        for (MigrationStatus s : runner.status()) {
             String head = "  " + s.version() + "  " + s.id() + "  ";
             if (s.state() != MigrationState.EXECUTED) {
                 out.println(head + "skipped: " + s.state().name() + ", not executed");
                 continue;
             }
             verified++;
-            Migration m = byId.get(s.id());
-            VerifyContext ctx = new VerifyContext(session().client(), session().database(), m, progressBar());
-            List<String> problems;
-            try {
-                MigrationReport report = m.verify(ctx);
-                problems = report.problems();
-            } catch (RuntimeException e) {
-                problems = List.of("verify step threw " + e);
-            }
+            List<String> problems = runner.verify(s.id()).problems();
             progressBar().finish();
             String changed = s.fingerprintChanged() ? " (CHANGED since it ran: verified with its current code)" : "";
-            String counted = ctx.counts().isEmpty() ? "" : " (" + counts(ctx.counts(), false) + ")";
             if (problems.isEmpty()) {
-                out.println(head + "OK" + counted + changed);
+                out.println(head + "OK" + changed);
             } else {
                 failed++;
-                out.println(head + "FAILED" + counted + changed);
+                out.println(head + "FAILED" + changed);
                 problems.forEach(p -> out.println("      - " + p));
             }
         }
