@@ -23,11 +23,15 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -87,6 +91,8 @@ public class FilterChainBenchmark {
     /** The server, the client and the two requests. */
     @State(Scope.Benchmark)
     public static class Web {
+        /** The plain servlet answering with the very headers the chain adds, set by itself. */
+        final TenantJson sameHeaders = new TenantJson();
         EmbeddedMongo mongo;
         MongoClient client;
         Tenants.Registration guard;
@@ -137,7 +143,9 @@ public class FilterChainBenchmark {
                     TenantryServlet.install(event.getServletContext(), config);
                 }
             });
-            server.setHandler(new ContextHandlerCollection(plain, tenantry));
+            ServletContextHandler headered = new ServletContextHandler("/headers");
+            headered.addServlet(new ServletHolder(sameHeaders), "/hello");
+            server.setHandler(new ContextHandlerCollection(plain, tenantry, headered));
             server.start();
 
             port = connector.getLocalPort();
@@ -150,6 +158,7 @@ public class FilterChainBenchmark {
                     .header("X-Tenant-ID", TENANT.value()).GET().build();
             check(withFilters, true);
             check(withoutFilters, false);
+            sameHeaders.copyFrom(http.send(withFilters, HttpResponse.BodyHandlers.ofString()).headers());
             commandsBefore = commands.get();
         }
 
@@ -213,17 +222,20 @@ public class FilterChainBenchmark {
     public static class Connections {
         RawHttpConnection withFilters;
         RawHttpConnection withoutFilters;
+        RawHttpConnection sameHeaders;
 
         @Setup(Level.Trial)
         public void open(Web web) throws IOException {
             withFilters = new RawHttpConnection(web.port, "/tenantry/hello", "X-Tenant-ID", TENANT.value());
             withoutFilters = new RawHttpConnection(web.port, "/plain/hello", "X-Tenant-ID", TENANT.value());
+            sameHeaders = new RawHttpConnection(web.port, "/headers/hello", "X-Tenant-ID", TENANT.value());
         }
 
         @TearDown(Level.Trial)
         public void close() throws IOException {
             withFilters.close();
             withoutFilters.close();
+            sameHeaders.close();
         }
     }
 
@@ -254,11 +266,37 @@ public class FilterChainBenchmark {
     }
 
     /**
+     * As {@link #withoutFiltersRawSocket}, but the servlet itself sets the headers the chain would add (security
+     * headers, rate-limit fields, request id, copied from a filtered response): the difference to
+     * {@link #withFiltersRawSocket} is the chain's own work, the difference to {@link #withoutFiltersRawSocket} the
+     * cost of the headers on the wire.
+     */
+    @Benchmark
+    public int withoutFiltersSameHeadersRawSocket(Web web, Connections connections) throws IOException {
+        web.requests++;
+        return connections.sameHeaders.get();
+    }
+
+    /**
      * The endpoint: a constant small JSON body for the request's tenant, the scope's when Tenantry opened one, the
      * header's otherwise. No database.
      */
     public static final class TenantJson extends HttpServlet {
         private static final long serialVersionUID = 1L;
+        private static final Set<String> OWN = Set.of("content-type", "content-length", "date",
+                "connection", "server");
+        private transient volatile List<String[]> extra = List.of();
+
+        /** Answers with the headers of {@code headers} too, except those every response has anyway. */
+        void copyFrom(HttpHeaders headers) {
+            List<String[]> out = new ArrayList<>();
+            headers.map().forEach((name, values) -> {
+                if (!OWN.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
+                    values.forEach(v -> out.add(new String[] {name, v}));
+                }
+            });
+            extra = List.copyOf(out);
+        }
 
         static String body(String tenant) {
             return "{\"tenant\":\"" + tenant + "\",\"ok\":true}";
@@ -269,6 +307,9 @@ public class FilterChainBenchmark {
             String tenant = Tenants.currentIfPresent().map(TenantId::value).orElseGet(() -> request.getHeader(
                     "X-Tenant-ID"));
             byte[] bytes = body(tenant).getBytes(StandardCharsets.UTF_8);
+            for (String[] header : extra) {
+                response.addHeader(header[0], header[1]);
+            }
             response.setContentType("application/json");
             response.setContentLength(bytes.length);
             response.getOutputStream().write(bytes);
