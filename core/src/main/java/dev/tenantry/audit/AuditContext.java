@@ -49,11 +49,7 @@ public record AuditContext(@Nullable String actorId, @Nullable String actorType,
         try {
             task.run();
         } finally {
-            if (previous == null) {
-                CURRENT.remove();
-            } else {
-                CURRENT.set(previous);
-            }
+            CURRENT.set(previous); // null when there was none; the entry is kept, so the next run allocates nothing
         }
     }
 }

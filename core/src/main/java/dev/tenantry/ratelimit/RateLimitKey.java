@@ -2,7 +2,6 @@ package dev.tenantry.ratelimit;
 
 import dev.tenantry.TenantId;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * What a bucket is kept for: always a tenant, optionally narrowed to a user, an ip or a custom key within it, so keys
@@ -15,7 +14,6 @@ import java.util.regex.Pattern;
  */
 public final class RateLimitKey {
 
-    private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
     private static final int MAX_VALUE = 256;
 
     private final TenantId tenant;
@@ -35,7 +33,7 @@ public final class RateLimitKey {
         Objects.requireNonNull(tenant, "tenant");
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(value, "value");
-        if (!KIND.matcher(kind).matches()) {
+        if (!isKind(kind)) {
             throw new IllegalArgumentException("rate limit key kind must be 1-32 lower-case letters, digits, '_' or "
                     + "'-', starting with a letter, was '" + kind + "'");
         }
@@ -106,5 +104,20 @@ public final class RateLimitKey {
      */
     public String asString() {
         return tenant.value() + "|" + kind + "|" + value;
+    }
+
+    /** {@code [a-z][a-z0-9_-]{0,31}}, checked by hand: a key is made on every request, and a regex allocates. */
+    private static boolean isKind(String kind) {
+        int n = kind.length();
+        if (n == 0 || n > 32 || kind.charAt(0) < 'a' || kind.charAt(0) > 'z') {
+            return false;
+        }
+        for (int i = 1; i < n; i++) {
+            char c = kind.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 }

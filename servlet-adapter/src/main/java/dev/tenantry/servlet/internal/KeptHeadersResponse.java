@@ -2,8 +2,6 @@ package dev.tenantry.servlet.internal;
 
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * A response that sets headers now and sets them again after the application calls {@code reset()}, which would
@@ -11,23 +9,32 @@ import java.util.Map;
  */
 final class KeptHeadersResponse extends HttpServletResponseWrapper {
 
-    private final Map<String, String> kept;
+    /** Names and values, alternating. */
+    private final String[] kept;
 
-    private KeptHeadersResponse(HttpServletResponse response, Map<String, String> kept) {
+    private KeptHeadersResponse(HttpServletResponse response, String[] kept) {
         super(response);
         this.kept = kept;
     }
 
-    /** Sets {@code headers} on {@code response} and returns it wrapped so they survive {@code reset()}. */
-    static HttpServletResponse keep(HttpServletResponse response, Map<String, String> headers) {
-        Map<String, String> kept = new LinkedHashMap<>(headers);
-        kept.forEach(response::setHeader);
-        return new KeptHeadersResponse(response, kept);
+    /**
+     * Sets the headers {@code namesAndValues} lists (name, value, name, value, ...) on {@code response} and returns it
+     * wrapped so they survive {@code reset()}. The array is kept, not copied.
+     */
+    static HttpServletResponse keep(HttpServletResponse response, String... namesAndValues) {
+        setAll(response, namesAndValues);
+        return new KeptHeadersResponse(response, namesAndValues);
+    }
+
+    private static void setAll(HttpServletResponse response, String[] namesAndValues) {
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            response.setHeader(namesAndValues[i], namesAndValues[i + 1]);
+        }
     }
 
     @Override
     public void reset() {
         super.reset();
-        kept.forEach(this::setHeader);
+        setAll(this, kept);
     }
 }

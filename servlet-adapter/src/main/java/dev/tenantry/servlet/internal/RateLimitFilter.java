@@ -15,9 +15,7 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -72,16 +70,14 @@ public final class RateLimitFilter implements Filter {
         chain.doFilter(request, limited);
     }
 
-    /** The rate-limit fields of {@code decision}, in order. */
-    static Map<String, String> headers(RateLimitDecision decision, boolean legacy) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put(POLICY_HEADER, decision.policyHeader());
-        headers.put(STATE_HEADER, decision.rateLimitHeader());
-        if (legacy) {
-            headers.put("X-RateLimit-Limit", Long.toString(decision.limit()));
-            headers.put("X-RateLimit-Remaining", Long.toString(decision.remaining()));
-            headers.put("X-RateLimit-Reset", Long.toString(decision.resetAfterSeconds()));
+    /** The rate-limit fields of {@code decision}, in order, as name, value, name, value, .... */
+    static String[] headers(RateLimitDecision decision, boolean legacy) {
+        if (!legacy) {
+            return new String[] {POLICY_HEADER, decision.policyHeader(), STATE_HEADER, decision.rateLimitHeader()};
         }
-        return headers;
+        return new String[] {POLICY_HEADER, decision.policyHeader(), STATE_HEADER, decision.rateLimitHeader(),
+            "X-RateLimit-Limit", Long.toString(decision.limit()),
+            "X-RateLimit-Remaining", Long.toString(decision.remaining()),
+            "X-RateLimit-Reset", Long.toString(decision.resetAfterSeconds())};
     }
 }

@@ -49,7 +49,10 @@ public final class RateLimitServlet extends EndpointServlet {
         RateLimitKey key = keys.keyFor(request, tenant);
         RateLimitDecision decision = request.getAttribute(Attributes.RATE_LIMIT) instanceof RateLimitDecision d
                 ? d : limiter.status(key);
-        RateLimitFilter.headers(decision, legacyHeaders).forEach(response::setHeader);
+        String[] headers = RateLimitFilter.headers(decision, legacyHeaders);
+        for (int i = 0; i < headers.length; i += 2) {
+            response.setHeader(headers[i], headers[i + 1]);
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("tenant", tenant.value());
         body.put("key", Map.of("kind", key.kind(), "value", key.value()));

@@ -13,7 +13,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Enumeration;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
@@ -57,7 +56,7 @@ public final class RequestContextFilter implements Filter {
             return;
         }
         String requestId = requestId(request.getHeaders(requestIdHeader));
-        HttpServletResponse echoing = KeptHeadersResponse.keep(response, Map.of(requestIdHeader, requestId));
+        HttpServletResponse echoing = KeptHeadersResponse.keep(response, requestIdHeader, requestId);
         request.setAttribute(Attributes.REQUEST_ID, requestId);
         String ip = addresses.resolve(request.getRemoteAddr(), request.getHeaders("X-Forwarded-For"));
         request.setAttribute(Attributes.CLIENT_IP, ip);

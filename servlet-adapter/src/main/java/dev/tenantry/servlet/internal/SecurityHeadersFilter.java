@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -80,12 +81,23 @@ public final class SecurityHeadersFilter implements Filter {
 
         void applyDefaults() {
             HttpServletResponse response = (HttpServletResponse) getResponse();
+            // One look at what is set already (usually nothing) rather than a containsHeader per default.
+            Collection<String> existing = response.getHeaderNames();
             for (int i = 0; i < names.length; i++) {
-                if (!response.containsHeader(names[i])) {
+                if (existing.isEmpty() || !containsIgnoreCase(existing, names[i])) {
                     response.setHeader(names[i], values[i]);
                     ours |= 1L << i;
                 }
             }
+        }
+
+        private static boolean containsIgnoreCase(Collection<String> names, String name) {
+            for (String n : names) {
+                if (n.equalsIgnoreCase(name)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** Clears the default named {@code name}; true if this filter had set it and it was still ours. */
