@@ -1,5 +1,7 @@
 package dev.tenantry.migration.internal;
 
+import java.util.List;
+import java.util.stream.Collectors;
 import org.bson.BsonDocument;
 import org.bson.BsonInt64;
 import org.bson.BsonValue;
@@ -45,5 +47,30 @@ public final class BsonValues {
             default:
                 return value;
         }
+    }
+
+    /** {@code value} for people: {@code ObjectId("...")}, {@code "text"}, {@code 42}, or extended JSON. */
+    public static String show(@Nullable BsonValue value) {
+        if (value == null) {
+            return "(missing)";
+        }
+        switch (value.getBsonType()) {
+            case OBJECT_ID:
+                return "ObjectId(\"" + value.asObjectId().getValue().toHexString() + "\")";
+            case STRING:
+                return "\"" + value.asString().getValue() + "\"";
+            case INT32:
+                return String.valueOf(value.asInt32().getValue());
+            case INT64:
+                return String.valueOf(value.asInt64().getValue());
+            default:
+                String json = new BsonDocument("v", value).toJson(); // {"v": <value>}
+                return json.substring("{\"v\": ".length(), json.length() - 1);
+        }
+    }
+
+    /** {@code values} for people, each {@link #show(BsonValue) shown}, in brackets. */
+    public static String show(List<BsonValue> values) {
+        return values.stream().map(BsonValues::show).collect(Collectors.joining(", ", "[", "]"));
     }
 }

@@ -12,7 +12,6 @@ import org.jspecify.annotations.Nullable;
 /** Field names checked at the API edge, values read by dotted path, and numbers compared as MongoDB does. */
 final class Fields {
 
-
     private Fields() {
     }
 
@@ -36,9 +35,6 @@ final class Fields {
         return name;
     }
 
-
-
-
     /**
      * {@code value} as BSON, encoded with the driver's default codecs (so a {@code String}, {@code Date},
      * {@code Instant}, number, {@code ObjectId}, {@code Document} or {@code BsonValue} all work).
@@ -58,26 +54,6 @@ final class Fields {
         } catch (CodecConfigurationException e) {
             throw new IllegalArgumentException(what + " must be a value the driver's default codecs encode, was a "
                     + value.getClass().getName(), e);
-        }
-    }
-
-    /** {@code value} for people: {@code ObjectId("...")}, {@code "text"}, {@code 42}, or extended JSON. */
-    static String show(@Nullable BsonValue value) {
-        if (value == null) {
-            return "(missing)";
-        }
-        switch (value.getBsonType()) {
-            case OBJECT_ID:
-                return "ObjectId(\"" + value.asObjectId().getValue().toHexString() + "\")";
-            case STRING:
-                return "\"" + value.asString().getValue() + "\"";
-            case INT32:
-                return String.valueOf(value.asInt32().getValue());
-            case INT64:
-                return String.valueOf(value.asInt64().getValue());
-            default:
-                String json = new BsonDocument("v", value).toJson(); // {"v": <value>}
-                return json.substring("{\"v\": ".length(), json.length() - 1);
         }
     }
 }

@@ -71,10 +71,10 @@ final class Lookups {
             BsonDocument target = related.get(BsonValues.normal(key));
             BsonValue value = target == null ? null : BsonValues.get(target, field);
             if (target == null) {
-                misses.add(doc.get("_id"), "no " + relation.name() + " document with _id " + Fields.show(key)
+                misses.add(doc.get("_id"), "no " + relation.name() + " document with _id " + BsonValues.show(key)
                         + " (" + relation.localKey() + ")");
             } else if (BsonValues.isNull(value)) {
-                misses.add(doc.get("_id"), relation.name() + " " + Fields.show(key) + " has no " + field);
+                misses.add(doc.get("_id"), relation.name() + " " + BsonValues.show(key) + " has no " + field);
             } else {
                 out[i] = value;
             }

@@ -240,14 +240,15 @@ public final class Repoint extends BatchedStep<Repoint> {
             BsonDocument doc = found.get(BsonValues.normal(ref));
             BsonValue tenant = doc == null ? null : BsonValues.get(doc, tenantField);
             if (doc == null) {
-                misses.add(page.get(i).get("_id"), "no " + targetName() + " document " + Fields.show(ref) + " for "
-                        + from + " " + Fields.show(BsonValues.get(page.get(i), Objects.requireNonNull(from))) + " in "
-                        + tenantField + " " + Fields.show(tenants[i]));
+                BsonValue old = BsonValues.get(page.get(i), Objects.requireNonNull(from));
+                misses.add(page.get(i).get("_id"), "no " + targetName() + " document " + BsonValues.show(ref)
+                        + " for " + from + " " + BsonValues.show(old) + " in " + tenantField + " "
+                        + BsonValues.show(tenants[i]));
                 refs[i] = null;
             } else if (BsonValues.isNull(tenant)
                     || !BsonValues.normal(tenant).equals(BsonValues.normal(Objects.requireNonNull(tenants[i])))) {
-                misses.add(page.get(i).get("_id"), targetName() + " " + Fields.show(ref) + " belongs to "
-                        + tenantField + " " + Fields.show(tenant) + ", not " + Fields.show(tenants[i]));
+                misses.add(page.get(i).get("_id"), targetName() + " " + BsonValues.show(ref) + " belongs to "
+                        + tenantField + " " + BsonValues.show(tenant) + ", not " + BsonValues.show(tenants[i]));
                 refs[i] = null;
             }
         }
@@ -295,8 +296,8 @@ public final class Repoint extends BatchedStep<Repoint> {
                 refs[i] = matches.get(0);
             } else {
                 misses.add(page.get(i).get("_id"), (matches.isEmpty() ? "no " : matches.size() + " ") + targetName()
-                        + " documents with " + by + " " + Fields.show(old) + " in " + tenantField + " "
-                        + Fields.show(tenant));
+                        + " documents with " + by + " " + BsonValues.show(old) + " in " + tenantField + " "
+                        + BsonValues.show(tenant));
             }
         }
         return refs;

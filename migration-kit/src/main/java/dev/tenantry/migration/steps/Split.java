@@ -278,8 +278,8 @@ public final class Split extends BatchedStep<Split> {
                         } else if (tenant != null) {
                             BsonDocument shared = sources.get(BsonValues.normal(k));
                             if (shared == null) {
-                                misses.add(id, "no " + sourceName + " document with _id " + Fields.show(k) + " (" + key
-                                        + ")");
+                                misses.add(id, "no " + sourceName + " document with _id " + BsonValues.show(k)
+                                        + " (" + key + ")");
                             } else {
                                 copies.computeIfAbsent(ids.id(k, tenant), cid -> copyOf(shared, k, tenant));
                             }

@@ -1,6 +1,7 @@
 package dev.tenantry.migration.steps;
 
 import dev.tenantry.migration.batch.BatchReport;
+import dev.tenantry.migration.internal.BsonValues;
 import java.util.List;
 import java.util.Objects;
 import org.bson.BsonValue;
@@ -60,7 +61,7 @@ public record StepReport(BatchReport batch, long unresolved, List<Unresolved> sa
 
         @Override
         public String toString() {
-            return Fields.show(id) + ": " + reason;
+            return BsonValues.show(id) + ": " + reason;
         }
     }
 }

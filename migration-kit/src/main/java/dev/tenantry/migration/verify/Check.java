@@ -1,5 +1,6 @@
 package dev.tenantry.migration.verify;
 
+import dev.tenantry.migration.internal.BsonValues;
 import java.util.List;
 import java.util.Objects;
 import org.bson.BsonValue;
@@ -39,6 +40,6 @@ public record Check(String name, long violations, List<BsonValue> samples, Strin
     public String toString() {
         return (passed() ? "ok" : "FAILED") + " " + name + (passed() ? "" : ": " + violations + " violations"
                 + (detail.isEmpty() ? "" : " (" + detail + ")") + (samples.isEmpty() ? "" : ", e.g. _id "
-                + Values.show(samples)));
+                + BsonValues.show(samples)));
     }
 }

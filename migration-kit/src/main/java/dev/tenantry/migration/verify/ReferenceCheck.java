@@ -101,9 +101,9 @@ final class ReferenceCheck {
             if (BsonValues.isNull(own) || BsonValues.isNull(theirs)
                     || !BsonValues.normal(own).equals(BsonValues.normal(theirs))) {
                 if (crossing.count == 0) {
-                    crossing.detail = "e.g. " + collection + " " + Values.show(id) + " in " + tenantField + " "
-                            + Values.show(own) + " names " + target + " " + Values.show(ref) + " in "
-                            + Values.show(theirs);
+                    crossing.detail = "e.g. " + collection + " " + BsonValues.show(id) + " in " + tenantField + " "
+                            + BsonValues.show(own) + " names " + target + " " + BsonValues.show(ref) + " in "
+                            + BsonValues.show(theirs);
                 }
                 crossing.add(id);
             }

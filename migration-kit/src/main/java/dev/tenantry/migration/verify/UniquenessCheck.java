@@ -7,6 +7,7 @@ import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
+import dev.tenantry.migration.internal.BsonValues;
 import java.util.ArrayList;
 import java.util.List;
 import org.bson.BsonArray;
@@ -48,9 +49,9 @@ final class UniquenessCheck {
             BsonDocument values = group.getDocument("_id");
             if (detail.isEmpty()) {
                 StringBuilder d = new StringBuilder("e.g. " + group.getNumber("n").longValue() + " documents with "
-                        + tenantField + " " + Values.show(values.get("t")));
+                        + tenantField + " " + BsonValues.show(values.get("t")));
                 for (int i = 0; i < fields.size(); i++) {
-                    d.append(", ").append(fields.get(i)).append(' ').append(Values.show(values.get("f" + i)));
+                    d.append(", ").append(fields.get(i)).append(' ').append(BsonValues.show(values.get("f" + i)));
                 }
                 detail = d.toString();
             }

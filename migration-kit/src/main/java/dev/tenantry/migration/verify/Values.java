@@ -1,15 +1,9 @@
 package dev.tenantry.migration.verify;
 
-import java.util.List;
 import java.util.Objects;
-import java.util.stream.Collectors;
-import org.bson.BsonDocument;
-import org.bson.BsonValue;
-import org.jspecify.annotations.Nullable;
 
 /** Field paths checked at the API edge, values read by path, compared as MongoDB does, and shown to people. */
 final class Values {
-
 
     private Values() {
     }
@@ -42,32 +36,5 @@ final class Values {
                     + name + "'");
         }
         return name;
-    }
-
-
-
-
-    /** {@code value} for people: {@code ObjectId("...")}, {@code "text"}, {@code 42}, or extended JSON. */
-    static String show(@Nullable BsonValue value) {
-        if (value == null) {
-            return "(missing)";
-        }
-        switch (value.getBsonType()) {
-            case OBJECT_ID:
-                return "ObjectId(\"" + value.asObjectId().getValue().toHexString() + "\")";
-            case STRING:
-                return "\"" + value.asString().getValue() + "\"";
-            case INT32:
-                return String.valueOf(value.asInt32().getValue());
-            case INT64:
-                return String.valueOf(value.asInt64().getValue());
-            default:
-                String json = new BsonDocument("v", value).toJson(); // {"v": <value>}
-                return json.substring("{\"v\": ".length(), json.length() - 1);
-        }
-    }
-
-    static String show(List<BsonValue> values) {
-        return values.stream().map(Values::show).collect(Collectors.joining(", ", "[", "]"));
     }
 }

@@ -1,6 +1,7 @@
 package dev.tenantry.migration.verify;
 
 import dev.tenantry.migration.MigrationReport;
+import dev.tenantry.migration.internal.BsonValues;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -63,7 +64,7 @@ public record VerificationReport(List<Check> checks) {
 
     private static String problem(Check c) {
         return c.name() + ": " + c.violations() + " violations" + (c.detail().isEmpty() ? "" : " (" + c.detail()
-                + ")") + (c.samples().isEmpty() ? "" : ", e.g. _id " + Values.show(c.samples()));
+                + ")") + (c.samples().isEmpty() ? "" : ", e.g. _id " + BsonValues.show(c.samples()));
     }
 
     /** A table: one line per check with its outcome, violations, name, and detail and samples when it failed. */
@@ -81,7 +82,7 @@ public record VerificationReport(List<Check> checks) {
                     out.append(" -- ").append(c.detail());
                 }
                 if (!c.samples().isEmpty()) {
-                    out.append(" -- e.g. _id ").append(Values.show(c.samples()));
+                    out.append(" -- e.g. _id ").append(BsonValues.show(c.samples()));
                 }
             }
             out.append(System.lineSeparator());
