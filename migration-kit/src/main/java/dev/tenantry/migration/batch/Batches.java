@@ -2,11 +2,13 @@ package dev.tenantry.migration.batch;
 
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoCommandException;
+import com.mongodb.MongoCursorNotFoundException;
 import com.mongodb.client.ClientSession;
 import com.mongodb.client.MongoClient;
 import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.bulk.BulkWriteResult;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoCursor;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.DeleteManyModel;
 import com.mongodb.client.model.DeleteOneModel;
@@ -33,9 +35,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A batched data-migration step: the source collection read in {@code _id} order, a page at a time ({@code _id >
- * last}, sorted, limited: no skip, no cursor held between batches), each document turned into writes by a {@link
- * Handler}, each page's writes applied as one unordered bulk write, and a {@link Checkpoint} saved after every
+ * A batched data-migration step: the source collection read in {@code _id} order, a page at a time from one cursor
+ * (reopened after the last acknowledged {@code _id} if the server drops it; no skip), each document turned into
+ * writes by a {@link Handler}, each page's writes applied as one unordered bulk write, and a {@link Checkpoint} saved after every
  * acknowledged batch. Rerun after an interruption, the step resumes after the last checkpoint; the batch that was
  * written but not checkpointed is written again, so handlers must produce idempotent writes (deterministic {@code _id}s
  * for inserts, {@code $set} rather than {@code $inc}). An item the server refuses (a duplicate key, a validation
@@ -56,6 +58,7 @@ public final class Batches {
 
     private static final Logger LOG = LoggerFactory.getLogger(Batches.class);
     private static final int MAX_RECORDED_FAILURES = 1000;
+    private static final Bson ID_ORDER = Sorts.ascending("_id");
 
     /** Turns one source document into the writes it needs (none, one or several). */
     @FunctionalInterface
@@ -206,53 +209,106 @@ public final class Batches {
         BsonValue last = checkpoint.lastId();
         boolean resumed = last != null;
         long done = resumed ? checkpoint.done() : 0;
-        long remaining = source.countDocuments(last == null ? filter : Filters.and(filter, Filters.gt("_id", last)));
+        long remaining = source.countDocuments(after(last));
         Progress progress = Progress.of(resumed ? name + " (resumed after " + done + " documents)" : name,
                 remaining, progressListener);
         boolean transactional = transactionClient != null && supportsTransactions(transactionClient);
         Tally tally = new Tally();
-        while (true) {
-            Bson page = last == null ? filter : Filters.and(filter, Filters.gt("_id", last));
-            var find = source.find(page).sort(Sorts.ascending("_id")).limit(batchSize);
-            if (projection != null) {
-                find = find.projection(projection);
-            }
-            List<BsonDocument> documents = find.into(new ArrayList<>(batchSize));
-            if (documents.isEmpty()) {
-                break;
-            }
-            List<WriteModel<BsonDocument>> writes = new ArrayList<>();
-            List<String> origin = new ArrayList<>();
-            if (perDocument != null) {
-                for (BsonDocument document : documents) {
-                    for (WriteModel<BsonDocument> write : perDocument.writes(document)) {
-                        writes.add(write);
-                        origin.add(new BsonDocument("_id", document.get("_id")).toJson());
+        try (Pages pages = new Pages(last)) {
+            while (true) {
+                List<BsonDocument> documents = pages.next();
+                if (documents.isEmpty()) {
+                    break;
+                }
+                List<WriteModel<BsonDocument>> writes = new ArrayList<>();
+                List<BsonValue> sources = null; // per document: the _id of the document each write came from
+                if (perDocument != null) {
+                    sources = new ArrayList<>();
+                    for (BsonDocument document : documents) {
+                        for (WriteModel<BsonDocument> write : perDocument.writes(document)) {
+                            writes.add(write);
+                            sources.add(document.get("_id"));
+                        }
                     }
+                } else {
+                    writes.addAll(Objects.requireNonNull(perPage).writes(documents));
                 }
-            } else {
-                for (WriteModel<BsonDocument> write : Objects.requireNonNull(perPage).writes(documents)) {
-                    writes.add(write);
-                    origin.add(describe(write));
+                BsonValue lastOfPage = documents.get(documents.size() - 1).get("_id");
+                long doneAfter = done + documents.size();
+                beforeWrite.run();
+                if (!transactional || !writeInTransaction(writes, lastOfPage, doneAfter, tally)) {
+                    write(writes, sources, tally);
+                    checkpoint.save(lastOfPage, doneAfter);
                 }
+                pages.acknowledged(lastOfPage);
+                done = doneAfter;
+                tally.read += documents.size();
+                tally.batches++;
+                progress.advance(documents.size());
+                pause();
             }
-            BsonValue lastOfPage = documents.get(documents.size() - 1).get("_id");
-            long doneAfter = done + documents.size();
-            beforeWrite.run();
-            if (!transactional || !writeInTransaction(writes, lastOfPage, doneAfter, tally)) {
-                write(writes, origin, tally);
-                checkpoint.save(lastOfPage, doneAfter);
-            }
-            last = lastOfPage;
-            done = doneAfter;
-            tally.read += documents.size();
-            tally.batches++;
-            progress.advance(documents.size());
-            pause();
         }
         checkpoint.clear();
         return new BatchReport(name, tally.read, tally.batches, tally.inserted, tally.modified, tally.upserted,
                 tally.deleted, tally.failures, tally.failed, resumed);
+    }
+
+    /** The step's filter, restricted to the documents after {@code last} in {@code _id} order (all when null). */
+    private Bson after(@Nullable BsonValue last) {
+        return last == null ? filter : Filters.and(filter, Filters.gt("_id", last));
+    }
+
+    /**
+     * The source read as pages of one cursor in {@code _id} order (hinted to the {@code _id} index, so the server
+     * never sorts in memory), rather than one query per page: a page costs one {@code getMore}, and the server does
+     * not search for the page's start again. If the server drops the cursor between batches (an idle timeout, a
+     * failover), the next page reopens it after the last acknowledged {@code _id}.
+     */
+    private final class Pages implements AutoCloseable {
+        private @Nullable BsonValue acknowledged;
+        private @Nullable MongoCursor<BsonDocument> cursor;
+
+        Pages(@Nullable BsonValue acknowledged) {
+            this.acknowledged = acknowledged;
+        }
+
+        List<BsonDocument> next() {
+            try {
+                return fill();
+            } catch (MongoCursorNotFoundException e) {
+                LOG.debug("{}: the server dropped the cursor; reopening it after the last acknowledged batch", name,
+                        e);
+                close();
+                return fill();
+            }
+        }
+
+        private List<BsonDocument> fill() {
+            if (cursor == null) {
+                var find = source.find(after(acknowledged)).sort(ID_ORDER).hint(ID_ORDER).batchSize(batchSize);
+                if (projection != null) {
+                    find = find.projection(projection);
+                }
+                cursor = find.iterator();
+            }
+            List<BsonDocument> page = new ArrayList<>(Math.min(batchSize, 1024));
+            while (page.size() < batchSize && cursor.hasNext()) {
+                page.add(cursor.next());
+            }
+            return page;
+        }
+
+        void acknowledged(BsonValue id) {
+            this.acknowledged = id;
+        }
+
+        @Override
+        public void close() {
+            if (cursor != null) {
+                cursor.close();
+                cursor = null;
+            }
+        }
     }
 
     /** Writes one batch and its checkpoint in a transaction; false if an item was refused and nothing was written. */
@@ -280,7 +336,12 @@ public final class Batches {
         }
     }
 
-    private void write(List<WriteModel<BsonDocument>> writes, List<String> origin, Tally tally) {
+    /**
+     * Writes one batch as an unordered bulk write; each refused item is recorded with the {@code _id} of the document
+     * it came from ({@code sources}, per-document handlers) or, for page handlers, the written document's {@code _id}
+     * or the write's filter.
+     */
+    private void write(List<WriteModel<BsonDocument>> writes, @Nullable List<BsonValue> sources, Tally tally) {
         if (writes.isEmpty()) {
             return;
         }
@@ -292,8 +353,10 @@ public final class Batches {
             for (BulkWriteError error : e.getWriteErrors()) {
                 tally.failed++;
                 if (tally.failures.size() < MAX_RECORDED_FAILURES) {
-                    tally.failures.add(new BatchReport.WriteFailure(origin.get(error.getIndex()), error.getCode(),
-                            error.getMessage()));
+                    String origin = sources != null
+                            ? new BsonDocument("_id", sources.get(error.getIndex())).toJson()
+                            : describe(writes.get(error.getIndex()));
+                    tally.failures.add(new BatchReport.WriteFailure(origin, error.getCode(), error.getMessage()));
                 }
             }
             if (e.getWriteConcernError() != null) {

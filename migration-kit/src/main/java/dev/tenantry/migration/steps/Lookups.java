@@ -4,6 +4,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
 import dev.tenantry.migration.internal.BsonValues;
+import dev.tenantry.migration.internal.IdLookup;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -16,35 +17,10 @@ import org.bson.BsonValue;
 import org.bson.conversions.Bson;
 import org.jspecify.annotations.Nullable;
 
-/** Look-ups per page: {@code $in} queries on {@code _id} (one per {@value #MAX_IN} ids), never one per document. */
+/** Look-ups per page: {@code $in} queries on {@code _id} ({@link IdLookup}), never one per document. */
 final class Lookups {
 
-    /**
-     * The most {@code _id}s in one {@code $in} list. A page's look-up is split into queries of at most this many, so
-     * no batch size or {@code _id} size nears the 16 MB command limit; on a real server that costs a few more round
-     * trips per page and nothing per id. (It also keeps the embedded test server fast: its {@code $in} costs grow
-     * with the square of the list.)
-     */
-    static final int MAX_IN = 200;
-
     private Lookups() {
-    }
-
-    /**
-     * The documents of {@code collection} whose {@code _id} is one of {@code ids}, keyed by their {@link
-     * Fields#normal normal} {@code _id}; one query, none when {@code ids} is empty.
-     */
-    static Map<BsonValue, BsonDocument> byId(MongoCollection<BsonDocument> collection,
-            Collection<? extends BsonValue> ids, Bson projection) {
-        Map<BsonValue, BsonDocument> found = new HashMap<>();
-        List<BsonValue> all = new ArrayList<>(ids);
-        for (int from = 0; from < all.size(); from += MAX_IN) {
-            List<BsonValue> chunk = all.subList(from, Math.min(all.size(), from + MAX_IN));
-            for (BsonDocument doc : collection.find(Filters.in("_id", chunk)).projection(projection)) {
-                found.put(BsonValues.normal(doc.get("_id")), doc);
-            }
-        }
-        return found;
     }
 
     /**
@@ -59,7 +35,7 @@ final class Lookups {
                 keys.add(key);
             }
         }
-        Map<BsonValue, BsonDocument> related = byId(relation.collection(), keys, Projections.include(field));
+        Map<BsonValue, BsonDocument> related = IdLookup.byId(relation.collection(), keys, Projections.include(field));
         BsonValue[] out = new BsonValue[page.size()];
         for (int i = 0; i < page.size(); i++) {
             BsonDocument doc = page.get(i);

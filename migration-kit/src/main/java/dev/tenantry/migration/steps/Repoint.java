@@ -8,6 +8,7 @@ import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import dev.tenantry.migration.Plan;
 import dev.tenantry.migration.internal.BsonValues;
+import dev.tenantry.migration.internal.IdLookup;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -230,7 +231,7 @@ public final class Repoint extends BatchedStep<Repoint> {
                 wanted.add(ref);
             }
         }
-        Map<BsonValue, BsonDocument> found = Lookups.byId(Objects.requireNonNull(target), wanted,
+        Map<BsonValue, BsonDocument> found = IdLookup.byId(Objects.requireNonNull(target), wanted,
                 Projections.include(tenantField));
         for (int i = 0; i < page.size(); i++) {
             BsonValue ref = refs[i];
@@ -270,8 +271,8 @@ public final class Repoint extends BatchedStep<Repoint> {
         }
         Map<List<BsonValue>, List<BsonValue>> found = new HashMap<>();
         List<BsonValue> all = new ArrayList<>(oldValues);
-        for (int start = 0; start < all.size(); start += Lookups.MAX_IN) {
-            List<BsonValue> chunk = all.subList(start, Math.min(all.size(), start + Lookups.MAX_IN));
+        for (int start = 0; start < all.size(); start += IdLookup.MAX_IN) {
+            List<BsonValue> chunk = all.subList(start, Math.min(all.size(), start + IdLookup.MAX_IN));
             Bson query = Filters.and(Filters.in(by, chunk), Filters.in(tenantField, tenantValues));
             for (BsonDocument doc : Objects.requireNonNull(target).find(query)
                     .projection(Projections.include(by, tenantField))) {

@@ -9,7 +9,9 @@ import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import dev.tenantry.migration.Plan;
 import dev.tenantry.migration.internal.BsonValues;
+import dev.tenantry.migration.internal.IdLookup;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -52,6 +54,12 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1
  */
 public final class Split extends BatchedStep<Split> {
+
+    /**
+     * How many copies a run remembers having written, so that a later page's grouping documents of the same pair do
+     * not upsert the copy again (about 20 MB at most). Past it, repeats are upserted again, which changes nothing.
+     */
+    private static final int REMEMBERED = 250_000;
 
     /** The tenant field unless set, as in Tenantry's tenant-scoped collections. */
     public static final String DEFAULT_TENANT_FIELD = "tenantId";
@@ -257,38 +265,49 @@ public final class Split extends BatchedStep<Split> {
             read.add(tenantVia.localKey());
         }
         Misses misses = new Misses();
+        Set<BsonValue> written = new HashSet<>();
         var batch = batches(scope(new BsonDocument())).into(Objects.requireNonNull(target))
                 .projection(Projections.include(read)).runPages(page -> {
                     BsonValue[] tenants = Lookups.tenants(page, tenantField, tenantVia, misses);
+                    @Nullable BsonValue[] cids = new BsonValue[page.size()];
                     Set<BsonValue> keys = new LinkedHashSet<>();
-                    for (BsonDocument doc : page) {
-                        BsonValue k = BsonValues.get(doc, key);
-                        if (!BsonValues.isNull(k)) {
-                            keys.add(k);
+                    for (int i = 0; i < page.size(); i++) {
+                        BsonValue k = BsonValues.get(page.get(i), key);
+                        if (BsonValues.isNull(k)) {
+                            misses.add(page.get(i).get("_id"), "no " + key);
+                        } else if (tenants[i] != null) {
+                            BsonValue cid = ids.id(k, Objects.requireNonNull(tenants[i]));
+                            if (!written.contains(cid)) { // else an earlier page wrote it
+                                cids[i] = cid;
+                                keys.add(k);
+                            }
                         }
                     }
-                    Map<BsonValue, BsonDocument> sources = Lookups.byId(from, keys, sourceProjection);
+                    Map<BsonValue, BsonDocument> sources = IdLookup.byId(from, keys, sourceProjection);
                     Map<BsonValue, BsonDocument> copies = new LinkedHashMap<>();
                     for (int i = 0; i < page.size(); i++) {
-                        BsonValue id = page.get(i).get("_id");
+                        BsonValue cid = cids[i];
+                        if (cid == null) {
+                            continue;
+                        }
                         BsonValue k = BsonValues.get(page.get(i), key);
-                        BsonValue tenant = tenants[i];
-                        if (BsonValues.isNull(k)) {
-                            misses.add(id, "no " + key);
-                        } else if (tenant != null) {
-                            BsonDocument shared = sources.get(BsonValues.normal(k));
-                            if (shared == null) {
-                                misses.add(id, "no " + sourceName + " document with _id " + BsonValues.show(k)
-                                        + " (" + key + ")");
-                            } else {
-                                copies.computeIfAbsent(ids.id(k, tenant), cid -> copyOf(shared, k, tenant));
-                            }
+                        BsonValue tenant = Objects.requireNonNull(tenants[i]);
+                        BsonDocument shared = sources.get(BsonValues.normal(k));
+                        if (shared == null) {
+                            misses.add(page.get(i).get("_id"), "no " + sourceName + " document with _id "
+                                    + BsonValues.show(k) + " (" + key + ")");
+                        } else {
+                            copies.computeIfAbsent(cid, x -> copyOf(shared, k, tenant));
                         }
                     }
                     List<WriteModel<BsonDocument>> writes = new ArrayList<>(copies.size());
                     UpdateOptions upsert = new UpdateOptions().upsert(true);
-                    copies.forEach((cid, fields) -> writes.add(new UpdateOneModel<>(Filters.eq("_id", cid),
-                            Updates.setOnInsert(fields), upsert)));
+                    copies.forEach((cid, fields) -> {
+                        writes.add(new UpdateOneModel<>(Filters.eq("_id", cid), Updates.setOnInsert(fields), upsert));
+                        if (written.size() < REMEMBERED) {
+                            written.add(cid);
+                        }
+                    });
                     return writes;
                 });
         return report(batch, misses);

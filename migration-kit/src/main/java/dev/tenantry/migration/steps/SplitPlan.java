@@ -6,6 +6,7 @@ import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
 import dev.tenantry.migration.internal.BsonValues;
+import dev.tenantry.migration.internal.IdLookup;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -95,7 +96,7 @@ final class SplitPlan {
             }
         }
         if (via != null && !relationKeys.isEmpty()) {
-            Map<BsonValue, BsonDocument> related = Lookups.byId(via.collection(), relationKeys,
+            Map<BsonValue, BsonDocument> related = IdLookup.byId(via.collection(), relationKeys,
                     Projections.include(tenantField));
             for (int i = 0; i < n; i++) {
                 BsonValue r = rows.get(i).getDocument("_id").get("r");
@@ -112,7 +113,7 @@ final class SplitPlan {
                 sourceIds.add(keys[i]);
             }
         }
-        Map<BsonValue, BsonDocument> sources = Lookups.byId(source, sourceIds, Projections.include("_id"));
+        Map<BsonValue, BsonDocument> sources = IdLookup.byId(source, sourceIds, Projections.include("_id"));
         List<BsonValue> candidates = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             BsonValue k = keys[i];
@@ -130,6 +131,6 @@ final class SplitPlan {
                 candidates.add(ids.id(k, t));
             }
         }
-        toCreate += candidates.size() - Lookups.byId(target, candidates, Projections.include("_id")).size();
+        toCreate += candidates.size() - IdLookup.byId(target, candidates, Projections.include("_id")).size();
     }
 }

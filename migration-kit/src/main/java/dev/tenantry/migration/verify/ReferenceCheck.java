@@ -5,6 +5,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
 import dev.tenantry.migration.internal.BsonValues;
+import dev.tenantry.migration.internal.IdLookup;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -17,13 +18,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A reference check, in batches: the referencing collection read through one cursor, a batch at a time, and each
- * batch's targets read with {@code $in} queries on {@code _id} (at most {@value #MAX_IN} ids each, so no batch
- * size nears the command size limit). Not a {@code $lookup}, which costs one query per document, and no sort: a
- * verification needs every document once, not an order to resume from.
+ * batch's targets read with {@code $in} queries on {@code _id} ({@link IdLookup}). Not a {@code $lookup}, which costs
+ * one query per document, and no sort: a verification needs every document once, not an order to resume from.
  */
 final class ReferenceCheck {
-
-    static final int MAX_IN = 200;
 
     private final MongoCollection<BsonDocument> referencing;
     private final MongoCollection<BsonDocument> referenced;
@@ -76,14 +74,7 @@ final class ReferenceCheck {
                 refs.add(ref);
             }
         }
-        Map<BsonValue, BsonDocument> targets = new HashMap<>();
-        List<BsonValue> all = new ArrayList<>(refs);
-        for (int from = 0; from < all.size(); from += MAX_IN) {
-            for (BsonDocument t : referenced.find(Filters.in("_id", all.subList(from, Math.min(all.size(),
-                    from + MAX_IN)))).projection(Projections.include(tenantField))) {
-                targets.put(BsonValues.normal(t.get("_id")), t);
-            }
-        }
+        Map<BsonValue, BsonDocument> targets = IdLookup.byId(referenced, refs, Projections.include(tenantField));
         for (BsonDocument doc : docs) {
             BsonValue id = doc.get("_id");
             BsonValue ref = BsonValues.get(doc, field);

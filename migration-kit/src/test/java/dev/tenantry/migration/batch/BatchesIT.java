@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -12,8 +13,13 @@ import com.mongodb.client.model.InsertOneModel;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
+import com.mongodb.event.CommandListener;
+import com.mongodb.event.CommandStartedEvent;
+import com.mongodb.event.CommandSucceededEvent;
+import dev.tenantry.testing.MongoBackend;
 import dev.tenantry.testing.MongoTest;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
@@ -83,6 +89,46 @@ class BatchesIT {
         assertEquals(customersCount, users.countDocuments(Filters.eq("seen", true)));
         assertEquals(0, users.countDocuments(Filters.and(Filters.eq("role", "owner"), Filters.exists("seen"))));
         assertFalse(report.resumed());
+    }
+
+    @Test
+    void aStepReadsOneCursorAndReopensItAfterTheLastAcknowledgedBatchWhenTheServerDropsIt(MongoBackend backend) {
+        List<Long> cursorIds = Collections.synchronizedList(new ArrayList<>());
+        List<String> commands = Collections.synchronizedList(new ArrayList<>());
+        try (MongoClient watched = backend.newClient(settings -> settings.addCommandListener(new CommandListener() {
+            @Override
+            public void commandStarted(CommandStartedEvent event) {
+                commands.add(event.getCommandName());
+            }
+
+            @Override
+            public void commandSucceeded(CommandSucceededEvent event) {
+                if (event.getCommandName().equals("find")) {
+                    cursorIds.add(event.getResponse().getDocument("cursor").getInt64("id").getValue());
+                }
+            }
+        }))) {
+            MongoCollection<BsonDocument> watchedUsers = watched.getDatabase(database.getName())
+                    .getCollection("users", BsonDocument.class);
+            List<BsonValue> seen = new ArrayList<>();
+            int[] pages = {0};
+            BatchReport report = Batches.over(watchedUsers).filter(Filters.eq("role", "customer")).batchSize(BATCH)
+                    .checkpoint(Checkpoint.stored(checkpoints, "read")).runPages(page -> {
+                        page.forEach(user -> seen.add(user.get("_id")));
+                        if (++pages[0] == 3) { // the server drops the cursor, as after an idle timeout
+                            database.runCommand(new Document("killCursors", "users").append("cursors",
+                                    List.of(cursorIds.get(cursorIds.size() - 1))));
+                        }
+                        return List.of(new UpdateOneModel<>(new BsonDocument("_id", page.get(0).get("_id")),
+                                Updates.set("first", true)));
+                    });
+            List<BsonValue> expected = users.find(Filters.eq("role", "customer")).sort(new Document("_id", 1))
+                    .map(user -> user.get("_id")).into(new ArrayList<>());
+            assertEquals(expected, seen, "every matching document once, in _id order");
+            assertEquals(expected.size(), report.read());
+            assertEquals(2, commands.stream().filter("find"::equals).count(), commands.toString());
+            assertTrue(commands.contains("getMore"), commands.toString());
+        }
     }
 
     @Test
