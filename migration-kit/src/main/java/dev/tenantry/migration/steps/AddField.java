@@ -3,11 +3,8 @@ package dev.tenantry.migration.steps;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
-import com.mongodb.client.model.UpdateManyModel;
 import com.mongodb.client.model.Updates;
 import dev.tenantry.migration.Plan;
-import java.util.ArrayList;
-import java.util.List;
 import org.bson.BsonDocument;
 import org.bson.BsonNull;
 import org.bson.BsonValue;
@@ -99,15 +96,9 @@ public final class AddField extends BatchedStep<AddField> {
     public StepReport run() {
         String f = requireField();
         Bson set = Updates.set(f, value);
-        var batch = batches(pending()).projection(Projections.include("_id")).runPages(page -> {
-            List<BsonValue> ids = new ArrayList<>(page.size());
-            for (BsonDocument doc : page) {
-                ids.add(doc.get("_id"));
-            }
-            // One update per page, found by the _id index on any server; the filter repeats "does not exist".
-            return List.of(new UpdateManyModel<>(Filters.and(Filters.in("_id", ids), Filters.exists(f, false)),
-                    set));
-        });
+        Bson pending = pending();
+        var batch = batches(pending).projection(Projections.include("_id"))
+                .runPages(page -> sameUpdate(page, pending, set));
         return report(batch, new Misses());
     }
 

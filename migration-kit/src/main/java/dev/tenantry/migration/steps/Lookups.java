@@ -1,20 +1,15 @@
 package dev.tenantry.migration.steps;
 
-import com.mongodb.client.MongoCollection;
-import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
 import dev.tenantry.migration.internal.BsonValues;
 import dev.tenantry.migration.internal.IdLookup;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
-import org.bson.conversions.Bson;
 import org.jspecify.annotations.Nullable;
 
 /** Look-ups per page: {@code $in} queries on {@code _id} ({@link IdLookup}), never one per document. */

@@ -3,9 +3,7 @@ package dev.tenantry.migration.steps;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
-import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
-import com.mongodb.client.model.WriteModel;
 import dev.tenantry.migration.Plan;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -101,13 +99,8 @@ public final class Unset extends BatchedStep<Unset> {
             unsets.add(Updates.unset(field));
         }
         Bson update = Updates.combine(unsets);
-        var batch = batches(pending).projection(Projections.include("_id")).runPages(page -> {
-            List<WriteModel<BsonDocument>> writes = new ArrayList<>(page.size());
-            for (BsonDocument doc : page) {
-                writes.add(new UpdateOneModel<>(Filters.eq("_id", doc.get("_id")), update));
-            }
-            return writes;
-        });
+        var batch = batches(pending).projection(Projections.include("_id"))
+                .runPages(page -> sameUpdate(page, pending, update));
         return report(batch, new Misses());
     }
 

@@ -63,6 +63,34 @@ class UnsetAndAddFieldIT {
         assertEquals(3, report.batch().modified());
     }
 
+    /** Pages of {@code batchSize} over users 1, 2, 4, 6 and 'u6' (3 has no field to strip, 5 and 'u7' are kept). */
+    private StepReport stripAllButKept(int batchSize) {
+        users.insertMany(List.of(BsonDocument.parse("{_id: 5, email: 'e@x', phone: '5', keep: true}"),
+                BsonDocument.parse("{_id: 6, email: 'f@x', phone: '6'}"),
+                BsonDocument.parse("{_id: 'u6', email: 'g@x', city: 'g'}"),
+                BsonDocument.parse("{_id: 'u7', email: 'h@x', city: 'h', keep: true}")));
+        StepReport report = Unset.of(users).filter(new Document("keep", new Document("$ne", true)))
+                .fields("phone", "city", "address").batchSize(batchSize).run();
+        assertEquals(List.of(BsonDocument.parse("{_id: 1, email: 'a@x'}"), BsonDocument.parse("{_id: 2, email: 'b@x'}"),
+                BsonDocument.parse("{_id: 3, email: 'c@x'}"), BsonDocument.parse("{_id: 4, email: 'd@x'}"),
+                BsonDocument.parse("{_id: 5, email: 'e@x', phone: '5', keep: true}"),
+                BsonDocument.parse("{_id: 6, email: 'f@x'}"), BsonDocument.parse("{_id: 'u6', email: 'g@x'}"),
+                BsonDocument.parse("{_id: 'u7', email: 'h@x', city: 'h', keep: true}")), all(users));
+        assertEquals(5, report.batch().read());
+        assertEquals(5, report.batch().modified());
+        return report;
+    }
+
+    @Test
+    void aPageIsUpdatedAsOneRangeThatLeavesAloneWhatTheStepsFilterExcludes() {
+        assertEquals(2, stripAllButKept(4).batch().batches(), "[1, 2, 4, 6] around the kept 5, then ['u6']");
+    }
+
+    @Test
+    void aPageWhoseIdsMixTypesIsUpdatedDocumentByDocument() {
+        assertEquals(2, stripAllButKept(3).batch().batches(), "[1, 2, 4], then [6, 'u6']");
+    }
+
     @Test
     void aRerunOfUnsetReadsNothing() {
         strip().run();
