@@ -5,8 +5,6 @@ import dev.tenantry.TenantId;
 import dev.tenantry.servlet.internal.Paths;
 import jakarta.servlet.http.HttpServletRequest;
 import java.security.Principal;
-import java.util.Collections;
-import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
@@ -54,15 +52,19 @@ public interface TenantResolver {
         String header = requireText(name, "header name");
         return request -> {
             java.util.Enumeration<String> headers = request.getHeaders(header);
-            List<String> values = headers == null ? List.of() : Collections.list(headers);
-            if (values.isEmpty()) {
+            if (headers == null || !headers.hasMoreElements()) {
                 return null;
             }
-            if (values.size() > 1) {
-                throw new InvalidTenantIdException("the request has " + values.size() + " " + header
+            String value = headers.nextElement();
+            if (headers.hasMoreElements()) {
+                int count = 1;
+                for (; headers.hasMoreElements(); headers.nextElement()) {
+                    count++;
+                }
+                throw new InvalidTenantIdException("the request has " + count + " " + header
                         + " headers; send exactly one");
             }
-            return values.get(0);
+            return value;
         };
     }
 

@@ -21,6 +21,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -29,8 +31,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -74,7 +78,9 @@ import org.openjdk.jmh.runner.IterationType;
  * <p>{@code withFiltersRawSocket} and {@code withoutFiltersRawSocket} make the same round trips with a blocking socket
  * on the benchmark thread instead of {@code HttpClient}, the least a client can add, so the chain's share shows as
  * clearly as it can. On a shared machine the latency moves with the load; each measurement iteration therefore also
- * prints the process's CPU time per request, which hardly does. Run with one benchmark thread (the default).
+ * prints the process's CPU time per request, which hardly does, split into Jetty's threads (the server: parsing,
+ * the filters, the servlet, writing the answer; its selector and acceptor threads too), the benchmark thread (the
+ * client) and everything else (JIT, GC and the other JVM threads). Run with one benchmark thread (the default).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -82,6 +88,8 @@ import org.openjdk.jmh.runner.IterationType;
 @Warmup(iterations = 10, time = 3)
 @Measurement(iterations = 5, time = 3)
 public class FilterChainBenchmark {
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /** The tenant every request is for. */
     static final TenantId TENANT = TenantId.of("acme");
@@ -106,6 +114,8 @@ public class FilterChainBenchmark {
         /** Requests sent in this iteration (one benchmark thread), and the process's CPU time when it started. */
         long requests;
         long cpuAtStart;
+        /** The CPU time of each live thread when the iteration started, by thread id. */
+        Map<Long, Long> threadCpuAtStart = Map.of();
 
         @Setup(Level.Trial)
         public void start() throws Exception {
@@ -176,6 +186,7 @@ public class FilterChainBenchmark {
         @Setup(Level.Iteration)
         public void markCpu() {
             requests = 0;
+            threadCpuAtStart = threadCpuNanos();
             cpuAtStart = processCpuNanos();
         }
 
@@ -186,9 +197,40 @@ public class FilterChainBenchmark {
         @TearDown(Level.Iteration)
         public void reportCpu(IterationParams iteration) {
             if (iteration.getType() == IterationType.MEASUREMENT && requests > 0) {
-                System.out.printf(Locale.ROOT, "%n  process CPU per request: %.1f us%n",
-                        (processCpuNanos() - cpuAtStart) / 1_000.0 / requests);
+                long process = processCpuNanos() - cpuAtStart;
+                Map<Long, Long> now = threadCpuNanos();
+                long server = 0;
+                long client = 0;
+                long benchmarkThread = Thread.currentThread().getId();
+                for (ThreadInfo info : THREADS.getThreadInfo(now.keySet().stream().mapToLong(Long::longValue)
+                        .toArray())) {
+                    if (info == null) {
+                        continue;
+                    }
+                    long spent = now.get(info.getThreadId()) - threadCpuAtStart.getOrDefault(info.getThreadId(), 0L);
+                    if (info.getThreadName().startsWith("qtp")) {
+                        server += spent;
+                    } else if (info.getThreadId() == benchmarkThread) {
+                        client += spent;
+                    }
+                }
+                System.out.printf(Locale.ROOT, "%n  process CPU per request: %.1f us (Jetty threads %.1f, client"
+                        + " thread %.1f, everything else %.1f)%n", process / 1_000.0 / requests,
+                        server / 1_000.0 / requests, client / 1_000.0 / requests,
+                        (process - server - client) / 1_000.0 / requests);
             }
+        }
+
+        /** The CPU time of every live thread, by id (threads that end meanwhile count as everything else). */
+        private static Map<Long, Long> threadCpuNanos() {
+            Map<Long, Long> cpu = new HashMap<>();
+            for (long id : THREADS.getAllThreadIds()) {
+                long nanos = THREADS.getThreadCpuTime(id);
+                if (nanos >= 0) {
+                    cpu.put(id, nanos);
+                }
+            }
+            return cpu;
         }
 
         private static long processCpuNanos() {

@@ -14,8 +14,8 @@ public final class Paths {
     public static String within(HttpServletRequest request) {
         String servletPath = request.getServletPath();
         String pathInfo = request.getPathInfo();
-        String path = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
-        return path.isEmpty() ? "/" : path;
+        String path = pathInfo == null ? servletPath : servletPath == null ? pathInfo : servletPath + pathInfo;
+        return path == null || path.isEmpty() ? "/" : path;
     }
 
     /**
@@ -50,8 +50,9 @@ public final class Paths {
     /** Whether {@code path} matches a servlet-style {@code pattern}. */
     public static boolean matches(String pattern, String path) {
         if (pattern.endsWith("/*")) {
-            String base = pattern.substring(0, pattern.length() - 2);
-            return path.equals(base) || path.startsWith(base + "/") || base.isEmpty();
+            int base = pattern.length() - 2;
+            return base == 0 || path.length() == base && pattern.startsWith(path)
+                    || isBelow(pattern, base, path);
         }
         return pattern.equals(path);
     }
@@ -68,6 +69,11 @@ public final class Paths {
 
     /** Whether {@code path} is {@code base} or under it. */
     public static boolean isUnder(String base, String path) {
-        return path.equals(base) || path.startsWith(base + "/");
+        return path.equals(base) || isBelow(base, base.length(), path);
+    }
+
+    /** Whether {@code path} starts with the first {@code length} characters of {@code base} and then a '/'. */
+    private static boolean isBelow(String base, int length, String path) {
+        return path.length() > length && path.charAt(length) == '/' && path.regionMatches(0, base, 0, length);
     }
 }

@@ -83,9 +83,12 @@ public final class SecurityHeadersFilter implements Filter {
             HttpServletResponse response = (HttpServletResponse) getResponse();
             // One look at what is set already (usually nothing) rather than a containsHeader per default.
             Collection<String> existing = response.getHeaderNames();
+            boolean none = existing.isEmpty();
             for (int i = 0; i < names.length; i++) {
-                if (existing.isEmpty() || !containsIgnoreCase(existing, names[i])) {
-                    response.setHeader(names[i], values[i]);
+                if (none || !containsIgnoreCase(existing, names[i])) {
+                    // Absent, so adding is setting; a container's setHeader looks through every field set so far
+                    // for one to replace, addHeader just appends.
+                    response.addHeader(names[i], values[i]);
                     ours |= 1L << i;
                 }
             }
