@@ -3,8 +3,13 @@ package dev.tenantry.migration.steps;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.UpdateManyModel;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
 import dev.tenantry.migration.Plan;
+import java.util.ArrayList;
+import java.util.List;
 import org.bson.BsonDocument;
 import org.bson.BsonNull;
 import org.bson.BsonValue;
@@ -97,8 +102,21 @@ public final class AddField extends BatchedStep<AddField> {
         String f = requireField();
         Bson set = Updates.set(f, value);
         Bson pending = pending();
-        var batch = batches(pending).projection(Projections.include("_id"))
-                .runPages(page -> sameUpdate(page, pending, set));
+        var batch = batches(pending).projection(Projections.include("_id")).runPages(page -> {
+            BsonValue first = page.get(0).get("_id");
+            BsonValue last = page.get(page.size() - 1).get("_id");
+            if (first.getBsonType() == last.getBsonType()) {
+                // One update per page over its _id range, found by the _id index on any server; the filter repeats
+                // "does not exist", so nothing set meanwhile is overwritten and nothing outside the step is touched.
+                return List.of(new UpdateManyModel<>(Filters.and(pending, Filters.gte("_id", first),
+                        Filters.lte("_id", last)), set));
+            }
+            List<WriteModel<BsonDocument>> writes = new ArrayList<>(page.size()); // a range would not span types
+            for (BsonDocument doc : page) {
+                writes.add(new UpdateOneModel<>(Filters.and(pending, Filters.eq("_id", doc.get("_id"))), set));
+            }
+            return writes;
+        });
         return report(batch, new Misses());
     }
 

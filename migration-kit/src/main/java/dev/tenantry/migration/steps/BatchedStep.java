@@ -2,19 +2,13 @@ package dev.tenantry.migration.steps;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.UpdateManyModel;
-import com.mongodb.client.model.UpdateOneModel;
-import com.mongodb.client.model.WriteModel;
 import dev.tenantry.migration.MigrationContext;
 import dev.tenantry.migration.batch.BatchReport;
 import dev.tenantry.migration.batch.Batches;
 import dev.tenantry.migration.batch.Checkpoint;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import org.bson.BsonDocument;
-import org.bson.BsonValue;
 import org.bson.conversions.Bson;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -154,27 +148,6 @@ abstract class BatchedStep<S extends BatchedStep<S>> implements Step {
     /** The filter the user gave and {@code extra}, composed. */
     final Bson scope(Bson extra) {
         return Filters.and(filter, extra);
-    }
-
-    /**
-     * The writes that apply one {@code update} to the documents of {@code page} that are still {@code pending}: one
-     * {@code updateMany} over the page's {@code _id} range (found by the {@code _id} index on any server, and, since
-     * {@code pending} is repeated, touching nothing already done), or one update per document if the page's
-     * {@code _id}s are of different BSON types, which a range would not span. A document inserted into the range while
-     * the step runs is updated too, as a later page would have done.
-     */
-    static List<WriteModel<BsonDocument>> sameUpdate(List<BsonDocument> page, Bson pending, Bson update) {
-        BsonValue first = page.get(0).get("_id");
-        BsonValue last = page.get(page.size() - 1).get("_id");
-        if (first.getBsonType() == last.getBsonType()) {
-            return List.of(new UpdateManyModel<>(Filters.and(pending, Filters.gte("_id", first),
-                    Filters.lte("_id", last)), update));
-        }
-        List<WriteModel<BsonDocument>> writes = new ArrayList<>(page.size());
-        for (BsonDocument doc : page) {
-            writes.add(new UpdateOneModel<>(Filters.and(pending, Filters.eq("_id", doc.get("_id"))), update));
-        }
-        return writes;
     }
 
     /** A batched run over the paged collection, wired to the migration run if there is one. */

@@ -3,7 +3,9 @@ package dev.tenantry.migration.steps;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
 import dev.tenantry.migration.Plan;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -99,8 +101,15 @@ public final class Unset extends BatchedStep<Unset> {
             unsets.add(Updates.unset(field));
         }
         Bson update = Updates.combine(unsets);
-        var batch = batches(pending).projection(Projections.include("_id"))
-                .runPages(page -> sameUpdate(page, pending, update));
+        // One update per document, by _id alone ($unset of a field already gone changes nothing), so a document the
+        // server refuses is reported on its own and the rest of the page is still written.
+        var batch = batches(pending).projection(Projections.include("_id")).runPages(page -> {
+            List<WriteModel<BsonDocument>> writes = new ArrayList<>(page.size());
+            for (BsonDocument doc : page) {
+                writes.add(new UpdateOneModel<>(Filters.eq("_id", doc.get("_id")), update));
+            }
+            return writes;
+        });
         return report(batch, new Misses());
     }
 

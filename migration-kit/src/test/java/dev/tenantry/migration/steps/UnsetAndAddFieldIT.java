@@ -63,32 +63,48 @@ class UnsetAndAddFieldIT {
         assertEquals(3, report.batch().modified());
     }
 
-    /** Pages of {@code batchSize} over users 1, 2, 4, 6 and 'u6' (3 has no field to strip, 5 and 'u7' are kept). */
-    private StepReport stripAllButKept(int batchSize) {
-        users.insertMany(List.of(BsonDocument.parse("{_id: 5, email: 'e@x', phone: '5', keep: true}"),
-                BsonDocument.parse("{_id: 6, email: 'f@x', phone: '6'}"),
-                BsonDocument.parse("{_id: 'u6', email: 'g@x', city: 'g'}"),
-                BsonDocument.parse("{_id: 'u7', email: 'h@x', city: 'h', keep: true}")));
-        StepReport report = Unset.of(users).filter(new Document("keep", new Document("$ne", true)))
-                .fields("phone", "city", "address").batchSize(batchSize).run();
-        assertEquals(List.of(BsonDocument.parse("{_id: 1, email: 'a@x'}"), BsonDocument.parse("{_id: 2, email: 'b@x'}"),
-                BsonDocument.parse("{_id: 3, email: 'c@x'}"), BsonDocument.parse("{_id: 4, email: 'd@x'}"),
-                BsonDocument.parse("{_id: 5, email: 'e@x', phone: '5', keep: true}"),
-                BsonDocument.parse("{_id: 6, email: 'f@x'}"), BsonDocument.parse("{_id: 'u6', email: 'g@x'}"),
-                BsonDocument.parse("{_id: 'u7', email: 'h@x', city: 'h', keep: true}")), all(users));
-        assertEquals(5, report.batch().read());
-        assertEquals(5, report.batch().modified());
+    /**
+     * AddField over organizations o1, o4, o6 and 7 with pages of {@code batchSize} (o2 and o3 have the field; o5 is
+     * excluded by the step's filter; o2, o3 and o5 lie inside the first page's {@code _id} range).
+     */
+    private StepReport addDeleteScheduledAt(int batchSize) {
+        organizations.insertMany(List.of(BsonDocument.parse("{_id: 'o5', name: 'Five', legacy: true}"),
+                BsonDocument.parse("{_id: 'o6', name: 'Six'}"), BsonDocument.parse("{_id: 7, name: 'Seven'}")));
+        StepReport report = AddField.of(organizations).filter(new Document("legacy", new Document("$ne", true)))
+                .field("deleteScheduledAt", null).batchSize(batchSize).run();
+        assertEquals(List.of(BsonDocument.parse("{_id: 7, name: 'Seven', deleteScheduledAt: null}"),
+                BsonDocument.parse("{_id: 'o1', name: 'One', deleteScheduledAt: null}"),
+                BsonDocument.parse("{_id: 'o2', name: 'Two', deleteScheduledAt: {$date: '2025-01-01T00:00:00Z'}}"),
+                BsonDocument.parse("{_id: 'o3', name: 'Three', deleteScheduledAt: null}"),
+                BsonDocument.parse("{_id: 'o4', name: 'Four', deleteScheduledAt: null}"),
+                BsonDocument.parse("{_id: 'o5', name: 'Five', legacy: true}"),
+                BsonDocument.parse("{_id: 'o6', name: 'Six', deleteScheduledAt: null}")), all(organizations));
+        assertEquals(4, report.batch().read());
+        assertEquals(4, report.batch().modified());
         return report;
     }
 
     @Test
-    void aPageIsUpdatedAsOneRangeThatLeavesAloneWhatTheStepsFilterExcludes() {
-        assertEquals(2, stripAllButKept(4).batch().batches(), "[1, 2, 4, 6] around the kept 5, then ['u6']");
+    void addFieldWritesAPageAsOneRangeThatLeavesAloneWhatTheStepExcludesOrFindsDone() {
+        assertEquals(2, addDeleteScheduledAt(2).batch().batches(), "[7, 'o1'] then ['o4', 'o6'] around o5");
     }
 
     @Test
-    void aPageWhoseIdsMixTypesIsUpdatedDocumentByDocument() {
-        assertEquals(2, stripAllButKept(3).batch().batches(), "[1, 2, 4], then [6, 'u6']");
+    void addFieldWritesAPageWhoseIdsMixTypesDocumentByDocument() {
+        assertEquals(2, addDeleteScheduledAt(3).batch().batches(), "[7, 'o1', 'o4'], then ['o6']");
+    }
+
+    @Test
+    void unsetLeavesAloneWhatTheStepsFilterExcludes() {
+        users.insertMany(List.of(BsonDocument.parse("{_id: 5, email: 'e@x', phone: '5', keep: true}"),
+                BsonDocument.parse("{_id: 'u6', email: 'g@x', city: 'g'}")));
+        StepReport report = Unset.of(users).filter(new Document("keep", new Document("$ne", true)))
+                .fields("phone", "city", "address").batchSize(3).run();
+        assertEquals(List.of(BsonDocument.parse("{_id: 1, email: 'a@x'}"), BsonDocument.parse("{_id: 2, email: 'b@x'}"),
+                BsonDocument.parse("{_id: 3, email: 'c@x'}"), BsonDocument.parse("{_id: 4, email: 'd@x'}"),
+                BsonDocument.parse("{_id: 5, email: 'e@x', phone: '5', keep: true}"),
+                BsonDocument.parse("{_id: 'u6', email: 'g@x'}")), all(users));
+        assertEquals(4, report.batch().modified());
     }
 
     @Test
