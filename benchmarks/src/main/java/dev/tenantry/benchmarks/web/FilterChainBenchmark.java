@@ -45,6 +45,7 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -279,6 +280,55 @@ public class FilterChainBenchmark {
             withoutFilters.close();
             sameHeaders.close();
         }
+    }
+
+    /**
+     * The time of each side of {@link #pairedRawSocket}, summed over an iteration; its tear-down prints the ratio
+     * (JMH reports both sums too).
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Paired {
+        /** Nanoseconds spent in round trips through the chain this iteration. */
+        public long withFiltersNanos;
+        /** Nanoseconds spent in round trips without it this iteration. */
+        public long withoutFiltersNanos;
+        long pairs;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            withFiltersNanos = 0;
+            withoutFiltersNanos = 0;
+            pairs = 0;
+        }
+
+        @TearDown(Level.Iteration)
+        public void report(IterationParams iteration) {
+            if (iteration.getType() == IterationType.MEASUREMENT && pairs > 0) {
+                System.out.printf(Locale.ROOT, "%n  paired: with filters %.2f us, without %.2f us, ratio %.3f"
+                        + " (%,d pairs)%n", withFiltersNanos / 1e3 / pairs, withoutFiltersNanos / 1e3 / pairs,
+                        (double) withFiltersNanos / withoutFiltersNanos, pairs);
+            }
+        }
+    }
+
+    /**
+     * One round trip with the chain and one without, back to back on the raw sockets (the order alternating), each
+     * timed: the two sides share every moment of the machine's load, so their ratio holds still where separate runs'
+     * latencies move with it. The score is the time of a pair; the ratio is printed per iteration.
+     */
+    @Benchmark
+    public int pairedRawSocket(Web web, Connections connections, Paired paired) throws IOException {
+        web.requests += 2;
+        boolean filteredFirst = (paired.pairs++ & 1) == 0;
+        long t0 = System.nanoTime();
+        int first = filteredFirst ? connections.withFilters.get() : connections.withoutFilters.get();
+        long t1 = System.nanoTime();
+        int second = filteredFirst ? connections.withoutFilters.get() : connections.withFilters.get();
+        long t2 = System.nanoTime();
+        paired.withFiltersNanos += filteredFirst ? t1 - t0 : t2 - t1;
+        paired.withoutFiltersNanos += filteredFirst ? t2 - t1 : t1 - t0;
+        return first + second;
     }
 
     /** A full round trip through Tenantry's filter chain. */

@@ -46,6 +46,7 @@ final class RawHttpConnection implements AutoCloseable {
         out.write(request);
         out.flush();
         int filled = 0;
+        int scanned = 0;
         int headEnd = -1;
         int total = -1;
         while (total < 0 || filled < total) {
@@ -55,7 +56,8 @@ final class RawHttpConnection implements AutoCloseable {
             }
             filled += n;
             if (headEnd < 0) {
-                headEnd = indexOfHeadEnd(filled);
+                headEnd = indexOfHeadEnd(scanned, filled);
+                scanned = Math.max(3, filled);
                 if (headEnd >= 0) {
                     total = headEnd + contentLength(headEnd);
                 }
@@ -70,9 +72,9 @@ final class RawHttpConnection implements AutoCloseable {
         return total;
     }
 
-    /** The index just past the blank line ending the head, or -1 if not read yet. */
-    private int indexOfHeadEnd(int filled) {
-        for (int i = 3; i < filled; i++) {
+    /** The index just past the blank line ending the head, or -1 if not read yet; bytes before {@code from} were. */
+    private int indexOfHeadEnd(int from, int filled) {
+        for (int i = Math.max(3, from); i < filled; i++) {
             if (buffer[i] == '\n' && buffer[i - 1] == '\r' && buffer[i - 2] == '\n' && buffer[i - 3] == '\r') {
                 return i + 1;
             }
@@ -80,23 +82,42 @@ final class RawHttpConnection implements AutoCloseable {
         return -1;
     }
 
+    /**
+     * The Content-Length of the head ending at {@code headEnd}: only the first bytes of each header line are compared
+     * (ASCII letters lower-cased with a bit), as any HTTP client's parser does, not every byte of the head.
+     */
     private int contentLength(int headEnd) throws IOException {
-        outer:
-        for (int i = 0; i + CONTENT_LENGTH.length < headEnd; i++) {
-            for (int j = 0; j < CONTENT_LENGTH.length; j++) {
-                if (Character.toLowerCase(buffer[i + j]) != CONTENT_LENGTH[j]) {
-                    continue outer;
-                }
+        int line = 0;
+        while (line < headEnd) {
+            int next = line;
+            while (next < headEnd && buffer[next] != '\n') {
+                next++;
             }
-            int length = 0;
-            for (int k = i + CONTENT_LENGTH.length; buffer[k] != '\r'; k++) {
-                if (buffer[k] >= '0' && buffer[k] <= '9') {
-                    length = length * 10 + buffer[k] - '0';
+            // the line is buffer[line, next - 1) without its CR; CONTENT_LENGTH starts with "\r\n"
+            int nameLength = CONTENT_LENGTH.length - 2;
+            if (next - line > nameLength && matches(line, nameLength)) {
+                int length = 0;
+                for (int k = line + nameLength; buffer[k] != '\r'; k++) {
+                    if (buffer[k] >= '0' && buffer[k] <= '9') {
+                        length = length * 10 + buffer[k] - '0';
+                    }
                 }
+                return length;
             }
-            return length;
+            line = next + 1;
         }
         throw new IOException("no Content-Length in the answer");
+    }
+
+    private boolean matches(int at, int nameLength) {
+        for (int j = 0; j < nameLength; j++) {
+            byte b = buffer[at + j];
+            byte want = CONTENT_LENGTH[j + 2];
+            if (b != want && (b | 0x20) != want) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
