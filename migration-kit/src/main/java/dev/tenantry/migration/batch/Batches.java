@@ -37,10 +37,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A batched data-migration step: the source collection read in {@code _id} order, a page at a time from one cursor
  * (reopened after the last acknowledged {@code _id} if the server drops it; no skip), each document turned into
- * writes by a {@link Handler}, each page's writes applied as one unordered bulk write, and a {@link Checkpoint} saved after every
- * acknowledged batch. Rerun after an interruption, the step resumes after the last checkpoint; the batch that was
- * written but not checkpointed is written again, so handlers must produce idempotent writes (deterministic {@code _id}s
- * for inserts, {@code $set} rather than {@code $inc}). An item the server refuses (a duplicate key, a validation
+ * writes by a {@link Handler}, each page's writes applied as one unordered bulk write, and a {@link Checkpoint} saved
+ * after every acknowledged batch. Rerun after an interruption, the step resumes after the last checkpoint; the batch
+ * that was written but not checkpointed is written again, so handlers must produce idempotent writes (deterministic
+ * {@code _id}s for inserts, {@code $set} rather than {@code $inc}). An item the server refuses (a duplicate key, a validation
  * error) is recorded in the report and the step goes on.
  *
  * <pre>{@code
@@ -221,7 +221,7 @@ public final class Batches {
                     break;
                 }
                 List<WriteModel<BsonDocument>> writes = new ArrayList<>();
-                List<BsonValue> sources = null; // per document: the _id of the document each write came from
+                @Nullable List<BsonValue> sources = null; // per document: the _id of the document each write came from
                 if (perDocument != null) {
                     sources = new ArrayList<>();
                     for (BsonDocument document : documents) {
