@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * writes by a {@link Handler}, each page's writes applied as one unordered bulk write, and a {@link Checkpoint} saved
  * after every acknowledged batch. Rerun after an interruption, the step resumes after the last checkpoint; the batch
  * that was written but not checkpointed is written again, so handlers must produce idempotent writes (deterministic
- * {@code _id}s for inserts, {@code $set} rather than {@code $inc}). An item the server refuses (a duplicate key, a validation
- * error) is recorded in the report and the step goes on.
+ * {@code _id}s for inserts, {@code $set} rather than {@code $inc}). An item the server refuses (a duplicate key, a
+ * validation error) is recorded in the report and the step goes on.
  *
  * <pre>{@code
  * BatchReport report = Batches.over(users).filter(eq("role", "customer")).into(customers)
