@@ -14,7 +14,8 @@ import java.util.Objects;
  * Token-bucket rate limiting by plan: each tenant's plan names a {@link RateLimit} (one or more bandwidths), and each
  * {@link RateLimitKey} gets its own bucket under that limit.
  *
- * <p>Time comes from the injected clock. Thread-safe; decisions for one key are exact under any contention.
+ * <p>Time comes from the injected clock. Thread-safe; racing decisions for one key are counted one after another,
+ * never granting a token twice.
  *
  * @since 0.1
  */
@@ -110,8 +111,10 @@ public interface RateLimiter {
 
         /** Keeps buckets in process (the default): fast, but each app instance limits on its own. */
         public Builder inProcess() {
-            // In process, no other server reads the time: the monotonic System.nanoTime serves unless a clock was set.
-            this.store = b -> new LocalStore(b.clockSet ? () -> RateLimiterImpl.nanos(b.clock) : System::nanoTime);
+            // In process, no other server reads the time: the monotonic System.nanoTime serves unless a clock was set,
+            // and a clock that was set is kept from going backwards.
+            this.store = b -> new LocalStore(b.clockSet ? LocalStore.monotonic(() -> RateLimiterImpl.nanos(b.clock))
+                    : System::nanoTime);
             return this;
         }
 

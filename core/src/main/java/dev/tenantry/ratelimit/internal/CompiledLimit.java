@@ -20,8 +20,18 @@ public final class CompiledLimit {
     /** Nanoseconds from empty to full, per bandwidth: a longer idle refills all, a shorter one cannot overflow. */
     final long[] fillNanos;
     final long fullFromEmptyNanos;
-    /** Whether there is one bandwidth, the common case that {@link LocalStore} counts without arrays. */
+    /** Whether there is one bandwidth, the common case that {@link LocalStore} counts lock-free in one long. */
     final boolean single;
+    /**
+     * For one bandwidth, the nanoseconds a {@link LocalStore} bucket may count from its base before it is rebased:
+     * their refill, at most {@value #MAX_ELAPSED_UNITS} units, plus a full bucket stays far inside a long.
+     */
+    final long maxElapsedNanos;
+    /** The most permits one request may ask for: the smallest capacity. */
+    final long maxPermits;
+
+    /** The most refill units a lock-free bucket counts from its base (2^61). */
+    static final long MAX_ELAPSED_UNITS = 1L << 61;
 
     /** Prepares {@code limit}. */
     public CompiledLimit(RateLimit limit) {
@@ -44,6 +54,8 @@ public final class CompiledLimit {
             slowest = Math.max(slowest, fillNanos[i]);
         }
         fullFromEmptyNanos = slowest;
+        maxElapsedNanos = MAX_ELAPSED_UNITS / perNano[0];
+        maxPermits = limit.maxPermits();
     }
 
     /** The limit. */

@@ -73,9 +73,9 @@ public final class RateLimiterImpl implements RateLimiter {
             throw new IllegalArgumentException("permits must be at least 1, was " + permits);
         }
         CompiledLimit limit = limitOf(key.tenant());
-        if (permits > limit.limit().maxPermits()) {
+        if (permits > limit.maxPermits) {
             throw new IllegalArgumentException("asked for " + permits + " permits, more than plan '" + limit.name()
-                    + "' can ever grant at once (" + limit.limit().maxPermits() + ")");
+                    + "' can ever grant at once (" + limit.maxPermits + ")");
         }
         return store.apply(key, limit, permits, true);
     }

@@ -95,4 +95,99 @@ class LocalStoreTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void aLockFreeBucketMovesItsBaseOnBeforeItsCountCouldOverflowAndKeepsItsTokens() {
+        // one token per second is 10^9 units and one unit per ns: the base must move on after 2^61 ns (73 years)
+        CompiledLimit ten = new CompiledLimit(RateLimit.of("P", Bandwidth.of(10, Duration.ofSeconds(10))));
+        assertTrue(store.apply(KEY, ten, 1, true).allowed());
+        now.addAndGet(ten.maxElapsedNanos - Duration.ofSeconds(1).toNanos());
+        assertEquals(6, store.apply(KEY, ten, 4, true).remaining());
+        now.addAndGet(Duration.ofSeconds(2).toNanos()); // past the limit: this call moves the base on
+        assertEquals(7, store.apply(KEY, ten, 1, true).remaining(), "6 left, 2 refilled, 1 taken");
+        assertEquals(7, store.apply(KEY, ten, 1, false).remaining());
+        now.addAndGet(Duration.ofSeconds(3).toNanos() - 1);
+        assertEquals(9, store.apply(KEY, ten, 1, false).remaining(), "refilling from the new base");
+        assertEquals(1, store.size());
+        now.addAndGet(1);
+        assertEquals(0, store.size(), "full again: removed");
+    }
+
+    @Test
+    void racingRequestsOfMixedSizesNeverTakeMoreThanTheCapacityAndLeaveTheCountExact() throws Exception {
+        // Requests of 1 to 4 permits from 8 threads at once, the clock standing still: what is admitted never exceeds
+        // the capacity, and the tokens left afterwards are exactly the capacity less what was admitted (every take a
+        // refused request made to its count was given back).
+        CompiledLimit hundred = new CompiledLimit(RateLimit.of("P", Bandwidth.of(100, Duration.ofMinutes(1))));
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (int round = 0; round < 200; round++) {
+                RateLimitKey key = RateLimitKey.user(TenantId.of("acme"), "u" + round);
+                CyclicBarrier start = new CyclicBarrier(threads);
+                AtomicLong admitted = new AtomicLong();
+                List<Future<?>> futures = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int size = 1 + t % 4;
+                    futures.add(pool.submit(() -> {
+                        start.await();
+                        for (int i = 0; i < 10; i++) {
+                            if (store.apply(key, hundred, size, true).allowed()) {
+                                admitted.addAndGet(size);
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : futures) {
+                    f.get(30, TimeUnit.SECONDS);
+                }
+                long left = store.apply(key, hundred, 1, false).remaining();
+                assertTrue(admitted.get() <= 100, "round " + round + ": admitted " + admitted.get());
+                assertEquals(100 - admitted.get(), left, "round " + round + ": tokens left");
+                // 200 permits were asked for, so some were refused; the first refusal (racing or not) comes only
+                // once fewer than 4 tokens are left, and without refill none come back
+                assertTrue(left <= 3, "round " + round + ": " + left + " tokens left unused");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aKeyWhosePlanFlipsWhileThreadsTakeFromItAdmitsExactlyItsCapacity() throws Exception {
+        // Two plans of the same capacity; every thread alternates between them, so the key's lock-free bucket is
+        // replaced again and again while others take from it. The clock stands still: exactly 100 are admitted.
+        CompiledLimit fast = new CompiledLimit(RateLimit.of("A", Bandwidth.of(100, Duration.ofSeconds(1))));
+        CompiledLimit slow = new CompiledLimit(RateLimit.of("B", Bandwidth.of(100, Duration.ofMinutes(1))));
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (int round = 0; round < 200; round++) {
+                RateLimitKey key = RateLimitKey.user(TenantId.of("acme"), "flip" + round);
+                CyclicBarrier start = new CyclicBarrier(threads);
+                AtomicInteger admitted = new AtomicInteger();
+                List<Future<?>> futures = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int first = t;
+                    futures.add(pool.submit(() -> {
+                        start.await();
+                        for (int i = 0; i < 20; i++) {
+                            if (store.apply(key, (first + i) % 2 == 0 ? fast : slow, 1, true).allowed()) {
+                                admitted.incrementAndGet();
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : futures) {
+                    f.get(30, TimeUnit.SECONDS);
+                }
+                assertEquals(100, admitted.get(), "round " + round);
+                assertEquals(0, store.apply(key, slow, 1, false).remaining(), "round " + round);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
