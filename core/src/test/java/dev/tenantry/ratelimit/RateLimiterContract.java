@@ -202,6 +202,25 @@ abstract class RateLimiterContract {
     }
 
     @Test
+    void aDowngradeFromAHugePlanCapsAtTheSmallCapacityWithoutOverflowing() {
+        // a quintillion tokens carried into a plan counted in 200,000,000 units per token would overflow a long
+        // if multiplied before being capped (to a negative count, here)
+        Map<TenantId, String> planOf = new ConcurrentHashMap<>(Map.of(ACME, "HUGE"));
+        RateLimiter limiter = store(RateLimiter.builder().clock(clock)
+                .plan("HUGE", Bandwidth.of(1_000_000_000_000_000_000L, 1_000_000_000, Duration.ofMillis(1)))
+                .plan("SMALL", Bandwidth.of(5, Duration.ofSeconds(1)))
+                .planResolver(planOf::get), "huge" + LIMITERS.incrementAndGet()).build();
+        RateLimitKey key = RateLimitKey.tenant(ACME);
+        assertTrue(limiter.tryAcquire(key, 1_000).allowed());
+        planOf.put(ACME, "SMALL");
+        limiter.invalidatePlan(ACME);
+        RateLimitDecision downgraded = limiter.tryAcquire(key);
+        assertTrue(downgraded.allowed());
+        assertEquals("SMALL", downgraded.policy());
+        assertEquals(4, downgraded.remaining());
+    }
+
+    @Test
     void aPlanReconfiguredUnderTheSameNameCarriesItsTokensOver() {
         String name = "reconfigured" + LIMITERS.incrementAndGet();
         RateLimiter before = store(RateLimiter.builder().plan("FREE", Bandwidth.of(10, Duration.ofHours(1)))

@@ -81,7 +81,8 @@ public final class BucketMath {
         }
         long[] out = new long[to.full.length];
         for (int i = 0; i < out.length; i++) {
-            out[i] = Math.min(left * to.unit[i], to.full[i]);
+            // capped in tokens first: a plan of huge capacity would overflow left × unit
+            out[i] = Math.min(left, to.capacity[i]) * to.unit[i];
         }
         return out;
     }
