@@ -190,4 +190,68 @@ class LocalStoreTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void aLockFreeBucketCountsExactlyAsTheArithmeticOverASeededRandomRun() {
+        // One key, one thread: random requests (status or take, 1 to 5 permits, D any size), clock steps from a nanosecond to 40
+        // days, plan changes between three one-bandwidth limits, and sweeps, each decision checked against
+        // BucketMath applied step by step. Limits C and D count 1,000 units per ns, so a bucket's base must move on
+        // after 2^61 / 1,000 ns (26.7 days): the long steps make the store do that again and again, and D, with its
+        // huge requests and 23 days to refill, is often part-empty when it does.
+        long seed = Long.getLong("tenantry.seed", System.nanoTime());
+        System.out.println("LocalStoreTest seed=" + seed + " (replay with -Dtenantry.seed=" + seed + ")");
+        java.util.Random random = new java.util.Random(seed);
+        CompiledLimit[] limits = {
+            new CompiledLimit(RateLimit.of("A", Bandwidth.of(5, Duration.ofSeconds(1)))),
+            new CompiledLimit(RateLimit.of("B", Bandwidth.of(12, 1, Duration.ofMinutes(5)))),
+            new CompiledLimit(RateLimit.of("C", Bandwidth.of(1_000_000, Duration.ofMillis(1)))),
+            // 23 days from empty to full, and a new base every 26.7 days: base moves catch it part-empty
+            new CompiledLimit(RateLimit.of("D", Bandwidth.of(2_000_000_000_000_000_000L, 1_000_000_000,
+                    Duration.ofMillis(1)))),
+        };
+        CompiledLimit current = limits[0];
+        long[] units = BucketMath.full(current);
+        long last = now.get();
+        boolean forgotten = true; // no bucket yet: the first request starts full, under its own plan
+        for (int step = 0; step < 20_000; step++) {
+            String at = "seed " + seed + ", step " + step;
+            int what = random.nextInt(10);
+            if (what == 0) {
+                long[] steps = {1, 1_000, 1_000_000, 1_000_000_000L, 60_000_000_000L, Duration.ofDays(40).toNanos()};
+                now.addAndGet(1 + (long) (random.nextDouble() * steps[random.nextInt(steps.length)]));
+                continue;
+            }
+            if (what == 1) { // a bucket full again is dropped: the next request starts full, under its own plan
+                BucketMath.refill(current, units, now.get() - last);
+                last = now.get();
+                forgotten = java.util.Arrays.equals(units, current.full);
+                store.size();
+                continue;
+            }
+            CompiledLimit limit = what == 2 ? limits[random.nextInt(limits.length)] : current;
+            long permits = limit.name().equals("D") ? 1 + (long) (random.nextDouble() * (limit.maxPermits - 1))
+                    : 1 + random.nextInt(5);
+            boolean consume = random.nextInt(4) != 0;
+            // the model: refill to now, carry over on a plan change, then take if every token is there
+            BucketMath.refill(current, units, now.get() - last);
+            last = now.get();
+            if (forgotten) {
+                current = limit;
+                units = BucketMath.full(limit);
+                forgotten = false;
+            } else if (limit != current) {
+                units = BucketMath.carryOver(current, units, limit);
+                current = limit;
+            }
+            boolean allowed = BucketMath.canTake(limit, units, permits);
+            if (allowed && consume) {
+                BucketMath.take(limit, units, permits);
+            }
+            var decision = store.apply(KEY, limit, permits, consume);
+            assertEquals(allowed, decision.allowed(), at);
+            assertEquals(units[0] / limit.unit[0], decision.remaining(), at);
+            assertEquals(BucketMath.ceilDiv(limit.full[0] - units[0], limit.perNano[0]),
+                    decision.resetAfter().toNanos(), at);
+        }
+    }
 }
