@@ -264,21 +264,31 @@ public class RateLimiterBenchmark {
     }
 
     // ---------------------------------------------------------------- many keys
+    // Ten-second iterations: Bucket4j copies a bucket's state on every write, so with a million buckets its young
+    // collections copy up to a million live states: about a quarter of a second every three seconds, measured with
+    // -prof gc. One-second iterations either miss such a pause or are ruled by it, which scattered its score by a
+    // quarter to a third from run to run; ten-second ones average the pauses in, as a server running for hours would.
 
     /** Tenantry: one permit from the next tenant's bucket, the key built in setup. */
     @Benchmark
+    @Warmup(iterations = 2, time = 10)
+    @Measurement(iterations = 3, time = 10)
     public RateLimitDecision keyedTenantry(TenantryKeys state, Cursor cursor) {
         return state.limiter.tryAcquire(state.keys[cursor.next(state.tenants)]);
     }
 
     /** Tenantry: one permit from the next tenant's bucket, the key built from the tenant's id in the call. */
     @Benchmark
+    @Warmup(iterations = 2, time = 10)
+    @Measurement(iterations = 3, time = 10)
     public RateLimitDecision keyedTenantryKeyPerCall(TenantryKeys state, Cursor cursor) {
         return state.limiter.tryAcquire(RateLimitKey.tenant(TenantId.of(state.names[cursor.next(state.tenants)])));
     }
 
     /** Bucket4j: the next tenant's bucket from the Caffeine cache, then one token from it. */
     @Benchmark
+    @Warmup(iterations = 2, time = 10)
+    @Measurement(iterations = 3, time = 10)
     public boolean keyedBucket4j(Bucket4jKeys state, Cursor cursor) {
         return state.buckets.get(state.names[cursor.next(state.tenants)]).tryConsume(1);
     }
