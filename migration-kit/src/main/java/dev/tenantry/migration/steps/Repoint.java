@@ -36,8 +36,8 @@ import org.jspecify.annotations.Nullable;
  * given field equals the old reference within the same tenant (for targets not made by a split), with
  * {@code $in} queries per page.
  *
- * <p>Only documents whose reference field is missing or null are touched, with {@code $set}, so a rerun has
- * nothing left to do. A document whose old reference or tenant is missing, or whose target is missing, foreign or
+ * <p>Only documents whose reference field is missing or null are touched, with {@code $set} (and {@code $unset} of
+ * the old reference with {@link #dropOldReference()}), so a rerun has nothing left to do. A document whose old reference or tenant is missing, or whose target is missing, foreign or
  * (by look-up) ambiguous, is left alone and reported in the {@link StepReport}. As with {@link Backfill}, run it
  * while nothing else writes the new reference, then rerun it to catch documents created meanwhile.
  *
@@ -54,6 +54,7 @@ public final class Repoint extends BatchedStep<Repoint> {
     private @Nullable Relation tenantVia;
     private IdScheme ids = IdScheme.sha256();
     private @Nullable String lookupField;
+    private boolean dropOldReference;
 
     private Repoint(MongoCollection<BsonDocument> collection) {
         super(collection);
@@ -162,6 +163,19 @@ public final class Repoint extends BatchedStep<Repoint> {
         return this;
     }
 
+    /**
+     * Removes the old reference in the same write that sets the new one: the expand and contract of one reference in
+     * a single pass, for a migration that does not need both references side by side (it is rolled back by restoring
+     * a backup, not by reading the old reference). A document left alone keeps its old reference. Without this, drop
+     * the old reference afterwards with {@link Unset}, once the new one is verified.
+     *
+     * @return this step
+     */
+    public Repoint dropOldReference() {
+        this.dropOldReference = true;
+        return this;
+    }
+
     @Override
     Repoint self() {
         return this;
@@ -207,8 +221,9 @@ public final class Repoint extends BatchedStep<Repoint> {
             for (int i = 0; i < page.size(); i++) {
                 if (refs[i] != null) {
                     // By _id alone, as in Backfill: nothing else writes the new reference during the expand phase.
+                    Bson set = Updates.set(f, refs[i]);
                     writes.add(new UpdateOneModel<>(Filters.eq("_id", page.get(i).get("_id")),
-                            Updates.set(f, refs[i])));
+                            dropOldReference ? Updates.combine(set, Updates.unset(old)) : set));
                 }
             }
             return writes;
@@ -332,6 +347,10 @@ public final class Repoint extends BatchedStep<Repoint> {
         if (field.equals(from)) {
             throw new IllegalStateException("repoint " + name() + " would overwrite its old reference '" + from
                     + "'; set a new field");
+        }
+        if (dropOldReference && (field.startsWith(from + ".") || from.startsWith(field + "."))) {
+            throw new IllegalStateException("repoint " + name() + " cannot drop its old reference '" + from
+                    + "' in the write that sets '" + field + "': one path holds the other");
         }
     }
 }

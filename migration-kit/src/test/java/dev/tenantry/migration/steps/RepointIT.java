@@ -120,6 +120,28 @@ class RepointIT {
     }
 
     @Test
+    void droppingTheOldReferenceRemovesItInTheWriteThatSetsTheNewOneAndNowhereElse() {
+        bookings.insertOne(BsonDocument.parse("{_id: 5, userId: 'u3', businessId: 'b1'}")); // u3 has no customer
+        List<BsonDocument> expected = new ArrayList<>();
+        for (BsonDocument b : bookings()) {
+            BsonDocument after = b.clone();
+            if (!b.getString("userId").getValue().equals("u3")) {
+                after.remove("userId");
+                after.append("customerId", id(b.getString("userId").getValue(), b.getString("businessId").getValue()));
+            }
+            expected.add(after);
+        }
+        StepReport report = step().dropOldReference().run();
+        assertEquals(expected, bookings(), "re-pointed bookings lose userId; the unresolved one keeps it");
+        assertEquals(4, report.batch().modified());
+        assertEquals(1, report.unresolved());
+        StepReport again = step().dropOldReference().run();
+        assertEquals(expected, bookings());
+        assertEquals(1, again.batch().read(), "only the unresolved booking is still pending");
+        assertEquals(0, again.batch().modified());
+    }
+
+    @Test
     void thePlanCountsBookingsNotYetRepointed() {
         assertEquals(Plan.of("bookings to re-point", 4), step().plan());
         step().run();
@@ -135,6 +157,11 @@ class RepointIT {
                 () -> step().field("userId").run());
         assertTrue(same.getMessage().contains("'userId'"), same.getMessage());
         assertThrows(IllegalStateException.class, () -> Repoint.of(bookings).field("customerId").run());
+        IllegalStateException nested = assertThrows(IllegalStateException.class,
+                () -> step().field("userId.customer").dropOldReference().run());
+        assertTrue(nested.getMessage().contains("'userId'") && nested.getMessage().contains("'userId.customer'"),
+                nested.getMessage());
         assertEquals(0, bookings.countDocuments(Filters.exists("customerId")));
+        assertEquals(4, bookings.countDocuments(Filters.exists("userId")));
     }
 }
