@@ -6,7 +6,6 @@ import dev.tenantry.testing.seeds.Seed2Dataset;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
-import dev.tenantry.migration.steps.Backfill;
 import dev.tenantry.migration.steps.EnsureCollection;
 import dev.tenantry.migration.steps.Relation;
 import dev.tenantry.migration.steps.Repoint;
@@ -19,9 +18,10 @@ import java.util.List;
 import org.bson.BsonDocument;
 
 /**
- * Seed 2's restructure through the migration kit: customers collection with a per-business unique email, bookings
- * given their business, one customer per (user, business) split off with deterministic ids, bookings re-pointed with
- * {@code userId} dropped in the same write, the customer fields stripped from users, and the result verified.
+ * Seed 2's restructure through the migration kit: customers collection with a per-business unique email, one
+ * customer per (user, business) split off with deterministic ids (the business found through the booking's service),
+ * then each booking given its business and its customer with {@code userId} dropped, in one write, the customer
+ * fields stripped from users, and the result verified.
  */
 public final class KitMigration {
 
@@ -42,15 +42,14 @@ public final class KitMigration {
 
         EnsureCollection.of(database, "customers").tenantField("businessId")
                 .index(Indexes.ascending("email"), new IndexOptions().unique(true)).run();
-        clean(Backfill.of(bookings).field("businessId").from(service).batchSize(BATCH).run());
         StepReport split = clean(Split.by(bookings, "userId").from(users).into(customers)
                 .filter(Filters.eq("customerId", null)).tenantField("businessId").tenantVia(service)
                 .copy(copied.toArray(String[]::new)).defaultValue("name", "Unknown Customer").batchSize(BATCH)
                 .run());
-        // re-point and drop userId in one write: one pass over the bookings instead of two (the example script keeps
-        // them apart, verifying between expand and contract)
+        // one pass over the bookings instead of three: the business written, the customer set and userId dropped in
+        // one write per booking (the example script keeps them apart, verifying between expand and contract)
         clean(Repoint.of(bookings).field("customerId").from("userId").to(customers).tenantField("businessId")
-                .dropOldReference().batchSize(BATCH).run());
+                .tenantVia(service).writeTenant().dropOldReference().batchSize(BATCH).run());
         clean(Unset.of(users).fields(Seed2Dataset.CUSTOMER_FIELDS.toArray(String[]::new)).batchSize(BATCH).run());
         Verifier.of(database).tenantField("businessId").tenantScoped("customers").tenantScoped("bookings")
                 .reference("bookings", "customerId", "customers").uniquePerTenant("customers", "email")

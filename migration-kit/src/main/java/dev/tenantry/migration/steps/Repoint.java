@@ -37,8 +37,10 @@ import org.jspecify.annotations.Nullable;
  * {@code $in} queries per page.
  *
  * <p>Only documents whose reference field is missing or null are touched, with {@code $set} (and {@code $unset} of
- * the old reference with {@link #dropOldReference()}), so a rerun has nothing left to do. A document whose old reference or tenant is missing, or whose target is missing, foreign or
- * (by look-up) ambiguous, is left alone and reported in the {@link StepReport}. As with {@link Backfill}, run it
+ * the old reference with {@link #dropOldReference()}, {@code $set} of the tenant with {@link #writeTenant()}), so a
+ * rerun has nothing left to do. A document whose old reference or tenant is missing, or whose target is missing,
+ * foreign or (by look-up) ambiguous, keeps its references (it may still be given its tenant) and is reported in the
+ * {@link StepReport}. As with {@link Backfill}, run it
  * while nothing else writes the new reference, then rerun it to catch documents created meanwhile.
  *
  * <p>Not thread-safe: configure, then run from one thread. Running again is safe.
@@ -55,6 +57,7 @@ public final class Repoint extends BatchedStep<Repoint> {
     private IdScheme ids = IdScheme.sha256();
     private @Nullable String lookupField;
     private boolean dropOldReference;
+    private boolean writeTenant;
 
     private Repoint(MongoCollection<BsonDocument> collection) {
         super(collection);
@@ -176,6 +179,19 @@ public final class Repoint extends BatchedStep<Repoint> {
         return this;
     }
 
+    /**
+     * Also sets the tenant field of each document that lacks it to the tenant found through {@link #tenantVia}, in
+     * the step's own write: the {@link Backfill} of the tenant and the re-pointing in one pass. Every document the
+     * step reads gets it, also one whose target is missing (reported as usual); a document that already has a tenant
+     * keeps it.
+     *
+     * @return this step
+     */
+    public Repoint writeTenant() {
+        this.writeTenant = true;
+        return this;
+    }
+
     @Override
     Repoint self() {
         return this;
@@ -219,11 +235,21 @@ public final class Repoint extends BatchedStep<Repoint> {
             BsonValue[] refs = lookupField == null ? computed(page, tenants, misses) : lookedUp(page, tenants, misses);
             List<WriteModel<BsonDocument>> writes = new ArrayList<>(page.size());
             for (int i = 0; i < page.size(); i++) {
+                List<Bson> updates = new ArrayList<>(3);
                 if (refs[i] != null) {
+                    updates.add(Updates.set(f, refs[i]));
+                    if (dropOldReference) {
+                        updates.add(Updates.unset(old));
+                    }
+                }
+                BsonValue tenant = tenants[i];
+                if (writeTenant && tenant != null && BsonValues.isNull(BsonValues.get(page.get(i), tenantField))) {
+                    updates.add(Updates.set(tenantField, tenant));
+                }
+                if (!updates.isEmpty()) {
                     // By _id alone, as in Backfill: nothing else writes the new reference during the expand phase.
-                    Bson set = Updates.set(f, refs[i]);
                     writes.add(new UpdateOneModel<>(Filters.eq("_id", page.get(i).get("_id")),
-                            dropOldReference ? Updates.combine(set, Updates.unset(old)) : set));
+                            updates.size() == 1 ? updates.get(0) : Updates.combine(updates)));
                 }
             }
             return writes;
@@ -335,6 +361,11 @@ public final class Repoint extends BatchedStep<Repoint> {
         return scope(Filters.eq(Objects.requireNonNull(field), null));
     }
 
+    /** Whether one path is the other or holds it. */
+    private static boolean overlap(String a, String b) {
+        return a.equals(b) || a.startsWith(b + ".") || b.startsWith(a + ".");
+    }
+
     private String targetName() {
         return Objects.requireNonNull(target).getNamespace().getCollectionName();
     }
@@ -348,7 +379,15 @@ public final class Repoint extends BatchedStep<Repoint> {
             throw new IllegalStateException("repoint " + name() + " would overwrite its old reference '" + from
                     + "'; set a new field");
         }
-        if (dropOldReference && (field.startsWith(from + ".") || from.startsWith(field + "."))) {
+        if (writeTenant && tenantVia == null) {
+            throw new IllegalStateException("repoint " + name() + " can write the tenant only where it finds it:"
+                    + " add tenantVia(relation)");
+        }
+        if (writeTenant && (overlap(tenantField, field) || overlap(tenantField, from))) {
+            throw new IllegalStateException("repoint " + name() + " cannot write the tenant field '" + tenantField
+                    + "' in the write that sets '" + field + "' from '" + from + "': the paths overlap");
+        }
+        if (dropOldReference && overlap(field, from)) {
             throw new IllegalStateException("repoint " + name() + " cannot drop its old reference '" + from
                     + "' in the write that sets '" + field + "': one path holds the other");
         }

@@ -142,6 +142,35 @@ class RepointIT {
     }
 
     @Test
+    void writingTheTenantBackfillsItFromTheRelationInTheSameWrite() {
+        MongoCollection<BsonDocument> services = db.getCollection("services", BsonDocument.class);
+        services.insertMany(List.of(BsonDocument.parse("{_id: 's1', businessId: 'b1'}"),
+                BsonDocument.parse("{_id: 's2', businessId: 'b2'}")));
+        bookings.deleteMany(new BsonDocument());
+        bookings.insertMany(List.of(
+                BsonDocument.parse("{_id: 1, userId: 'u1', serviceId: 's1'}"),
+                BsonDocument.parse("{_id: 2, userId: 'u1', serviceId: 's2'}"),
+                BsonDocument.parse("{_id: 3, userId: 'u3', serviceId: 's1'}"),      // no customer: tenant only
+                BsonDocument.parse("{_id: 4, userId: 'u2', serviceId: 's2', businessId: 'b1'}"), // keeps its own
+                BsonDocument.parse("{_id: 5, userId: 'u2', serviceId: 'gone'}")));   // nothing to go on
+        StepReport report = step().tenantVia(Relation.of(services, "serviceId")).writeTenant().run();
+        List<BsonDocument> after = bookings();
+        assertEquals(BsonDocument.parse("{_id: 1, userId: 'u1', serviceId: 's1', businessId: 'b1'}")
+                .append("customerId", id("u1", "b1")), after.get(0), "field order aside");
+        assertEquals(id("u1", "b2"), after.get(1).get("customerId"));
+        assertEquals(new BsonString("b2"), after.get(1).get("businessId"));
+        assertEquals(BsonDocument.parse("{_id: 3, userId: 'u3', serviceId: 's1', businessId: 'b1'}"), after.get(2));
+        assertEquals(id("u2", "b1"), after.get(3).get("customerId"));
+        assertEquals(new BsonString("b1"), after.get(3).get("businessId"));
+        assertEquals(BsonDocument.parse("{_id: 5, userId: 'u2', serviceId: 'gone'}"), after.get(4));
+        assertEquals(2, report.unresolved(), report::toString);
+        IllegalStateException noVia = assertThrows(IllegalStateException.class, () -> step().writeTenant().run());
+        assertTrue(noVia.getMessage().contains("tenantVia"), noVia.getMessage());
+        assertThrows(IllegalStateException.class, () -> step().tenantVia(Relation.of(services, "serviceId"))
+                .tenantField("customerId.business").writeTenant().run());
+    }
+
+    @Test
     void thePlanCountsBookingsNotYetRepointed() {
         assertEquals(Plan.of("bookings to re-point", 4), step().plan());
         step().run();
