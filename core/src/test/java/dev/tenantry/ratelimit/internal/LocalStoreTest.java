@@ -195,9 +195,9 @@ class LocalStoreTest {
     void aLockFreeBucketCountsExactlyAsTheArithmeticOverASeededRandomRun() {
         // One key, one thread: random requests (status or take, 1 to 5 permits, any size under D), clock steps from a
         // nanosecond to 40 days, plan changes between four one-bandwidth limits, and sweeps, each decision checked
-        // against BucketMath applied step by step. Limits C and D count 1,000 units per ns, so a bucket's base must move on
-        // after 2^61 / 1,000 ns (26.7 days): the long steps make the store do that again and again, and D, with its
-        // huge requests and 23 days to refill, is often part-empty when it does.
+        // against BucketMath applied step by step. Limits C and D count 1,000 units per ns, so a bucket's base must
+        // move on after 2^61 / 1,000 ns (26.7 days): the long steps make the store do that again and again, and D,
+        // with its huge requests and 23 days to refill, is often part-empty when it does.
         long seed = Long.getLong("tenantry.seed", System.nanoTime());
         System.out.println("LocalStoreTest seed=" + seed + " (replay with -Dtenantry.seed=" + seed + ")");
         java.util.Random random = new java.util.Random(seed);
