@@ -65,30 +65,20 @@ class LocalStoreTest {
             for (int round = 0; round < rounds; round++) {
                 RateLimitKey key = RateLimitKey.user(TenantId.of("acme"), "u" + round);
                 store.apply(key, five, 1, false); // a full bucket the sweeper may remove at any moment
-                CyclicBarrier start = new CyclicBarrier(threads + 1);
                 AtomicInteger admitted = new AtomicInteger();
-                List<Future<?>> futures = new ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    futures.add(pool.submit(() -> {
-                        start.await();
-                        for (int i = 0; i < 3; i++) {
-                            if (store.apply(key, five, 1, true).allowed()) {
-                                admitted.incrementAndGet();
-                            }
+                together(pool, threads + 1, thread -> {
+                    if (thread == threads) { // sweeps over the whole map, the racing key included
+                        for (int i = 0; i < 5; i++) {
+                            store.size();
                         }
-                        return null;
-                    }));
-                }
-                futures.add(pool.submit(() -> { // sweeps over the whole map, the racing key included
-                    start.await();
-                    for (int i = 0; i < 5; i++) {
-                        store.size();
+                        return;
                     }
-                    return null;
-                }));
-                for (Future<?> f : futures) {
-                    f.get(30, TimeUnit.SECONDS);
-                }
+                    for (int i = 0; i < 3; i++) {
+                        if (store.apply(key, five, 1, true).allowed()) {
+                            admitted.incrementAndGet();
+                        }
+                    }
+                });
                 assertEquals(5, admitted.get(), "round " + round + ": admitted exactly the capacity");
             }
         } finally {
@@ -124,24 +114,15 @@ class LocalStoreTest {
         try {
             for (int round = 0; round < 200; round++) {
                 RateLimitKey key = RateLimitKey.user(TenantId.of("acme"), "u" + round);
-                CyclicBarrier start = new CyclicBarrier(threads);
                 AtomicLong admitted = new AtomicLong();
-                List<Future<?>> futures = new ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    int size = 1 + t % 4;
-                    futures.add(pool.submit(() -> {
-                        start.await();
-                        for (int i = 0; i < 10; i++) {
-                            if (store.apply(key, hundred, size, true).allowed()) {
-                                admitted.addAndGet(size);
-                            }
+                together(pool, threads, thread -> {
+                    int size = 1 + thread % 4;
+                    for (int i = 0; i < 10; i++) {
+                        if (store.apply(key, hundred, size, true).allowed()) {
+                            admitted.addAndGet(size);
                         }
-                        return null;
-                    }));
-                }
-                for (Future<?> f : futures) {
-                    f.get(30, TimeUnit.SECONDS);
-                }
+                    }
+                });
                 long left = store.apply(key, hundred, 1, false).remaining();
                 assertTrue(admitted.get() <= 100, "round " + round + ": admitted " + admitted.get());
                 assertEquals(100 - admitted.get(), left, "round " + round + ": tokens left");
@@ -165,24 +146,14 @@ class LocalStoreTest {
         try {
             for (int round = 0; round < 200; round++) {
                 RateLimitKey key = RateLimitKey.user(TenantId.of("acme"), "flip" + round);
-                CyclicBarrier start = new CyclicBarrier(threads);
                 AtomicInteger admitted = new AtomicInteger();
-                List<Future<?>> futures = new ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    int first = t;
-                    futures.add(pool.submit(() -> {
-                        start.await();
-                        for (int i = 0; i < 20; i++) {
-                            if (store.apply(key, (first + i) % 2 == 0 ? fast : slow, 1, true).allowed()) {
-                                admitted.incrementAndGet();
-                            }
+                together(pool, threads, thread -> {
+                    for (int i = 0; i < 20; i++) {
+                        if (store.apply(key, (thread + i) % 2 == 0 ? fast : slow, 1, true).allowed()) {
+                            admitted.incrementAndGet();
                         }
-                        return null;
-                    }));
-                }
-                for (Future<?> f : futures) {
-                    f.get(30, TimeUnit.SECONDS);
-                }
+                    }
+                });
                 assertEquals(100, admitted.get(), "round " + round);
                 assertEquals(0, store.apply(key, slow, 1, false).remaining(), "round " + round);
             }
@@ -252,6 +223,28 @@ class LocalStoreTest {
             assertEquals(units[0] / limit.unit[0], decision.remaining(), at);
             assertEquals(BucketMath.ceilDiv(limit.full[0] - units[0], limit.perNano[0]),
                     decision.resetAfter().toNanos(), at);
+        }
+    }
+
+    /** What one of the threads of {@link #together} does, given its number. */
+    interface ThreadBody {
+        void run(int thread) throws Exception;
+    }
+
+    /** Runs {@code body} on {@code threads} threads of {@code pool} released together by a barrier; waits for all. */
+    private static void together(ExecutorService pool, int threads, ThreadBody body) throws Exception {
+        CyclicBarrier start = new CyclicBarrier(threads);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            futures.add(pool.submit(() -> {
+                start.await();
+                body.run(thread);
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get(30, TimeUnit.SECONDS);
         }
     }
 }
