@@ -40,8 +40,8 @@ import org.jspecify.annotations.Nullable;
  * the old reference with {@link #dropOldReference()}, {@code $set} of the tenant with {@link #writeTenant()}), so a
  * rerun has nothing left to do. A document whose old reference or tenant is missing, or whose target is missing,
  * foreign or (by look-up) ambiguous, keeps its references (it may still be given its tenant) and is reported in the
- * {@link StepReport}. As with {@link Backfill}, run it
- * while nothing else writes the new reference, then rerun it to catch documents created meanwhile.
+ * {@link StepReport}. As with {@link Backfill}, run it while nothing else writes the new reference, then rerun it
+ * to catch documents created meanwhile.
  *
  * <p>Not thread-safe: configure, then run from one thread. Running again is safe.
  *
