@@ -115,6 +115,20 @@ public interface UserSessions {
      */
     boolean revoke(String sessionId, String reason);
 
+    /**
+     * As {@link #revoke(String, String)}, but only if the session belongs to {@code userId}: a user revoking one of
+     * their own sessions. The owner is checked in the same atomic write, so another user's session id revokes
+     * nothing.
+     *
+     * @param userId the user the session must belong to
+     * @param sessionId a {@linkplain UserSession#id() session id} (not a token)
+     * @param reason why, e.g. {@code "signed out on another device"}
+     * @return whether an active session of {@code userId} was revoked
+     * @throws IllegalArgumentException if the user id is blank or too long, {@code sessionId} is not a session id, or
+     *     the reason is blank or longer than 512 characters
+     */
+    boolean revokeForUser(String userId, String sessionId, String reason);
+
     /** As {@link #revoke(String, String)} with reason {@code "revoked"}. */
     default boolean revoke(String sessionId) {
         return revoke(sessionId, "revoked");

@@ -252,6 +252,25 @@ class UserSessionsIT {
     }
 
     @Test
+    void aUserRevokesOnlyTheirOwnSession() {
+        StartedSession alice = start(ACME, "alice");
+        StartedSession bob = start(ACME, "bob");
+        Tenants.run(ACME, () -> {
+            assertFalse(sessions.revokeForUser("alice", bob.session().id(), "not hers"), "bob's session");
+            assertTrue(sessions.find(bob.token()).isPresent(), "and it is still active");
+            assertTrue(sessions.revokeForUser("alice", alice.session().id(), "signed out"));
+            assertEquals(Optional.empty(), sessions.find(alice.token()));
+            assertFalse(sessions.revokeForUser("alice", alice.session().id(), "again"), "already revoked");
+            assertThrows(IllegalArgumentException.class, () -> sessions.revokeForUser(" ", bob.session().id(), "x"));
+            assertThrows(IllegalArgumentException.class, () -> sessions.revokeForUser("bob", "not-an-id", "x"));
+            assertThrows(IllegalArgumentException.class, () -> sessions.revokeForUser("bob", bob.session().id(), ""));
+            assertTrue(sessions.find(bob.token()).isPresent(), "bad input changed nothing");
+        });
+        assertFalse(Tenants.call(GLOBEX, () -> sessions.revokeForUser("bob", bob.session().id(), "other tenant")));
+        assertTrue(find(ACME, bob.token()).isPresent());
+    }
+
+    @Test
     void anotherTenantCannotSeeTouchOrRevokeASession() {
         StartedSession acme = start(ACME, "alice");
         String id = acme.session().id();

@@ -199,8 +199,7 @@ public final class UserSessionsImpl implements UserSessions {
         if (!isTokenShaped(token)) {
             return false;
         }
-        TenantId tenant = Tenants.current();
-        UserSession revoked = revokeOne(tenant, hash(token), "logout");
+        UserSession revoked = revokeOne(null, hash(token), "logout");
         if (revoked == null) {
             return false;
         }
@@ -214,14 +213,39 @@ public final class UserSessionsImpl implements UserSessions {
     public boolean revoke(String sessionId, String reason) {
         checkSessionId(sessionId);
         checkReason(reason);
-        TenantId tenant = Tenants.current();
-        UserSession revoked = revokeOne(tenant, sessionId, reason);
+        return audited(revokeOne(null, sessionId, reason), reason);
+    }
+
+    @Override
+    public boolean revokeForUser(String userId, String sessionId, String reason) {
+        checkUser(userId);
+        checkSessionId(sessionId);
+        checkReason(reason);
+        return audited(revokeOne(userId, sessionId, reason), reason);
+    }
+
+    /** Records the LOGOUT of a session revoked for {@code reason}; returns whether there was one. */
+    private boolean audited(@Nullable UserSession revoked, String reason) {
         if (revoked == null) {
             return false;
         }
         audit(AuditEvent.of(AuditAction.LOGOUT).target(AUDIT_TARGET_TYPE, revoked.id())
                 .summary("session of user '" + revoked.userId() + "' revoked: " + reason).build());
         return true;
+    }
+
+    /**
+     * Revokes the active session {@code id} of the current tenant, and of {@code userId} if given, in one atomic
+     * write; returns it, or null if there was none.
+     */
+    private @Nullable UserSession revokeOne(@Nullable String userId, String id, String reason) {
+        Instant now = now();
+        BsonDocument filter = active(byId(Tenants.current(), id), now);
+        if (userId != null) {
+            filter.append(USER, new BsonString(userId));
+        }
+        BsonDocument doc = sessions.findOneAndUpdate(filter, revokeUpdate(now, reason), returningAfter());
+        return doc == null ? null : fromDocument(doc);
     }
 
     @Override
@@ -237,13 +261,6 @@ public final class UserSessionsImpl implements UserSessions {
         checkSessionId(keepSessionId);
         checkReason(reason);
         return revokeMany(userId, keepSessionId, reason);
-    }
-
-    private @Nullable UserSession revokeOne(TenantId tenant, String id, String reason) {
-        Instant now = now();
-        BsonDocument doc = sessions.findOneAndUpdate(active(byId(tenant, id), now), revokeUpdate(now, reason),
-                returningAfter());
-        return doc == null ? null : fromDocument(doc);
     }
 
     private FindOneAndUpdateOptions returningAfter() {
