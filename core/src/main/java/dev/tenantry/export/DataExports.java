@@ -72,6 +72,14 @@ public interface DataExports {
     List<DataExport> history(int limit);
 
     /**
+     * The current tenant's exports requested by {@code requestedBy}, newest first, at most {@code limit}: what a user
+     * who may not see the whole tenant's exports is shown.
+     *
+     * @throws IllegalArgumentException if {@code requestedBy} is blank or {@code limit} is below 1
+     */
+    List<DataExport> history(String requestedBy, int limit);
+
+    /**
      * Writes a completed export stored in GridFS to {@code out}.
      *
      * @throws ExportNotFoundException if the current tenant has no export of this id

@@ -246,6 +246,27 @@ class DataExportsIT {
     }
 
     @Test
+    void aRequestersHistoryHoldsTheirOwnExportsHoweverManyOthersRequestedSince() {
+        Tenants.run(ACME, () -> {
+            DataExport mine = exports.request(ExportScope.user("u1"), ExportFormat.JSON, "u1");
+            for (int i = 0; i < 30; i++) {
+                clock.advance(Duration.ofSeconds(1));
+                exports.request(ExportScope.user("u2"), ExportFormat.JSON, "u2");
+            }
+            clock.advance(Duration.ofSeconds(1));
+            DataExport newer = exports.request(ExportScope.user("u1"), ExportFormat.CSV, "u1");
+            assertEquals(List.of(newer.id(), mine.id()), exports.history("u1", 10).stream().map(DataExport::id)
+                    .toList(), "u1's own, newest first, past 30 newer exports of u2");
+            assertEquals(List.of(newer.id()), exports.history("u1", 1).stream().map(DataExport::id).toList());
+            assertEquals(10, exports.history("u2", 10).size());
+            assertTrue(exports.history("nobody", 10).isEmpty());
+            assertThrows(IllegalArgumentException.class, () -> exports.history(" ", 10));
+            assertThrows(IllegalArgumentException.class, () -> exports.history("u1", 0));
+        });
+        assertTrue(Tenants.call(GLOBEX, () -> exports.history("u1", 10)).isEmpty(), "another tenant's is its own");
+    }
+
+    @Test
     void theJobIsRecordedStoredDownloadedAndExpired() {
         Tenants.run(ACME, () -> {
             DataExport pending = exports.request(ExportScope.tenant(), ExportFormat.NDJSON, "admin@acme");

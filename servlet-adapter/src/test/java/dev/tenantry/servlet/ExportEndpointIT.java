@@ -11,6 +11,8 @@ import dev.tenantry.TenantId;
 import dev.tenantry.Tenants;
 import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.export.DataExports;
+import dev.tenantry.export.ExportFormat;
+import dev.tenantry.export.ExportScope;
 import dev.tenantry.testing.MongoTest;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -151,6 +153,20 @@ class ExportEndpointIT {
         assertEquals(404, otherTenant.statusCode(), "another tenant's export does not exist here");
         JsonNode bobs = WebServer.json(web.get("/api/exports", as("bob")));
         bobs.get("exports").forEach(e -> assertEquals("bob", e.get("requestedBy").asText()));
+    }
+
+    @Test
+    void aUsersHistoryReachesPastAnyNumberOfNewerExportsByOthers() {
+        String carls = requested(post("", null, as("carl"))).get("id").asText();
+        Tenants.run(TenantId.of("acme"), () -> {
+            for (int i = 0; i < 101; i++) { // more than the endpoint's largest page
+                exports.request(ExportScope.user("dora"), ExportFormat.JSON, "dora");
+            }
+        });
+        JsonNode history = WebServer.json(web.get("/api/exports", as("carl"))).get("exports");
+        assertEquals(1, history.size(), history::toString);
+        assertEquals(carls, history.get(0).get("id").asText());
+        assertEquals(100, historySize("dora"));
     }
 
     @Test

@@ -92,6 +92,8 @@ public final class DataExportsImpl implements DataExports {
         this.userReferences = Map.copyOf(refs);
         this.audit = audit;
         records.createIndex(Indexes.compoundIndex(Indexes.ascending(TENANT), Indexes.descending("requestedAt")));
+        records.createIndex(Indexes.compoundIndex(Indexes.ascending(TENANT, "requestedBy"),
+                Indexes.descending("requestedAt")));
         records.createIndex(Indexes.ascending("status", "expiresAt"));
     }
 
@@ -133,13 +135,29 @@ public final class DataExportsImpl implements DataExports {
 
     @Override
     public List<DataExport> history(int limit) {
+        return historyOf(null, limit);
+    }
+
+    @Override
+    public List<DataExport> history(String requestedBy, int limit) {
+        Objects.requireNonNull(requestedBy, "requestedBy");
+        if (requestedBy.isBlank()) {
+            throw new IllegalArgumentException("history by requester needs a requester; requestedBy was blank");
+        }
+        return historyOf(requestedBy, limit);
+    }
+
+    /** The current tenant's exports, of {@code requestedBy} if given, newest first. */
+    private List<DataExport> historyOf(@Nullable String requestedBy, int limit) {
         if (limit < 1) {
             throw new IllegalArgumentException("history limit must be at least 1, was " + limit);
         }
-        TenantId tenant = Tenants.current();
+        BsonDocument filter = new BsonDocument(TENANT, new BsonString(Tenants.current().value()));
+        if (requestedBy != null) {
+            filter.append("requestedBy", new BsonString(requestedBy));
+        }
         List<DataExport> out = new ArrayList<>();
-        for (BsonDocument doc : records.find(new BsonDocument(TENANT, new BsonString(tenant.value())))
-                .sort(Sorts.descending("requestedAt", "_id")).limit(limit)) {
+        for (BsonDocument doc : records.find(filter).sort(Sorts.descending("requestedAt", "_id")).limit(limit)) {
             out.add(fromDocument(doc));
         }
         return out;

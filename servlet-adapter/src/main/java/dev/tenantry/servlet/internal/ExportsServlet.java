@@ -159,13 +159,12 @@ public final class ExportsServlet extends EndpointServlet {
         if (limit < 1 || limit > MAX_HISTORY) {
             throw new EndpointException(Problems.badRequest("limit must be 1.." + MAX_HISTORY + ", was " + limit));
         }
-        boolean all = permits(request, Operation.EXPORT_TENANT_DATA);
-        List<Map<String, Object>> items = new ArrayList<>();
-        // Without the permission, filter the tenant's history down to the caller's own requests.
-        for (DataExport export : exports.history(all ? limit : MAX_HISTORY)) {
-            if ((all || export.requestedBy().equals(actor)) && items.size() < limit) {
-                items.add(toMap(export));
-            }
+        // without the permission, the caller's own requests only
+        List<DataExport> history = permits(request, Operation.EXPORT_TENANT_DATA) ? exports.history(limit)
+                : exports.history(actor, limit);
+        List<Map<String, Object>> items = new ArrayList<>(history.size());
+        for (DataExport export : history) {
+            items.add(toMap(export));
         }
         Json.write(response, 200, Map.of("exports", items));
     }
