@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 
 /**
  * The answer to a rate-limit check, with what HTTP headers need.
@@ -74,9 +73,37 @@ public abstract class RateLimitDecision {
     }
 
     /**
-     * The IETF {@code RateLimit-Policy} value: {@code "<policy>";q=<capacity>;w=<seconds>} per bandwidth. A plan's
-     * value never changes, so it is built once per plan (for up to {@value #MAX_CACHED_POLICIES} plans) rather than
-     * on every request.
+     * The index in {@link #bandwidths()} of the bandwidth that binds most tightly now, the one {@link #limit()} and
+     * {@link #remaining()} describe. This default finds the first bandwidth of capacity {@link #limit()}.
+     */
+    protected int bindingBandwidth() {
+        List<Bandwidth> bandwidths = bandwidths();
+        for (int i = 0; i < bandwidths.size(); i++) {
+            if (bandwidths.get(i).capacity() == limit()) {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    /** Time until the {@linkplain #bindingBandwidth() binding bandwidth} is full again; this default: all of them. */
+    protected Duration bindingResetAfter() {
+        return resetAfter();
+    }
+
+    /**
+     * The policy item name of bandwidth {@code i} in the IETF fields: the policy's name for a one-bandwidth policy,
+     * else the name, a dash and the bandwidth's place from 1 ({@code "PRO-1"}, {@code "PRO-2"}), so that each
+     * item has its own name and the {@code RateLimit} field can say which it describes.
+     */
+    private static String itemName(String policy, int i, int count) {
+        return count == 1 ? policy : policy + "-" + (i + 1);
+    }
+
+    /**
+     * The IETF {@code RateLimit-Policy} value: {@code "<item>";q=<capacity>;w=<seconds>} per bandwidth, each item
+     * named as {@link #rateLimitHeader()} says. A plan's value never changes, so it is built once per plan (for up to
+     * {@value #MAX_CACHED_POLICIES} plans) rather than on every request.
      */
     public final String policyHeader() {
         String policy = policy();
@@ -86,12 +113,18 @@ public abstract class RateLimitDecision {
         if (cached != null) {
             return cached;
         }
-        String header = bandwidths.stream().map(b -> "\"" + policy + "\";q=" + b.capacity() + ";w="
-                + b.policyItem().substring(b.policyItem().indexOf("w=") + 2)).collect(Collectors.joining(", "));
-        if (POLICY_HEADERS.size() < MAX_CACHED_POLICIES) {
-            POLICY_HEADERS.putIfAbsent(key, header);
+        StringBuilder header = new StringBuilder();
+        for (int i = 0; i < bandwidths.size(); i++) {
+            String item = bandwidths.get(i).policyItem();
+            header.append(i == 0 ? "" : ", ").append('"').append(itemName(policy, i, bandwidths.size()))
+                    .append("\";q=").append(bandwidths.get(i).capacity()).append(";w=")
+                    .append(item, item.indexOf("w=") + 2, item.length());
         }
-        return header;
+        String value = header.toString();
+        if (POLICY_HEADERS.size() < MAX_CACHED_POLICIES) {
+            POLICY_HEADERS.putIfAbsent(key, value);
+        }
+        return value;
     }
 
     private static final int MAX_CACHED_POLICIES = 1024;
@@ -100,9 +133,14 @@ public abstract class RateLimitDecision {
     private record PolicyKey(String policy, List<Bandwidth> bandwidths) {
     }
 
-    /** The IETF {@code RateLimit} value: {@code "<policy>";r=<remaining>;t=<seconds until reset>}. */
+    /**
+     * The IETF {@code RateLimit} value for the bandwidth that binds most tightly now: {@code
+     * "<item>";r=<remaining>;t=<seconds until that bandwidth is full again>}. The item is named after the policy,
+     * with {@code -1}, {@code -2}... after it when the policy has several bandwidths, as in {@link #policyHeader()}.
+     */
     public final String rateLimitHeader() {
-        return "\"" + policy() + "\";r=" + remaining() + ";t=" + resetAfterSeconds();
+        return "\"" + itemName(policy(), bindingBandwidth(), bandwidths().size()) + "\";r=" + remaining() + ";t="
+                + ceilSeconds(bindingResetAfter());
     }
 
     @Override

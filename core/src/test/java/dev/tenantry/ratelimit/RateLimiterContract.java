@@ -122,6 +122,23 @@ abstract class RateLimiterContract {
     }
 
     @Test
+    void severalBandwidthsGetAHeaderItemEachAndRateLimitNamesTheOneThatBinds() {
+        // a burst of 10 a minute (one back every 6 s) and 12 an hour (one back every 300 s)
+        RateLimiter limiter = limiter(Bandwidth.of(10, Duration.ofMinutes(1)), Bandwidth.of(12, Duration.ofHours(1)));
+        RateLimitKey key = RateLimitKey.user(ACME, "multi");
+        RateLimitDecision first = limiter.tryAcquire(key, 4);
+        assertEquals("\"FREE-1\";q=10;w=60, \"FREE-2\";q=12;w=3600", first.policyHeader());
+        assertEquals("\"FREE-1\";r=6;t=24", first.rateLimitHeader(), "6 of 10 left binds before 8 of 12; the "
+                + "burst is full again in 24 s");
+        clock.advance(Duration.ofMinutes(1));
+        RateLimitDecision later = limiter.status(key);
+        assertEquals("\"FREE-2\";r=8;t=1140", later.rateLimitHeader(), "the burst is full; 8.2 of 12 left, full "
+                + "again after 3.8 × 300 s");
+        assertEquals(12, later.limit());
+        assertEquals(Duration.ofSeconds(1140), later.resetAfter());
+    }
+
+    @Test
     void aClockThatGoesBackwardsRefillsNothingAndBreaksNothing() {
         RateLimiter limiter = limiter(Bandwidth.of(2, Duration.ofSeconds(10)));
         RateLimitKey key = RateLimitKey.tenant(ACME);

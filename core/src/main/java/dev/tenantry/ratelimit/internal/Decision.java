@@ -40,6 +40,17 @@ final class Decision extends RateLimitDecision {
         return units == null ? 1 : units.length;
     }
 
+    @Override
+    protected int bindingBandwidth() {
+        return binding();
+    }
+
+    @Override
+    protected Duration bindingResetAfter() {
+        int i = binding();
+        return Duration.ofNanos(BucketMath.ceilDiv(limit.full[i] - units(i), limit.perNano[i]));
+    }
+
     /** The bandwidth with the fewest whole tokens left; of equals, the smallest capacity. */
     private int binding() {
         int binding = 0;

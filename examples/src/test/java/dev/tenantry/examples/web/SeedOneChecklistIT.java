@@ -139,8 +139,8 @@ class SeedOneChecklistIT {
     void apiResponsesCarryTheRateLimitHeaders() {
         HttpResponse<String> response = http.get("/api/bookings", as(ACME, "bob"));
         assertEquals(200, response.statusCode(), response::body);
-        assertEquals("\"PRO\";q=600;w=60, \"PRO\";q=20000;w=3600", header(response, "RateLimit-Policy"));
-        assertTrue(header(response, "RateLimit").matches("\"PRO\";r=\\d+;t=\\d+"), response.headers()::toString);
+        assertEquals("\"PRO-1\";q=600;w=60, \"PRO-2\";q=20000;w=3600", header(response, "RateLimit-Policy"));
+        assertTrue(header(response, "RateLimit").matches("\"PRO-[12]\";r=\\d+;t=\\d+"), response.headers()::toString);
     }
 
     @Test
@@ -165,7 +165,8 @@ class SeedOneChecklistIT {
         assertTrue(refused != null && allowed >= 60, "FREE allows a burst of 60, then refuses; allowed " + allowed);
         assertProblem(429, "rate-limited", refused);
         assertTrue(Long.parseLong(header(refused, "Retry-After")) >= 1, "Retry-After in whole seconds");
-        assertTrue(header(refused, "RateLimit").startsWith("\"FREE\";r=0;"), refused.headers()::toString);
+        assertTrue(header(refused, "RateLimit").startsWith("\"FREE-1\";r=0;"), "the burst binds: "
+                + refused.headers());
 
         int freeAllowed = allowed;
         for (int i = 0; i <= freeAllowed + 10; i++) {
