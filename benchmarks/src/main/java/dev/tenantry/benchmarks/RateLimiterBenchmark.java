@@ -35,10 +35,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Pairs to compare (ops/µs, higher is better): {@code singleKeyTenantry} vs {@code singleKeyBucket4j} (one key,
  * one thread); {@code singleKey2ThreadsTenantry} vs {@code singleKey2ThreadsBucket4j} (one key shared by two
  * threads); {@code keyedTenantry} vs {@code keyedBucket4j} with {@code tenants} = 10,000 and 1,000,000 (every
- * operation moves on to the next tenant). {@code keyedTenantryKeyPerCall} also builds the {@link TenantId} and
- * {@link RateLimitKey} in the measured call, as a request filter would; every other Tenantry benchmark uses keys built
- * in setup. {@code singleKeyBucket4jProbe} is Bucket4j answering with the remaining tokens, as Tenantry's decision
- * does.
+ * operation moves on to the next tenant, in id order or shuffled: see {@link #walk}). {@code
+ * keyedTenantryKeyPerCall} also builds the {@link TenantId} and {@link RateLimitKey} in the measured call, as a
+ * request filter would; every other Tenantry benchmark uses keys built in setup. {@code singleKeyBucket4jProbe} is
+ * Bucket4j answering with the remaining tokens, as Tenantry's decision does.
  *
  * <p>Both sides run the same limit, {@value #CAPACITY} tokens refilled greedily at one token per second: no call is
  * ever refused, so every call refills and takes a token. The refill is slow on purpose: a bucket touched again a
@@ -145,6 +145,10 @@ public class RateLimiterBenchmark {
         String[] names;
         RateLimitKey[] keys;
 
+        /** The order the tenants are visited in: {@code sorted} by id, or {@code shuffled} (see {@link #walk}). */
+        @Param({"sorted", "shuffled"})
+        public String order;
+
         /** Builds the keys and touches each once, so every bucket exists before measurement. */
         @Setup
         public void setUp() {
@@ -158,6 +162,7 @@ public class RateLimiterBenchmark {
             for (RateLimitKey key : keys) {
                 checkAllowed(limiter.tryAcquire(key), "a warming Tenantry call");
             }
+            walk(order, names, keys);
         }
 
         /** Fails the trial if a bucket ran dry. */
@@ -180,6 +185,10 @@ public class RateLimiterBenchmark {
         LoadingCache<String, Bucket> buckets;
         String[] names;
 
+        /** The order the tenants are visited in: {@code sorted} by id, or {@code shuffled} (see {@link #walk}). */
+        @Param({"sorted", "shuffled"})
+        public String order;
+
         /** Builds the ids and touches each once, so every bucket exists before measurement. */
         @Setup
         public void setUp() {
@@ -192,6 +201,7 @@ public class RateLimiterBenchmark {
             for (String name : names) {
                 checkAllowed(buckets.get(name).tryConsume(1), "a warming Bucket4j call");
             }
+            walk(order, names);
         }
 
         /** Fails the trial if a bucket ran dry or the cache lost buckets (which would have made it create some). */
@@ -202,6 +212,32 @@ public class RateLimiterBenchmark {
             if (buckets.estimatedSize() != tenants) {
                 throw new IllegalStateException("the cache holds " + buckets.estimatedSize() + " buckets, not "
                         + tenants);
+            }
+        }
+    }
+
+    /**
+     * Puts {@code arrays} (the same length, their elements side by side) in the order the benchmark visits them. With
+     * {@code sorted} they stay in tenant id order, the order their objects, buckets and cache entries were made in:
+     * the next tenant's objects tend to lie next to the last one's, and Bucket4j's string keys, whose hashes differ
+     * by one from one id to the next, even sit in neighbouring slots of its hash table. Real traffic does not come in
+     * id order, so {@code shuffled} visits them in a fixed pseudo-random order (seed 42), the same for both sides;
+     * the buckets were still made in id order.
+     */
+    static void walk(String order, Object[]... arrays) {
+        if (order.equals("sorted")) {
+            return;
+        }
+        if (!order.equals("shuffled")) {
+            throw new IllegalArgumentException("order must be sorted or shuffled, was " + order);
+        }
+        java.util.Random random = new java.util.Random(42);
+        for (int i = arrays[0].length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            for (Object[] array : arrays) {
+                Object t = array[i];
+                array[i] = array[j];
+                array[j] = t;
             }
         }
     }
