@@ -44,7 +44,10 @@ public final class RateLimitKey {
         this.tenant = tenant;
         this.kind = kind;
         this.value = value;
-        this.hash = (tenant.hashCode() * 31 + kind.hashCode()) * 31 + value.hashCode();
+        // The tenant last: keys of tenants whose ids differ in the last character get neighbouring hashes, so a
+        // pass over tenants in id order (a scheduled job, say) walks neighbouring hash-table slots. With the tenant
+        // first, the same pass jumped 961 slots (about 4 KB) per key, missing the cache and the TLB every time.
+        this.hash = (kind.hashCode() * 31 + value.hashCode()) * 31 + tenant.hashCode();
     }
 
     /** The tenant. */
