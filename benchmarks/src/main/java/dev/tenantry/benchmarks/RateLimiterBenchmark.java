@@ -217,12 +217,13 @@ public class RateLimiterBenchmark {
     }
 
     /**
-     * Puts {@code arrays} (the same length, their elements side by side) in the order the benchmark visits them. With
-     * {@code sorted} they stay in tenant id order, the order their objects, buckets and cache entries were made in:
-     * the next tenant's objects tend to lie next to the last one's, and Bucket4j's string keys, whose hashes differ
-     * by one from one id to the next, even sit in neighbouring slots of its hash table. Real traffic does not come in
-     * id order, so {@code shuffled} visits them in a fixed pseudo-random order (seed 42), the same for both sides;
-     * the buckets were still made in id order.
+     * Puts {@code arrays} (the same length, their elements side by side) in the order the benchmark visits them.
+     * With {@code sorted} they stay in tenant id order, the order their objects, buckets and cache entries were
+     * made in: the next tenant's objects tend to lie next to the last one's, and both sides' keys (Bucket4j's
+     * strings, Tenantry's keys, which hash the tenant last), whose hashes differ by one from one id to the next,
+     * sit in neighbouring slots of their hash tables. Real traffic does not come in id order, so {@code shuffled}
+     * visits them in a fixed pseudo-random order (seed 42), the same for both sides; the buckets were still made in
+     * id order.
      */
     static void walk(String order, Object[]... arrays) {
         if (order.equals("sorted")) {
