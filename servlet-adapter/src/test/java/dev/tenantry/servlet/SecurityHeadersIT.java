@@ -185,6 +185,16 @@ class SecurityHeadersIT {
     }
 
     @Test
+    void requestIdAndRateLimitFieldsReplaceValuesAnEarlierFilterSet() {
+        HttpResponse<String> id = web.get("/app/x", "X-Tenant-ID", "preset-id", "X-Request-ID", "ours-1",
+                WebServer.PRESET, "X-Request-ID=stale");
+        assertEquals(List.of("ours-1"), id.headers().allValues("X-Request-ID"));
+        HttpResponse<String> limit = web.get("/app/x", "X-Tenant-ID", "preset-limit", WebServer.PRESET,
+                "RateLimit=stale");
+        assertEquals(List.of("\"ONE\";r=0;t=3600"), limit.headers().allValues("RateLimit"));
+    }
+
+    @Test
     void headersAreConfigurable() {
         HttpResponse<String> response = custom.get("/app/x", "X-Forwarded-Proto", "https");
         assertEquals(List.of("default-src 'self'"), response.headers().allValues("Content-Security-Policy"));
