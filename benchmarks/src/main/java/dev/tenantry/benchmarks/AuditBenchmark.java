@@ -1,7 +1,6 @@
 package dev.tenantry.benchmarks;
 
 import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.IndexModel;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.bson.types.ObjectId;
-import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -112,34 +110,24 @@ public class AuditBenchmark {
 
     /** An empty server for one iteration: a fresh embedded one, or the real one with this benchmark's data dropped. */
     static final class Server implements AutoCloseable {
-        private final @Nullable EmbeddedMongo mongo;
-        private final MongoClient client;
+        private final BenchmarkServer server = BenchmarkServer.start();
 
         Server() {
-            String uri = System.getenv("MONGODB_URI");
-            if (uri != null && !uri.isBlank()) {
-                mongo = null;
-                client = MongoClients.create(uri);
-                MongoDatabase db = client.getDatabase(DATABASE);
+            if (server.isReal()) {
+                MongoDatabase db = server.client().getDatabase(DATABASE);
                 db.getCollection(AuditTrail.DEFAULT_COLLECTION).drop();
                 db.getCollection(AuditTrail.DEFAULT_COLLECTION + "Heads").drop();
                 db.getCollection(RAW_NAME).drop();
-            } else {
-                mongo = EmbeddedMongo.start();
-                client = MongoClients.create(mongo.connectionString());
             }
         }
 
         MongoClient client() {
-            return client;
+            return server.client();
         }
 
         @Override
         public void close() {
-            client.close();
-            if (mongo != null) {
-                mongo.close();
-            }
+            server.close();
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.tenantry.benchmarks;
 
 import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import dev.tenantry.TenantId;
 import dev.tenantry.Tenants;
@@ -19,7 +18,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.bson.RawBsonDocument;
-import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -61,7 +59,7 @@ public class ExportBenchmark {
     @Param({"NDJSON", "JSON", "CSV"})
     public ExportFormat format;
 
-    private @Nullable EmbeddedMongo mongo;
+    private BenchmarkServer server;
     private MongoClient client;
     private MongoCollection<RawBsonDocument> raw;
     private DataExports exports;
@@ -69,13 +67,10 @@ public class ExportBenchmark {
     /** Starts (or connects to) the server and seeds the tenant's documents, plus another tenant's. */
     @Setup(Level.Trial)
     public void setUp() {
-        String uri = System.getenv("MONGODB_URI");
-        if (uri != null && !uri.isBlank()) {
-            client = MongoClients.create(uri);
+        server = BenchmarkServer.start();
+        client = server.client();
+        if (server.isReal()) {
             client.getDatabase(DATABASE).drop();
-        } else {
-            mongo = EmbeddedMongo.start();
-            client = MongoClients.create(mongo.connectionString());
         }
         MongoCollection<Document> items = client.getDatabase(DATABASE).getCollection("items");
         List<Document> batch = new ArrayList<>();
@@ -95,10 +90,7 @@ public class ExportBenchmark {
     /** Closes the client and stops the embedded server, if one was started. */
     @TearDown(Level.Trial)
     public void tearDown() {
-        client.close();
-        if (mongo != null) {
-            mongo.close();
-        }
+        server.close();
     }
 
     /** The raw driver: every document of the tenant, read and consumed, nothing decoded. */

@@ -1,7 +1,6 @@
 package dev.tenantry.benchmarks;
 
 import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Accumulators;
 import com.mongodb.client.model.Aggregates;
@@ -75,7 +74,7 @@ public class ScopedCollectionBenchmark {
 
     private static final TenantId ACME = TenantId.of("acme");
 
-    private @Nullable EmbeddedMongo mongo;
+    private BenchmarkServer server;
     private MongoClient client;
     private MongoCollection<Document> raw;
     private TenantCollection<Document> scoped;
@@ -91,15 +90,11 @@ public class ScopedCollectionBenchmark {
     /** Starts (or connects to) the server, seeds both collections identically and checks they answer alike. */
     @Setup(Level.Trial)
     public void setUp() {
-        String uri = System.getenv("MONGODB_URI");
-        if (uri != null && !uri.isBlank()) {
-            client = MongoClients.create(uri);
-            // A real server keeps data between trials; the embedded one starts empty.
+        server = BenchmarkServer.start();
+        client = server.client();
+        if (server.isReal()) {
             client.getDatabase(DATABASE).getCollection(RAW_NAME).drop();
             client.getDatabase(DATABASE).getCollection(SCOPED_NAME).drop();
-        } else {
-            mongo = EmbeddedMongo.start();
-            client = MongoClients.create(mongo.connectionString());
         }
         raw = client.getDatabase(DATABASE).getCollection(RAW_NAME);
 
@@ -178,10 +173,7 @@ public class ScopedCollectionBenchmark {
     /** Closes the client and stops the embedded server, if one was started. */
     @TearDown(Level.Trial)
     public void tearDown() {
-        client.close();
-        if (mongo != null) {
-            mongo.close();
-        }
+        server.close();
     }
 
     private ObjectId nextId() {

@@ -1,13 +1,11 @@
 package dev.tenantry.benchmarks.seed2;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
-import dev.tenantry.testing.seeds.Seed2Dataset;
+import dev.tenantry.benchmarks.BenchmarkServer;
 import dev.tenantry.testing.EmbeddedMongo;
+import dev.tenantry.testing.seeds.Seed2Dataset;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -48,22 +46,15 @@ public class Seed2Benchmark {
     @Param("100000")
     public int users;
 
-    private @Nullable EmbeddedMongo mongo;
-    private MongoClient client;
+    private BenchmarkServer server;
     private MongoDatabase database;
     private long startNanos;
 
     /** Starts (or connects to) the server. */
     @Setup(Level.Trial)
     public void start() {
-        String uri = System.getenv("MONGODB_URI");
-        if (uri != null && !uri.isBlank()) {
-            client = MongoClients.create(uri);
-        } else {
-            mongo = EmbeddedMongo.start();
-            client = MongoClients.create(mongo.connectionString());
-        }
-        database = client.getDatabase(DATABASE);
+        server = BenchmarkServer.start();
+        database = server.client().getDatabase(DATABASE);
     }
 
     /** Builds the same dataset before every run (not timed). */
@@ -98,9 +89,6 @@ public class Seed2Benchmark {
     @TearDown(Level.Trial)
     public void stop() {
         database.drop();
-        client.close();
-        if (mongo != null) {
-            mongo.close();
-        }
+        server.close();
     }
 }

@@ -1,19 +1,17 @@
 package dev.tenantry.benchmarks.seed2;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
+import dev.tenantry.benchmarks.BenchmarkServer;
 import dev.tenantry.testing.EmbeddedMongo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.bson.Document;
-import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -48,23 +46,18 @@ public class WriteFloorBenchmark {
     static final int DOCUMENTS = 20_000;
     private static final int BATCH = 1_000;
 
-    private @Nullable EmbeddedMongo mongo;
-    private MongoClient client;
+    private BenchmarkServer server;
     private MongoCollection<Document> documents;
     private int round;
 
     /** Starts (or connects to) the server and writes the documents. */
     @Setup(Level.Trial)
     public void start() {
-        String uri = System.getenv("MONGODB_URI");
-        if (uri != null && !uri.isBlank()) {
-            client = MongoClients.create(uri);
-        } else {
-            mongo = EmbeddedMongo.start();
-            client = MongoClients.create(mongo.connectionString());
+        server = BenchmarkServer.start();
+        documents = server.client().getDatabase("writeFloorBench").getCollection("bookings");
+        if (server.isReal()) {
+            documents.drop();
         }
-        documents = client.getDatabase("writeFloorBench").getCollection("bookings");
-        documents.drop();
         List<Document> batch = new ArrayList<>();
         for (int i = 0; i < DOCUMENTS; i++) {
             batch.add(new Document("_id", i).append("userId", "user-" + i).append("serviceId", "service-" + i % 50));
@@ -111,9 +104,6 @@ public class WriteFloorBenchmark {
     @TearDown(Level.Trial)
     public void stop() {
         documents.drop();
-        client.close();
-        if (mongo != null) {
-            mongo.close();
-        }
+        server.close();
     }
 }
