@@ -90,7 +90,8 @@ public final class RateLimiterMemory {
 
     private static void bucket4j(String[] names, long namesSize) {
         LoadingCache<String, Bucket> buckets = Caffeine.newBuilder().maximumSize(names.length)
-                .expireAfterAccess(RateLimiterBenchmark.PERIOD).build(name -> RateLimiterBenchmark.newBucket(CAPACITY, REFILL_PERIOD));
+                .expireAfterAccess(RateLimiterBenchmark.PERIOD)
+                .build(name -> RateLimiterBenchmark.newBucket(CAPACITY, REFILL_PERIOD));
         GraphLayout before = contents(buckets);
         for (String name : names) {
             RateLimiterBenchmark.checkAllowed(buckets.get(name).tryConsume(1), "a Bucket4j call");
@@ -122,7 +123,8 @@ public final class RateLimiterMemory {
 
         base = usedAfterGc();
         LoadingCache<String, Bucket> buckets = Caffeine.newBuilder().maximumSize(n)
-                .expireAfterAccess(RateLimiterBenchmark.PERIOD).build(name -> RateLimiterBenchmark.newBucket(CAPACITY, REFILL_PERIOD));
+                .expireAfterAccess(RateLimiterBenchmark.PERIOD)
+                .build(name -> RateLimiterBenchmark.newBucket(CAPACITY, REFILL_PERIOD));
         for (String name : names) {
             buckets.get(name).tryConsume(1);
         }

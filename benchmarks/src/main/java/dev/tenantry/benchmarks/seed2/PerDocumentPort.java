@@ -18,8 +18,9 @@ import org.bson.types.ObjectId;
  * A faithful port of seed 2's migration scripts to the Java driver, one document at a time as the seed writes them.
  *
  * <p>Step 1 ({@code migrateCustomers}): find the users without a password who have bookings, with their bookings and
- * each booking's service (read whole and joined in memory, the cheapest form of Prisma's {@code include}); then for each user, group the bookings by the service's business and, per business, create one
- * customer ({@code insertOne}) and point that group's bookings at it ({@code updateMany} by id).
+ * each booking's service (read whole and joined in memory, the cheapest form of Prisma's {@code include}); then for
+ * each user, group the bookings by the service's business and, per business, create one customer ({@code
+ * insertOne}) and point that group's bookings at it ({@code updateMany} by id).
  *
  * <p>Step 2 is an empty stub in the seed; the port fills it in the style of step 3, one {@code updateMany} that
  * clears {@code userId} on every booking. Step 3 ({@code cleanupUsers}) is one {@code updateMany} that sets the
