@@ -25,6 +25,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
@@ -88,6 +92,7 @@ public final class Batches {
     private Runnable beforeWrite = () -> { };
     private ProgressListener progressListener = ProgressListener.NONE;
     private @Nullable MongoClient transactionClient;
+    private boolean readAhead;
 
     private Batches(MongoCollection<BsonDocument> source) {
         this.source = source;
@@ -183,6 +188,20 @@ public final class Batches {
     }
 
     /**
+     * Reads and prepares the next batch while the last one is written: the source's next page is read and turned
+     * into writes (the handler runs) on this thread while a second thread writes the batch before it and saves its
+     * checkpoint. Batches are still written one at a time, in order, each only after the one before it is
+     * acknowledged, and the checkpoint still holds the last acknowledged batch if the step stops; but the handler of
+     * a page runs before the batch before it is written. Use it only when handlers do not read what earlier batches
+     * write (the collection written, when lookups go to it); the migration kit's own steps turn it on when they do
+     * not. Off by default.
+     */
+    public Batches readAhead() {
+        this.readAhead = true;
+        return this;
+    }
+
+    /**
      * Runs the step from its checkpoint to the end, then clears the checkpoint.
      *
      * @throws RuntimeException what the handler or the server throws (other than refused items); the checkpoint
@@ -214,43 +233,127 @@ public final class Batches {
                 remaining, progressListener);
         boolean transactional = transactionClient != null && supportsTransactions(transactionClient);
         Tally tally = new Tally();
+        @Nullable ExecutorService writer = readAhead ? Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "tenantry-batches-" + name);
+            thread.setDaemon(true);
+            return thread;
+        }) : null;
+        @Nullable Batch inFlight = null;
+        @Nullable Future<Tally> written = null;
         try (Pages pages = new Pages(last)) {
             while (true) {
                 List<BsonDocument> documents = pages.next();
-                if (documents.isEmpty()) {
+                @Nullable Batch batch = documents.isEmpty() ? null
+                        : prepare(documents, inFlight != null ? inFlight.doneAfter : done, perDocument, perPage);
+                if (written != null) {
+                    // the batch read ahead is ready; the one before it must be acknowledged before it is written
+                    Future<Tally> settling = written;
+                    written = null; // settled here, whatever the outcome
+                    done = acknowledge(Objects.requireNonNull(inFlight), await(settling), tally, progress);
+                    inFlight = null;
+                }
+                if (batch == null) {
                     break;
                 }
-                List<WriteModel<BsonDocument>> writes = new ArrayList<>();
-                @Nullable List<BsonValue> sources = null; // per document: the _id of the document each write came from
-                if (perDocument != null) {
-                    sources = new ArrayList<>();
-                    for (BsonDocument document : documents) {
-                        for (WriteModel<BsonDocument> write : perDocument.writes(document)) {
-                            writes.add(write);
-                            sources.add(document.get("_id"));
-                        }
-                    }
-                } else {
-                    writes.addAll(Objects.requireNonNull(perPage).writes(documents));
-                }
-                BsonValue lastOfPage = documents.get(documents.size() - 1).get("_id");
-                long doneAfter = done + documents.size();
                 beforeWrite.run();
-                if (!transactional || !writeInTransaction(writes, lastOfPage, doneAfter, tally)) {
-                    write(writes, sources, tally);
-                    checkpoint.save(lastOfPage, doneAfter);
+                if (writer == null) {
+                    done = acknowledge(batch, writeAndCheckpoint(batch, transactional), tally, progress);
+                } else {
+                    written = writer.submit(() -> writeAndCheckpoint(batch, transactional));
+                    inFlight = batch;
                 }
-                pages.acknowledged(lastOfPage);
-                done = doneAfter;
-                tally.read += documents.size();
-                tally.batches++;
-                progress.advance(documents.size());
-                pause();
+            }
+        } catch (RuntimeException | Error e) {
+            if (written != null) {
+                // settle the batch in flight, so that the checkpoint holds the last acknowledged batch when this
+                // step ends; a failure of that write is reported along with the first one
+                try {
+                    await(written);
+                } catch (RuntimeException | Error alsoFailed) {
+                    e.addSuppressed(alsoFailed);
+                }
+            }
+            throw e;
+        } finally {
+            if (writer != null) {
+                writer.shutdown();
             }
         }
         checkpoint.clear();
         return new BatchReport(name, tally.read, tally.batches, tally.inserted, tally.modified, tally.upserted,
                 tally.deleted, tally.failures, tally.failed, resumed);
+    }
+
+    /** A page turned into its writes, with where the step stands once they are acknowledged. */
+    private record Batch(List<WriteModel<BsonDocument>> writes, @Nullable List<BsonValue> sources, int size,
+                         BsonValue lastOfPage, long doneAfter) {
+    }
+
+    /** The writes {@code documents} need, from whichever handler the step has. */
+    private static Batch prepare(List<BsonDocument> documents, long doneBefore, @Nullable Handler perDocument,
+            @Nullable PageHandler perPage) {
+        List<WriteModel<BsonDocument>> writes = new ArrayList<>();
+        @Nullable List<BsonValue> sources = null; // per write: the _id of the document it came from
+        if (perDocument != null) {
+            sources = new ArrayList<>();
+            for (BsonDocument document : documents) {
+                for (WriteModel<BsonDocument> write : perDocument.writes(document)) {
+                    writes.add(write);
+                    sources.add(document.get("_id"));
+                }
+            }
+        } else {
+            writes.addAll(Objects.requireNonNull(perPage).writes(documents));
+        }
+        return new Batch(writes, sources, documents.size(), documents.get(documents.size() - 1).get("_id"),
+                doneBefore + documents.size());
+    }
+
+    /** Writes {@code batch} and saves its checkpoint (in one transaction where there are transactions). */
+    private Tally writeAndCheckpoint(Batch batch, boolean transactional) {
+        Tally tallied = new Tally();
+        if (!transactional || !writeInTransaction(batch.writes(), batch.lastOfPage(), batch.doneAfter(), tallied)) {
+            write(batch.writes(), batch.sources(), tallied);
+            checkpoint.save(batch.lastOfPage(), batch.doneAfter());
+        }
+        return tallied;
+    }
+
+    /** Counts an acknowledged batch, reports progress, pauses if asked to; returns the documents done. */
+    private long acknowledge(Batch batch, Tally tallied, Tally tally, Progress progress) {
+        tally.add(tallied);
+        tally.read += batch.size();
+        tally.batches++;
+        progress.advance(batch.size());
+        pause();
+        return batch.doneAfter();
+    }
+
+    /** The outcome of a write in flight, waited for even if this thread is interrupted meanwhile. */
+    private static Tally await(Future<Tally> written) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return written.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    if (cause instanceof Error error) {
+                        throw error;
+                    }
+                    throw new IllegalStateException(cause);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** The step's filter, restricted to the documents after {@code last} in {@code _id} order (all when null). */
@@ -261,31 +364,37 @@ public final class Batches {
     /**
      * The source read as pages of one cursor in {@code _id} order (hinted to the {@code _id} index, so the server
      * never sorts in memory), rather than one query per page: a page costs one {@code getMore}, and the server does
-     * not search for the page's start again. If the server drops the cursor between batches (an idle timeout, a
-     * failover), the next page reopens it after the last acknowledged {@code _id}.
+     * not search for the page's start again. If the server drops the cursor between pages (an idle timeout, a
+     * failover), the next page reopens it after the last {@code _id} of the page before, which the step has taken
+     * (and written, or is writing when it reads ahead).
      */
     private final class Pages implements AutoCloseable {
-        private @Nullable BsonValue acknowledged;
+        /** The last {@code _id} taken: of the last page returned, or the checkpoint's. */
+        private @Nullable BsonValue taken;
         private @Nullable MongoCursor<BsonDocument> cursor;
 
-        Pages(@Nullable BsonValue acknowledged) {
-            this.acknowledged = acknowledged;
+        Pages(@Nullable BsonValue taken) {
+            this.taken = taken;
         }
 
         List<BsonDocument> next() {
+            List<BsonDocument> page;
             try {
-                return fill();
+                page = fill();
             } catch (MongoCursorNotFoundException e) {
-                LOG.debug("{}: the server dropped the cursor; reopening it after the last acknowledged batch", name,
-                        e);
+                LOG.debug("{}: the server dropped the cursor; reopening it after the last page taken", name, e);
                 close();
-                return fill();
+                page = fill();
             }
+            if (!page.isEmpty()) {
+                taken = page.get(page.size() - 1).get("_id");
+            }
+            return page;
         }
 
         private List<BsonDocument> fill() {
             if (cursor == null) {
-                var find = source.find(after(acknowledged)).sort(ID_ORDER).hint(ID_ORDER).batchSize(batchSize);
+                var find = source.find(after(taken)).sort(ID_ORDER).hint(ID_ORDER).batchSize(batchSize);
                 if (projection != null) {
                     find = find.projection(projection);
                 }
@@ -296,10 +405,6 @@ public final class Batches {
                 page.add(cursor.next());
             }
             return page;
-        }
-
-        void acknowledged(BsonValue id) {
-            this.acknowledged = id;
         }
 
         @Override
@@ -416,6 +521,20 @@ public final class Batches {
         long deleted;
         long failed;
         final List<BatchReport.WriteFailure> failures = new ArrayList<>();
+
+        /** Adds what another tally of writes counted (not its reads or batches). */
+        void add(Tally other) {
+            inserted += other.inserted;
+            modified += other.modified;
+            upserted += other.upserted;
+            deleted += other.deleted;
+            failed += other.failed;
+            for (BatchReport.WriteFailure failure : other.failures) {
+                if (failures.size() < MAX_RECORDED_FAILURES) {
+                    failures.add(failure);
+                }
+            }
+        }
 
         void add(BulkWriteResult result) {
             inserted += result.getInsertedCount();

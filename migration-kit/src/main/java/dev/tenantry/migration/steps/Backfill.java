@@ -7,6 +7,7 @@ import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import dev.tenantry.migration.Plan;
+import dev.tenantry.migration.batch.Batches;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -132,7 +133,8 @@ public final class Backfill extends BatchedStep<Backfill> {
         String from = relatedField != null ? relatedField : f;
         Misses misses = new Misses();
         Bson pending = pending(f);
-        var report = batches(pending).projection(Projections.include(r.localKey())).runPages(page -> {
+        Batches batches = batches(pending, collection, List.of(r.collection()));
+        var report = batches.projection(Projections.include(r.localKey())).runPages(page -> {
             BsonValue[] values = Lookups.related(page, r, from, misses);
             List<WriteModel<BsonDocument>> writes = new ArrayList<>(page.size());
             for (int i = 0; i < page.size(); i++) {

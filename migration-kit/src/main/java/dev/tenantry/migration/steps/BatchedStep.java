@@ -7,6 +7,7 @@ import dev.tenantry.migration.batch.BatchReport;
 import dev.tenantry.migration.batch.Batches;
 import dev.tenantry.migration.batch.Checkpoint;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import org.bson.BsonDocument;
 import org.bson.conversions.Bson;
@@ -150,12 +151,30 @@ abstract class BatchedStep<S extends BatchedStep<S>> implements Step {
         return Filters.and(filter, extra);
     }
 
-    /** A batched run over the paged collection, wired to the migration run if there is one. */
+    /**
+     * A batched run over the paged collection, wired to the migration run if there is one, for a step that writes
+     * the paged collection and looks nothing up: it prepares the next page while the last one is written
+     * ({@link Batches#readAhead()}).
+     */
     final Batches batches(Bson pageFilter) {
+        return batches(pageFilter, collection, List.of());
+    }
+
+    /**
+     * A batched run over the paged collection, wired to the migration run if there is one, for a step that writes
+     * {@code written} and looks up related documents in {@code lookedUp} (nulls ignored). It prepares the next page
+     * while the last one is written ({@link Batches#readAhead()}) unless a look-up goes to {@code written}, where it
+     * could miss what the batch before wrote.
+     */
+    final Batches batches(Bson pageFilter, MongoCollection<BsonDocument> written,
+            List<@Nullable MongoCollection<BsonDocument>> lookedUp) {
         Batches batches = context != null ? context.batches(name(), collection)
                 : Batches.over(collection).name(name())
                         .checkpoint(checkpoint != null ? checkpoint : Checkpoint.inMemory());
-        return batches.filter(pageFilter).batchSize(batchSize).throttle(throttle);
+        batches.filter(pageFilter).batchSize(batchSize).throttle(throttle);
+        boolean independent = lookedUp.stream().noneMatch(c -> c != null
+                && c.getNamespace().equals(written.getNamespace()));
+        return independent ? batches.readAhead() : batches;
     }
 
     /** The report of a run, logged, and counted in the migration's history when there is one. */

@@ -10,6 +10,7 @@ import dev.tenantry.migration.Plan;
 import dev.tenantry.migration.internal.BsonValues;
 import dev.tenantry.migration.internal.IdLookup;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -230,7 +231,9 @@ public final class Repoint extends BatchedStep<Repoint> {
             read.add(tenantVia.localKey());
         }
         Misses misses = new Misses();
-        var batch = batches(pending()).projection(Projections.include(read)).runPages(page -> {
+        List<@Nullable MongoCollection<BsonDocument>> lookedUp = Arrays.asList(target,
+                tenantVia == null ? null : tenantVia.collection());
+        var batch = batches(pending(), collection, lookedUp).projection(Projections.include(read)).runPages(page -> {
             BsonValue[] tenants = Lookups.tenants(page, tenantField, tenantVia, misses);
             BsonValue[] refs = lookupField == null ? computed(page, tenants, misses) : lookedUp(page, tenants, misses);
             List<WriteModel<BsonDocument>> writes = new ArrayList<>(page.size());

@@ -11,6 +11,7 @@ import dev.tenantry.migration.Plan;
 import dev.tenantry.migration.internal.BsonValues;
 import dev.tenantry.migration.internal.IdLookup;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -266,7 +267,10 @@ public final class Split extends BatchedStep<Split> {
         }
         Misses misses = new Misses();
         Set<BsonValue> written = new HashSet<>();
-        var batch = batches(scope(new BsonDocument())).into(Objects.requireNonNull(target))
+        MongoCollection<BsonDocument> to = Objects.requireNonNull(target);
+        List<@Nullable MongoCollection<BsonDocument>> lookedUp = Arrays.asList(from,
+                tenantVia == null ? null : tenantVia.collection());
+        var batch = batches(scope(new BsonDocument()), to, lookedUp).into(to)
                 .projection(Projections.include(read)).runPages(page -> {
                     BsonValue[] tenants = Lookups.tenants(page, tenantField, tenantVia, misses);
                     @Nullable BsonValue[] cids = new BsonValue[page.size()];

@@ -21,6 +21,8 @@ import dev.tenantry.testing.MongoTest;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonString;
@@ -28,6 +30,8 @@ import org.bson.BsonValue;
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Batched steps: id-range pages, per-item failures recorded, checkpoints that make an interrupted step resumable. */
 @MongoTest
@@ -72,16 +76,22 @@ class BatchesIT {
                 .checkpoint(Checkpoint.stored(checkpoints, "split")).name("split");
     }
 
+    /** {@link #step()}, reading ahead or not. */
+    private Batches step(boolean readAhead) {
+        return readAhead ? step().readAhead() : step();
+    }
+
     private List<Object> state() {
         return List.of(users.find().sort(new Document("_id", 1)).into(new ArrayList<>()),
                 customers.find().sort(new Document("_id", 1)).into(new ArrayList<>()));
     }
 
-    @Test
-    void aStepPagesThroughEveryMatchingDocumentOnce() {
-        BatchReport report = Batches.over(users).filter(Filters.eq("role", "customer")).batchSize(BATCH)
-                .run(user -> List.of(new UpdateOneModel<>(new BsonDocument("_id", user.get("_id")),
-                        Updates.set("seen", true))));
+    @ParameterizedTest(name = "read ahead: {0}")
+    @ValueSource(booleans = {false, true})
+    void aStepPagesThroughEveryMatchingDocumentOnce(boolean readAhead) {
+        Batches step = Batches.over(users).filter(Filters.eq("role", "customer")).batchSize(BATCH);
+        BatchReport report = (readAhead ? step.readAhead() : step).run(user -> List.of(new UpdateOneModel<>(
+                new BsonDocument("_id", user.get("_id")), Updates.set("seen", true))));
         long customersCount = users.countDocuments(Filters.eq("role", "customer"));
         assertEquals(customersCount, report.read());
         assertEquals(customersCount, report.modified());
@@ -91,8 +101,10 @@ class BatchesIT {
         assertFalse(report.resumed());
     }
 
-    @Test
-    void aStepReadsOneCursorAndReopensItAfterTheLastAcknowledgedBatchWhenTheServerDropsIt(MongoBackend backend) {
+    @ParameterizedTest(name = "read ahead: {0}")
+    @ValueSource(booleans = {false, true})
+    void aStepReadsOneCursorAndReopensItAfterTheLastPageTakenWhenTheServerDropsIt(boolean readAhead,
+            MongoBackend backend) {
         List<Long> cursorIds = Collections.synchronizedList(new ArrayList<>());
         List<String> commands = Collections.synchronizedList(new ArrayList<>());
         try (MongoClient watched = backend.newClient(settings -> settings.addCommandListener(new CommandListener() {
@@ -112,8 +124,9 @@ class BatchesIT {
                     .getCollection("users", BsonDocument.class);
             List<BsonValue> seen = new ArrayList<>();
             int[] pages = {0};
-            BatchReport report = Batches.over(watchedUsers).filter(Filters.eq("role", "customer")).batchSize(BATCH)
-                    .checkpoint(Checkpoint.stored(checkpoints, "read")).runPages(page -> {
+            Batches step = Batches.over(watchedUsers).filter(Filters.eq("role", "customer")).batchSize(BATCH)
+                    .checkpoint(Checkpoint.stored(checkpoints, "read"));
+            BatchReport report = (readAhead ? step.readAhead() : step).runPages(page -> {
                         page.forEach(user -> seen.add(user.get("_id")));
                         if (++pages[0] == 3) { // the server drops the cursor, as after an idle timeout
                             database.runCommand(new Document("killCursors", "users").append("cursors",
@@ -143,8 +156,9 @@ class BatchesIT {
         assertEquals(users.countDocuments(Filters.eq("role", "customer")), customers.countDocuments());
     }
 
-    @Test
-    void aFailureAtEveryBatchBoundaryThenARerunEndsExactlyAsAnUninterruptedRun() {
+    @ParameterizedTest(name = "read ahead: {0}")
+    @ValueSource(booleans = {false, true})
+    void aFailureAtEveryBatchBoundaryThenARerunEndsExactlyAsAnUninterruptedRun(boolean readAhead) {
         step().run(BatchesIT::split);
         List<Object> uninterrupted = state();
         long batches = (users.countDocuments(Filters.eq("role", "customer")) + BATCH - 1) / BATCH;
@@ -182,8 +196,9 @@ class BatchesIT {
                         stored.clear();
                     }
                 };
-                assertThrows(IllegalStateException.class, () -> step().checkpoint(crashing).run(BatchesIT::split));
-                BatchReport rerun = step().run(BatchesIT::split);
+                assertThrows(IllegalStateException.class, () -> step(readAhead).checkpoint(crashing)
+                        .run(BatchesIT::split));
+                BatchReport rerun = step(readAhead).run(BatchesIT::split);
                 assertTrue(rerun.resumed() || boundary == 1 && afterWrite, "boundary " + boundary);
                 assertEquals(uninterrupted, state(), "boundary " + boundary + (afterWrite ? " (written, not "
                         + "checkpointed)" : " (checkpointed)"));
@@ -221,10 +236,11 @@ class BatchesIT {
         assertEquals("{\"_id\": \"c-1\"}", report.failures().get(0).id());
     }
 
-    @Test
-    void aFailingCheckBeforeAWriteStopsTheStepWithNothingOfThatBatchWritten() {
+    @ParameterizedTest(name = "read ahead: {0}")
+    @ValueSource(booleans = {false, true})
+    void aFailingCheckBeforeAWriteStopsTheStepWithNothingOfThatBatchWritten(boolean readAhead) {
         int[] checks = {0};
-        IllegalStateException lost = assertThrows(IllegalStateException.class, () -> step().beforeWrite(() -> {
+        IllegalStateException lost = assertThrows(IllegalStateException.class, () -> step(readAhead).beforeWrite(() -> {
             if (++checks[0] == 3) {
                 throw new IllegalStateException("lease lost");
             }
@@ -239,5 +255,125 @@ class BatchesIT {
         BatchReport report = step().transactions(client).run(BatchesIT::split);
         assertEquals(users.countDocuments(Filters.eq("role", "customer")), report.inserted());
         assertEquals(report.inserted(), customers.countDocuments());
+    }
+
+    @Test
+    void readingAheadPreparesTheNextPageWhileTheLastIsWrittenAndEndsAsARunThatDoesNot() {
+        step().run(BatchesIT::split);
+        List<Object> sequential = state();
+        seed();
+        // batch 1's checkpoint waits until the handler has seen page 2: only a step that reads ahead gets there
+        CountDownLatch secondPageSeen = new CountDownLatch(1);
+        Checkpoint stored = Checkpoint.stored(checkpoints, "split");
+        Checkpoint waiting = new DelegatingCheckpoint(stored) {
+            @Override
+            public void save(BsonValue lastId, long done) {
+                if (done == BATCH) {
+                    awaitOrFail(secondPageSeen, "the handler of page 2 did not run while batch 1 was written");
+                }
+                super.save(lastId, done);
+            }
+        };
+        int[] pages = {0};
+        BatchReport report = step().readAhead().checkpoint(waiting).runPages(page -> {
+            if (++pages[0] == 2) {
+                secondPageSeen.countDown();
+            }
+            List<WriteModel<BsonDocument>> writes = new ArrayList<>();
+            page.forEach(user -> writes.addAll(split(user)));
+            return writes;
+        });
+        assertEquals(sequential, state());
+        assertEquals(users.countDocuments(Filters.eq("role", "customer")), report.inserted());
+        assertEquals(0, checkpoints.countDocuments(), "the checkpoint is cleared once complete");
+    }
+
+    @Test
+    void whenTheHandlerOfThePageReadAheadFailsTheBatchInFlightIsStillWrittenAndCheckpointed() {
+        int[] pages = {0};
+        IllegalStateException failed = assertThrows(IllegalStateException.class, () -> step().readAhead()
+                .runPages(page -> {
+                    if (++pages[0] == 3) {
+                        throw new IllegalStateException("handler failed on page 3");
+                    }
+                    List<WriteModel<BsonDocument>> writes = new ArrayList<>();
+                    page.forEach(user -> writes.addAll(split(user)));
+                    return writes;
+                }));
+        assertEquals("handler failed on page 3", failed.getMessage());
+        assertEquals(2L * BATCH, customers.countDocuments(), "batches 1 and 2 written, nothing of page 3");
+        assertEquals(2L * BATCH, Checkpoint.stored(checkpoints, "split").done());
+    }
+
+    @Test
+    void aBatchInFlightThatFailsWhileThePageReadAheadFailsTooIsReportedAlongside() {
+        Checkpoint stored = Checkpoint.stored(checkpoints, "split");
+        CountDownLatch handlerFailed = new CountDownLatch(1);
+        Checkpoint failing = new DelegatingCheckpoint(stored) {
+            @Override
+            public void save(BsonValue lastId, long done) {
+                if (done == 2L * BATCH) {
+                    awaitOrFail(handlerFailed, "the handler of page 3 did not run while batch 2 was written");
+                    throw new IllegalStateException("checkpoint of batch 2 failed");
+                }
+                super.save(lastId, done);
+            }
+        };
+        int[] pages = {0};
+        IllegalStateException failed = assertThrows(IllegalStateException.class, () -> step().readAhead()
+                .checkpoint(failing).runPages(page -> {
+                    if (++pages[0] == 3) {
+                        handlerFailed.countDown();
+                        throw new IllegalStateException("handler failed on page 3");
+                    }
+                    List<WriteModel<BsonDocument>> writes = new ArrayList<>();
+                    page.forEach(user -> writes.addAll(split(user)));
+                    return writes;
+                }));
+        assertEquals("handler failed on page 3", failed.getMessage());
+        assertEquals(1, failed.getSuppressed().length);
+        assertEquals("checkpoint of batch 2 failed", failed.getSuppressed()[0].getMessage());
+        assertEquals(1L * BATCH, stored.done(), "the checkpoint holds batch 1, the last acknowledged");
+        assertEquals(2L * BATCH, customers.countDocuments(), "batch 2 was written, so a rerun writes it again");
+    }
+
+    private static void awaitOrFail(CountDownLatch latch, String otherwise) {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                throw new AssertionError(otherwise);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(otherwise, e);
+        }
+    }
+
+    /** A checkpoint passing everything to another; tests override what they need. */
+    private static class DelegatingCheckpoint implements Checkpoint {
+        private final Checkpoint delegate;
+
+        DelegatingCheckpoint(Checkpoint delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public BsonValue lastId() {
+            return delegate.lastId();
+        }
+
+        @Override
+        public long done() {
+            return delegate.done();
+        }
+
+        @Override
+        public void save(BsonValue lastId, long done) {
+            delegate.save(lastId, done);
+        }
+
+        @Override
+        public void clear() {
+            delegate.clear();
+        }
     }
 }
