@@ -1,5 +1,6 @@
 package dev.tenantry.benchmarks.web;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -32,6 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -146,8 +148,10 @@ public class FilterChainBenchmark {
             server.addConnector(connector);
             ServletContextHandler plain = new ServletContextHandler("/plain");
             plain.addServlet(new ServletHolder(new TenantJson()), "/hello");
+            plain.addServlet(new ServletHolder(new CustomerJson()), "/customer");
             ServletContextHandler tenantry = new ServletContextHandler("/tenantry");
             tenantry.addServlet(new ServletHolder(new TenantJson()), "/hello");
+            tenantry.addServlet(new ServletHolder(new CustomerJson()), "/customer");
             tenantry.addEventListener(new ServletContextListener() {
                 @Override
                 public void contextInitialized(ServletContextEvent event) {
@@ -266,9 +270,15 @@ public class FilterChainBenchmark {
         RawHttpConnection withFilters;
         RawHttpConnection withoutFilters;
         RawHttpConnection sameHeaders;
+        RawHttpConnection customerWithFilters;
+        RawHttpConnection customerWithoutFilters;
 
         @Setup(Level.Trial)
         public void open(Web web) throws IOException {
+            customerWithFilters = new RawHttpConnection(web.port, "/tenantry/customer", "X-Tenant-ID",
+                    TENANT.value());
+            customerWithoutFilters = new RawHttpConnection(web.port, "/plain/customer", "X-Tenant-ID",
+                    TENANT.value());
             withFilters = new RawHttpConnection(web.port, "/tenantry/hello", "X-Tenant-ID", TENANT.value());
             withoutFilters = new RawHttpConnection(web.port, "/plain/hello", "X-Tenant-ID", TENANT.value());
             sameHeaders = new RawHttpConnection(web.port, "/headers/hello", "X-Tenant-ID", TENANT.value());
@@ -279,6 +289,8 @@ public class FilterChainBenchmark {
             withFilters.close();
             withoutFilters.close();
             sameHeaders.close();
+            customerWithFilters.close();
+            customerWithoutFilters.close();
         }
     }
 
@@ -369,6 +381,24 @@ public class FilterChainBenchmark {
         return bytes;
     }
 
+    /**
+     * As {@link #pairedRawSocket}, on an endpoint shaped like the booking example's {@code GET /api/customers/{id}}
+     * without its database: {@link CustomerJson}, a customer record built and written with Jackson.
+     */
+    @Benchmark
+    public int pairedCustomerRawSocket(Web web, Connections connections, Paired paired) throws IOException {
+        web.requests += 2;
+        boolean filteredFirst = (paired.pairs++ & 1) == 0;
+        long t0 = System.nanoTime();
+        int first = filteredFirst ? connections.customerWithFilters.get() : connections.customerWithoutFilters.get();
+        long t1 = System.nanoTime();
+        int second = filteredFirst ? connections.customerWithoutFilters.get() : connections.customerWithFilters.get();
+        long t2 = System.nanoTime();
+        paired.withFiltersNanos += filteredFirst ? t1 - t0 : t2 - t1;
+        paired.withoutFiltersNanos += filteredFirst ? t2 - t1 : t1 - t0;
+        return first + second;
+    }
+
     /** A full round trip through Tenantry's filter chain. */
     @Benchmark
     public int withFilters(Web web) throws IOException, InterruptedException {
@@ -441,6 +471,36 @@ public class FilterChainBenchmark {
                 response.addHeader(header[0], header[1]);
             }
             response.setContentType("application/json");
+            response.setContentLength(bytes.length);
+            response.getOutputStream().write(bytes);
+        }
+    }
+
+    /**
+     * The booking example's answer to {@code GET /api/customers/{id}} without the database: a customer record of the
+     * fields the example stores, built as a decoded document would be and written with Jackson, with the example's
+     * {@code Cache-Control} and a {@code Content-Length}.
+     */
+    public static final class CustomerJson extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+        private static final ObjectMapper MAPPER = new ObjectMapper();
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            Map<String, Object> customer = new LinkedHashMap<>();
+            customer.put("id", "6560a1f2c3b4d5e6f7a8b9c0");
+            customer.put("name", "Ada Lovelace");
+            customer.put("email", "ada@example.com");
+            customer.put("phone", "+44 20 7946 0018");
+            customer.put("company", "Analytical Engines Ltd");
+            customer.put("notes", "Prefers morning appointments");
+            customer.put("createdAt", "2026-11-21T09:30:00Z");
+            customer.put("updatedAt", "2026-11-21T09:30:00Z");
+            byte[] bytes = MAPPER.writeValueAsBytes(customer);
+            response.setStatus(200);
+            response.setContentType("application/json");
+            response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+            response.setHeader("Cache-Control", "no-store");
             response.setContentLength(bytes.length);
             response.getOutputStream().write(bytes);
         }
