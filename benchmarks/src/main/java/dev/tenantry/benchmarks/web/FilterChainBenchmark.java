@@ -340,12 +340,18 @@ public class FilterChainBenchmark {
      */
     @Benchmark
     public int pairedRawSocket(Web web, Connections connections, Paired paired) throws IOException {
+        return pair(web, connections.withFilters, connections.withoutFilters, paired);
+    }
+
+    /** One timed round trip on {@code withFilters} and one on {@code withoutFilters}, the order alternating. */
+    private static int pair(Web web, RawHttpConnection withFilters, RawHttpConnection withoutFilters, Paired paired)
+            throws IOException {
         web.requests += 2;
         boolean filteredFirst = (paired.pairs++ & 1) == 0;
         long t0 = System.nanoTime();
-        int first = filteredFirst ? connections.withFilters.get() : connections.withoutFilters.get();
+        int first = filteredFirst ? withFilters.get() : withoutFilters.get();
         long t1 = System.nanoTime();
-        int second = filteredFirst ? connections.withoutFilters.get() : connections.withFilters.get();
+        int second = filteredFirst ? withoutFilters.get() : withFilters.get();
         long t2 = System.nanoTime();
         paired.withFiltersNanos += filteredFirst ? t1 - t0 : t2 - t1;
         paired.withoutFiltersNanos += filteredFirst ? t2 - t1 : t1 - t0;
@@ -387,16 +393,7 @@ public class FilterChainBenchmark {
      */
     @Benchmark
     public int pairedCustomerRawSocket(Web web, Connections connections, Paired paired) throws IOException {
-        web.requests += 2;
-        boolean filteredFirst = (paired.pairs++ & 1) == 0;
-        long t0 = System.nanoTime();
-        int first = filteredFirst ? connections.customerWithFilters.get() : connections.customerWithoutFilters.get();
-        long t1 = System.nanoTime();
-        int second = filteredFirst ? connections.customerWithoutFilters.get() : connections.customerWithFilters.get();
-        long t2 = System.nanoTime();
-        paired.withFiltersNanos += filteredFirst ? t1 - t0 : t2 - t1;
-        paired.withoutFiltersNanos += filteredFirst ? t2 - t1 : t1 - t0;
-        return first + second;
+        return pair(web, connections.customerWithFilters, connections.customerWithoutFilters, paired);
     }
 
     /** A full round trip through Tenantry's filter chain. */
