@@ -169,31 +169,16 @@ class BatchesIT {
                 int failAt = boundary;
                 int[] saved = {0};
                 Checkpoint stored = Checkpoint.stored(checkpoints, "split");
-                Checkpoint crashing = new Checkpoint() {
-                    @Override
-                    public BsonValue lastId() {
-                        return stored.lastId();
-                    }
-
-                    @Override
-                    public long done() {
-                        return stored.done();
-                    }
-
+                Checkpoint crashing = new DelegatingCheckpoint(stored) {
                     @Override
                     public void save(BsonValue lastId, long done) {
                         if (++saved[0] == failAt && afterWrite) {
                             throw new IllegalStateException("crash after batch " + failAt + " was written");
                         }
-                        stored.save(lastId, done);
+                        super.save(lastId, done);
                         if (saved[0] == failAt) {
                             throw new IllegalStateException("crash after batch " + failAt + " was checkpointed");
                         }
-                    }
-
-                    @Override
-                    public void clear() {
-                        stored.clear();
                     }
                 };
                 assertThrows(IllegalStateException.class, () -> step(readAhead).checkpoint(crashing)
