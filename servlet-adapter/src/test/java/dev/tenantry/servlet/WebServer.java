@@ -91,6 +91,11 @@ final class WebServer implements AutoCloseable {
             }
         });
         server.setHandler(context);
+        if (b.problemErrors) {
+            // As a Jetty application does: errors Jetty raises before any filter are problems too.
+            server.setErrorHandler(new dev.tenantry.servlet.jetty.ProblemErrorHandler(config));
+            context.setErrorHandler(new dev.tenantry.servlet.jetty.ProblemErrorHandler(config));
+        }
         try {
             server.start();
         } catch (Exception e) {
@@ -213,6 +218,7 @@ final class WebServer implements AutoCloseable {
         private int maxThreads = 16;
         private boolean forwardedProto;
         private String contextPath = "/";
+        private boolean problemErrors = true;
 
         private Builder(TenantryWebConfig config) {
             this.config = config;
@@ -231,6 +237,12 @@ final class WebServer implements AutoCloseable {
 
         Builder forwardedProto() {
             this.forwardedProto = true;
+            return this;
+        }
+
+        /** Leaves Jetty's own error handlers in place (what an application that sets none gets). */
+        Builder jettyErrorPages() {
+            this.problemErrors = false;
             return this;
         }
 

@@ -1,37 +1,50 @@
 package dev.tenantry.servlet.internal;
 
+import dev.tenantry.servlet.ProblemDetails;
 import dev.tenantry.servlet.TenantryWebConfig;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
-import java.util.Collection;
+import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Sets the security headers on every response, before anything else runs, so Tenantry's own refusals (400, 404,
- * 429) and the application's errors carry them too; {@code Strict-Transport-Security} only on secure requests.
+ * The first of Tenantry's filters, mapped before the application's own (so before its authentication): it gives every
+ * request the server's own request id (echoed in the request id header), accepts the client's correlation id from
+ * that header only when it is well formed (kept apart, as the client's), finds the client's address, sets the
+ * security headers, refuses {@code TRACE}, and makes every error an RFC 9457 problem: {@code sendError} from anything
+ * after it, an error status left without a body, an exception that escapes the chain (a duplicate key becomes 409,
+ * anything unexpected 500 with nothing of its message), and an error dispatch of the container.
  *
- * <p>A header the application sets itself always wins: one set before this filter runs is left alone, one set later
- * with {@code setHeader} replaces the default, and one added later with {@code addHeader} replaces the default rather
- * than joining it as a second value. After {@code reset()} the defaults are set again. The filter also runs on error
- * dispatches, so error pages made by the container carry the headers as well.
+ * <p>The security headers: a header the application sets itself always wins. One set before this filter runs is left
+ * alone, one set later with {@code setHeader} replaces the default, and one added later with {@code addHeader}
+ * replaces the default rather than joining it as a second value. After {@code reset()} the defaults and the request
+ * id are set again. {@code Strict-Transport-Security} is sent on secure requests only.
  */
-public final class SecurityHeadersFilter implements Filter {
+public final class FrontFilter implements Filter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FrontFilter.class);
 
     private final String[] names;
     private final String[] values;
     private final String[] secureNames;
     private final String[] secureValues;
+    private final String requestIdHeader;
+    private final ClientAddress addresses;
 
-    /** A filter sending the headers {@code config} names. */
-    public SecurityHeadersFilter(TenantryWebConfig config) {
+    /** A filter doing what {@code config} says. */
+    public FrontFilter(TenantryWebConfig config) {
         Map<String, String> headers = new LinkedHashMap<>(config.securityHeaders());
         this.names = headers.keySet().toArray(String[]::new);
         this.values = headers.values().toArray(String[]::new);
@@ -41,11 +54,8 @@ public final class SecurityHeadersFilter implements Filter {
         if (secureNames.length > Long.SIZE) {
             throw new IllegalArgumentException("at most " + Long.SIZE + " security headers, got " + secureNames.length);
         }
-    }
-
-    /** Whether there is anything to send. */
-    public boolean isEmpty() {
-        return secureNames.length == 0;
+        this.requestIdHeader = config.requestIdHeader();
+        this.addresses = new ClientAddress(config.trustedProxies());
     }
 
     @Override
@@ -55,86 +65,112 @@ public final class SecurityHeadersFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
+        DispatcherType dispatch = request.getDispatcherType();
+        if (dispatch == DispatcherType.ERROR) {
+            answerErrorDispatch(request, response);
+            return;
+        }
+        if (dispatch != DispatcherType.REQUEST) {
+            chain.doFilter(request, response);
+            return;
+        }
+        String requestId = RequestIds.random();
+        request.setAttribute(Attributes.REQUEST_ID, requestId);
+        String clientId = RequestIds.accepted(request.getHeaders(requestIdHeader));
+        if (clientId != null) {
+            request.setAttribute(Attributes.CLIENT_REQUEST_ID, clientId);
+        }
+        request.setAttribute(Attributes.CLIENT_IP, addresses.resolve(request.getRemoteAddr(),
+                request.getHeaders("X-Forwarded-For")));
         boolean secure = secureNames.length != names.length && request.isSecure();
-        DefaultingResponse wrapped = secure ? new DefaultingResponse(response, secureNames, secureValues)
-                : new DefaultingResponse(response, names, values);
+        FrontResponse wrapped = new FrontResponse(response, secure ? secureNames : names,
+                secure ? secureValues : values, requestIdHeader, requestId, request);
         wrapped.applyDefaults();
-        chain.doFilter(request, wrapped);
+        if (request.getMethod().equals("TRACE")) {
+            wrapped.sendProblem(Problems.traceRefused());
+            return;
+        }
+        try {
+            chain.doFilter(request, wrapped);
+        } catch (IOException | ServletException | RuntimeException e) {
+            if (response.isCommitted()) {
+                throw e;
+            }
+            wrapped.sendProblem(Failures.problemFor(e, request));
+            return;
+        }
+        if (!request.isAsyncStarted()) {
+            wrapped.finish();
+        }
     }
 
     /**
-     * A response that keeps track of which default headers the application has taken over. Defaults are few (at
-     * most 64), so they are found by a case-insensitive scan and tracked in one bit each: nothing is allocated per
-     * header. A response is used by one thread at a time, as the Servlet specification requires.
+     * An error the container dispatches (to an error page the application or the container configured): answered
+     * as the problem of its status, with the security headers and the request id, instead of any page.
      */
-    static final class DefaultingResponse extends HttpServletResponseWrapper {
-        private final String[] names;
-        private final String[] values;
-        /** Bit i: default i was set by this filter and the application has not touched it since. */
-        private long ours;
+    private void answerErrorDispatch(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        int status = code instanceof Integer i && i >= 400 && i <= 599 ? i : 500;
+        Object thrown = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
+        ProblemDetails problem = thrown instanceof Throwable t ? Failures.problemFor(t, request)
+                : Problems.forStatus(status);
+        boolean secure = secureNames.length != names.length && request.isSecure();
+        String requestId = request.getAttribute(Attributes.REQUEST_ID) instanceof String id ? id : null;
+        FrontResponse wrapped = new FrontResponse(response, secure ? secureNames : names,
+                secure ? secureValues : values, requestIdHeader, requestId, request);
+        wrapped.applyDefaults();
+        wrapped.sendProblem(problem);
+    }
 
-        DefaultingResponse(HttpServletResponse response, String[] names, String[] values) {
-            super(response);
-            this.names = names;
-            this.values = values;
+    /** The server's request ids and the client's correlation ids. */
+    static final class RequestIds {
+        /** The longest correlation id taken from a client. */
+        static final int MAX_CLIENT_ID = 64;
+
+        private RequestIds() {
         }
 
-        void applyDefaults() {
-            HttpServletResponse response = (HttpServletResponse) getResponse();
-            // One look at what is set already (usually nothing) rather than a containsHeader per default.
-            Collection<String> existing = response.getHeaderNames();
-            boolean none = existing.isEmpty();
-            for (int i = 0; i < names.length; i++) {
-                if (none || !containsIgnoreCase(existing, names[i])) {
-                    // Absent, so adding is setting; a container's setHeader looks through every field set so far
-                    // for one to replace, addHeader just appends.
-                    response.addHeader(names[i], values[i]);
-                    ours |= 1L << i;
+        /** A new request id. */
+        static String random() {
+            return RequestContextFilter.randomId();
+        }
+
+        /**
+         * The client's correlation id when there is exactly one and it is 1 to {@value #MAX_CLIENT_ID} characters of
+         * letters, digits, '-', '_', '.' and ':', starting with a letter or digit; else null.
+         */
+        static @Nullable String accepted(@Nullable Enumeration<String> headers) {
+            if (headers == null || !headers.hasMoreElements()) {
+                return null;
+            }
+            String value = headers.nextElement();
+            return headers.hasMoreElements() || !isAcceptable(value) ? null : value;
+        }
+
+        static boolean isAcceptable(@Nullable String id) {
+            if (id == null || id.isEmpty() || id.length() > MAX_CLIENT_ID || !isAlphanumeric(id.charAt(0))) {
+                return false;
+            }
+            for (int i = 1; i < id.length(); i++) {
+                char c = id.charAt(i);
+                if (!isAlphanumeric(c) && c != '-' && c != '_' && c != '.' && c != ':') {
+                    return false;
                 }
             }
+            return true;
         }
 
-        private static boolean containsIgnoreCase(Collection<String> names, String name) {
-            for (String n : names) {
-                if (n.equalsIgnoreCase(name)) {
-                    return true;
-                }
-            }
-            return false;
+        private static boolean isAlphanumeric(char c) {
+            return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
         }
+    }
 
-        /** Clears the default named {@code name}; true if this filter had set it and it was still ours. */
-        private boolean release(String name) {
-            for (int i = 0; i < names.length; i++) {
-                if (names[i].equalsIgnoreCase(name)) {
-                    boolean wasOurs = (ours & (1L << i)) != 0;
-                    ours &= ~(1L << i);
-                    return wasOurs;
-                }
-            }
-            return false;
-        }
-
-        @Override
-        public void setHeader(String name, String value) {
-            release(name);
-            super.setHeader(name, value);
-        }
-
-        @Override
-        public void addHeader(String name, String value) {
-            if (release(name)) {
-                super.setHeader(name, value);
-            } else {
-                super.addHeader(name, value);
-            }
-        }
-
-        @Override
-        public void reset() {
-            super.reset();
-            ours = 0;
-            applyDefaults();
-        }
+    /** Logs what {@link Failures} could not explain to the caller. */
+    static void logUnexpected(Throwable e, HttpServletRequest request) {
+        LOG.error("request {} {} failed (request id {})", request.getMethod(), Paths.within(request),
+                request.getAttribute(Attributes.REQUEST_ID), e);
     }
 }
