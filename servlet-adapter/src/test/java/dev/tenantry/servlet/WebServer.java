@@ -45,6 +45,8 @@ final class WebServer implements AutoCloseable {
 
     static final String USER = "X-Test-User";
     static final String ROLES = "X-Test-Roles";
+    /** A credential that fails, naming the user it claims to be ("-" for none). */
+    static final String BAD_CREDENTIAL = "X-Test-Bad-Credential";
     /** The application's authentication copies this header into request attribute {@value #TENANT_ATTRIBUTE}. */
     static final String TENANT_ATTRIBUTE_HEADER = "X-Test-Tenant-Attribute";
     static final String TENANT_ATTRIBUTE = "app.tenant";
@@ -184,6 +186,15 @@ final class WebServer implements AutoCloseable {
             if (preset != null) {
                 ((jakarta.servlet.http.HttpServletResponse) res).setHeader(preset.substring(0, preset.indexOf('=')),
                         preset.substring(preset.indexOf('=') + 1));
+            }
+            String bad = request.getHeader(BAD_CREDENTIAL);
+            if (bad != null) {
+                // A credential that does not check out: Tenantry counts, audits and answers it.
+                if (!TenantryServlet.authenticationFailed(request, (jakarta.servlet.http.HttpServletResponse) res,
+                        bad.equals("-") ? null : bad, "bad credential")) {
+                    chain.doFilter(req, res);
+                }
+                return;
             }
             String user = request.getHeader(USER);
             if (user == null) {
