@@ -49,6 +49,7 @@ class RateLimitIT {
         RateLimiter limiter = RateLimiter.builder().clock(CLOCK)
                 .plan("FREE", Bandwidth.of(3, Duration.ofMinutes(1)))
                 .plan("PRO", Bandwidth.of(10, Duration.ofMinutes(1)))
+                .plan("DUO", Bandwidth.of(5, Duration.ofSeconds(10)), Bandwidth.of(8, Duration.ofMinutes(1)))
                 .planResolver(directory.planResolver()).build();
         planSync = directory.invalidatePlansOf(limiter);
         health = Health.builder().liveness("process", CheckResult::healthy).build();
@@ -212,5 +213,36 @@ class RateLimitIT {
         assertEquals(10, state.get("bandwidths").get(0).get("capacity").asInt());
         assertEquals("\"PRO\";r=8;t=12", header(response, "RateLimit"));
         assertEquals(400, web.get("/api/rate-limit").statusCode(), "the endpoint needs a tenant");
+    }
+
+    @Test
+    void theEndpointsBodyAndHeadersDescribeTheSameBandwidthWithTheSameFigures() {
+        String tenant = tenant("duo", "DUO");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, web.get("/probe/x", WebServer.USER, "ann", "X-Tenant-ID", tenant).statusCode());
+        }
+        HttpResponse<String> response = web.get("/api/rate-limit", WebServer.USER, "ann", "X-Tenant-ID", tenant);
+        JsonNode state = WebServer.json(response);
+        // 4 of 5 burst tokens used (one back every 2 s), 4 of 8 a minute (one back every 7.5 s): the burst binds.
+        assertEquals("\"DUO-1\";r=1;t=8", header(response, "RateLimit"));
+        assertEquals("DUO-1", state.get("binding").asText());
+        assertEquals(5, state.get("limit").asInt());
+        assertEquals(1, state.get("remaining").asInt());
+        assertEquals(8, state.get("resetSeconds").asInt(), "the binding bandwidth's t, not every bandwidth's");
+        assertEquals(200, web.get("/probe/x", WebServer.USER, "ann", "X-Tenant-ID", tenant).statusCode());
+        HttpResponse<String> refused = web.get("/api/rate-limit", WebServer.USER, "ann", "X-Tenant-ID", tenant);
+        assertEquals(429, refused.statusCode());
+        assertEquals("\"DUO-1\";r=0;t=2", header(refused, "RateLimit"));
+        assertEquals("2", header(refused, "Retry-After"), "the wait of the bandwidth the field names");
+        CLOCK.advance(Duration.ofSeconds(10));
+        // the burst is full again, the minute has 3 + 10 / 7.5 = 4.3 left: four more, and the minute refuses
+        for (int i = 0; i < 4; i++) {
+            assertEquals(200, web.get("/probe/x", WebServer.USER, "ann", "X-Tenant-ID", tenant).statusCode());
+        }
+        HttpResponse<String> minute = web.get("/probe/x", WebServer.USER, "ann", "X-Tenant-ID", tenant);
+        assertEquals(429, minute.statusCode());
+        String field = header(minute, "RateLimit");
+        assertTrue(field.startsWith("\"DUO-2\";r=0;t="), field);
+        assertEquals(field.substring(field.indexOf("t=") + 2), header(minute, "Retry-After"));
     }
 }
