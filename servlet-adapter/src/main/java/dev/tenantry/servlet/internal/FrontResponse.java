@@ -2,7 +2,6 @@ package dev.tenantry.servlet.internal;
 
 import dev.tenantry.servlet.ProblemDetails;
 import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
@@ -131,7 +130,7 @@ final class FrontResponse extends HttpServletResponseWrapper {
     @Override
     public ServletOutputStream getOutputStream() throws IOException {
         if (problemSent) {
-            return Discarding.STREAM;
+            return new DroppedBody();
         }
         bodyStarted = true;
         return super.getOutputStream();
@@ -180,35 +179,6 @@ final class FrontResponse extends HttpServletResponseWrapper {
     void finish() throws IOException {
         if (!problemSent && !bodyStarted && !isCommitted() && getStatus() >= 400) {
             sendProblem(Problems.forStatus(Math.min(getStatus(), 599)));
-        }
-    }
-
-    /** Sinks for what is written after a problem was sent. */
-    private static final class Discarding extends ServletOutputStream {
-        static final Discarding STREAM = new Discarding();
-
-        @Override
-        public boolean isReady() {
-            return true;
-        }
-
-        @Override
-        public void setWriteListener(WriteListener listener) {
-            try {
-                listener.onWritePossible();
-            } catch (IOException e) {
-                listener.onError(e);
-            }
-        }
-
-        @Override
-        public void write(int b) {
-            // discarded
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            // discarded
         }
     }
 }

@@ -1,10 +1,8 @@
 package dev.tenantry.servlet.internal;
 
 import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -17,9 +15,8 @@ import java.nio.charset.Charset;
  */
 final class HeadResponse extends HttpServletResponseWrapper {
 
-    private long counted;
+    private final DroppedBody body = new DroppedBody();
     private boolean lengthSet;
-    private ServletOutputStream stream;
     private PrintWriter writer;
 
     HeadResponse(HttpServletResponse response) {
@@ -40,46 +37,19 @@ final class HeadResponse extends HttpServletResponseWrapper {
 
     @Override
     public void resetBuffer() {
-        counted = 0;
+        body.reset();
     }
 
     @Override
     public void reset() {
         super.reset();
-        counted = 0;
+        body.reset();
         lengthSet = false;
     }
 
     @Override
     public ServletOutputStream getOutputStream() {
-        if (stream == null) {
-            stream = new ServletOutputStream() {
-                @Override
-                public boolean isReady() {
-                    return true;
-                }
-
-                @Override
-                public void setWriteListener(WriteListener listener) {
-                    try {
-                        listener.onWritePossible();
-                    } catch (IOException e) {
-                        listener.onError(e);
-                    }
-                }
-
-                @Override
-                public void write(int b) {
-                    counted++;
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) {
-                    counted += len;
-                }
-            };
-        }
-        return stream;
+        return body;
     }
 
     @Override
@@ -99,7 +69,7 @@ final class HeadResponse extends HttpServletResponseWrapper {
             writer.flush();
         }
         if (!lengthSet && !isCommitted()) {
-            super.setContentLengthLong(counted);
+            super.setContentLengthLong(body.count());
         }
     }
 }
