@@ -137,6 +137,27 @@ class AuditTrailIT {
     }
 
     @Test
+    void clientCorrelationIdIsStoredApartFromTheRequestIdAndCoveredByTheHash() {
+        TenantId a = freshTenant();
+        new AuditContext("ada", "user", "10.0.0.1", "curl/8", "server-id-1", "client-id-1").run(() -> Tenants.run(a,
+                () -> trail.record(AuditAction.LOGIN, "session", "s1")));
+        record(a, 2, "after");
+        AuditEntry login = all(a, AuditQuery.all()).get(2);
+        assertEquals("server-id-1", login.event().requestId());
+        assertEquals("client-id-1", login.event().clientRequestId());
+        assertNull(all(a, AuditQuery.all()).get(0).event().clientRequestId(), "absent where the client sent none");
+        assertTrue(Tenants.call(a, trail::verify).intact(), "entries with and without it verify");
+        ObjectId id = entry(a, 1).getObjectId("_id");
+        raw.updateOne(Filters.eq("_id", id), Updates.set("clientRequestId", "client-id-2"));
+        assertEquals(1, Tenants.call(a, trail::verify).firstBrokenSequence(), "changing it is detected");
+        raw.updateOne(Filters.eq("_id", id), Updates.unset("clientRequestId"));
+        assertEquals(1, Tenants.call(a, trail::verify).firstBrokenSequence(), "removing it is detected");
+        raw.updateOne(Filters.eq("_id", entry(a, 2).getObjectId("_id")), Updates.set("clientRequestId", "forged"));
+        raw.updateOne(Filters.eq("_id", id), Updates.set("clientRequestId", "client-id-1"));
+        assertEquals(2, Tenants.call(a, trail::verify).firstBrokenSequence(), "adding one is detected");
+    }
+
+    @Test
     void badQueryInputIsRefusedWithTheRuleNamed() {
         IllegalArgumentException limit = assertThrows(IllegalArgumentException.class, () -> AuditQuery.all().limit(0));
         assertTrue(limit.getMessage().contains("limit"));

@@ -92,7 +92,7 @@ public final class AuditTrailImpl implements AuditTrail {
         return new AuditEvent(e.action(), e.targetType(), e.targetId(), e.summary(), e.outcome(), e.reason(),
                 first(e.actorId(), context.actorId()), first(e.actorType(), context.actorType()),
                 first(e.ip(), context.ip()), first(e.userAgent(), context.userAgent()),
-                first(e.requestId(), context.requestId()));
+                first(e.requestId(), context.requestId()), first(e.clientRequestId(), context.clientRequestId()));
     }
 
     private static @Nullable String first(@Nullable String own, @Nullable String fallback) {
