@@ -24,8 +24,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The probe's judgement, command by command, as the driver hands commands to it (issue 16 §6). Each case the probe used
- * to miss is here; so are the shapes Tenantry itself sends, which must pass. No server: the events are built here.
+ * The probe's judgement, command by command, as the driver hands commands to it (issue 16 §6). Each case the probe
+ * used to miss is here; so are the shapes Tenantry itself sends, which must pass. No server: the events are built
+ * here.
  */
 class IsolationProbeTest {
 

@@ -756,13 +756,13 @@ public final class CommandJudge {
                 BsonValue spec = stage.get(name);
                 switch (name) {
                     case "$lookup":
-                        lookup(spec, i + 1 < stages.size() ? stages.get(i + 1) : null, tenantData, tenant, exact);
+                        lookup(spec, i + 1 < stages.size() ? stages.get(i + 1) : null, tenant, exact);
                         break;
                     case "$graphLookup":
                         graphLookup(spec, exact);
                         break;
                     case "$unionWith":
-                        unionWith(spec, tenantData, tenant, exact);
+                        unionWith(spec, tenant, exact);
                         break;
                     case "$facet":
                         if (spec.isDocument()) {
@@ -799,8 +799,8 @@ public final class CommandJudge {
             return target == null ? null : enter(target);
         }
 
-        private void lookup(BsonValue value, @Nullable BsonDocument next, boolean tenantData,
-                            @Nullable TenantId outer, boolean exact) {
+        private void lookup(BsonValue value, @Nullable BsonDocument next, @Nullable TenantId outer,
+                            boolean exact) {
             if (!value.isDocument()) {
                 return;
             }
@@ -860,14 +860,14 @@ public final class CommandJudge {
             }
         }
 
-        private void unionWith(BsonValue value, boolean tenantData, @Nullable TenantId outer, boolean exact) {
+        private void unionWith(BsonValue value, @Nullable TenantId outer, boolean exact) {
             BsonValue coll = value.isDocument() ? value.asDocument().get("coll") : value;
             List<BsonDocument> inner = value.isDocument() ? stages(value.asDocument().get("pipeline")) : null;
             boolean intoTenantData = tenantData(coll);
             TenantId tenant = intoTenantData ? joined(coll) : null;
             if (intoTenantData && tenant != null && (inner == null || !leads(inner, tenant, exact))) {
-                problem("a $unionWith of tenant data (" + name(coll) + ") has no pipeline leading with the match on tenant '"
-                        + tenant + "'");
+                problem("a $unionWith of tenant data (" + name(coll) + ") has no pipeline leading with the match on "
+                        + "tenant '" + tenant + "'");
             }
             if (inner != null) {
                 walk(inner, intoTenantData, intoTenantData ? tenant : outer, exact);
