@@ -106,7 +106,8 @@ public interface TenantDatabase {
 
     /**
      * A new {@link IsolationProbe} that knows this registry's collections; attach it to a client's settings in
-     * tests to check that every command on tenant data is scoped.
+     * tests to check that every command on tenant data stays in the tenant current where it is sent. Only the
+     * registered names matter, so the registry may be built on any client.
      */
     default IsolationProbe newIsolationProbe() {
         return IsolationProbe.forDatabase(this);
