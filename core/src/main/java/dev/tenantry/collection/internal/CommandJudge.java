@@ -2,6 +2,7 @@ package dev.tenantry.collection.internal;
 
 import com.mongodb.MongoNamespace;
 import dev.tenantry.TenantId;
+import dev.tenantry.TenantViolationException;
 import dev.tenantry.collection.IsolationStrategy;
 import dev.tenantry.collection.TenantDatabase;
 import java.util.ArrayList;
@@ -43,11 +44,13 @@ public final class CommandJudge {
 
     private final TenantDatabase registry;
     private final String field;
+    private final UpdateGuard updates;
 
     /** Judges commands on the collections registered in {@code registry}. */
     public CommandJudge(TenantDatabase registry) {
         this.registry = registry;
         this.field = registry.getTenantField();
+        this.updates = new UpdateGuard(field);
     }
 
     /**
@@ -521,114 +524,51 @@ public final class CommandJudge {
 
         // ------------------------------------------------------------ updates
 
-        /** An update as sent: operators, a replacement document, or a pipeline. */
+        /**
+         * An update as sent: a replacement must carry the tenant; operators and pipelines are held to
+         * {@link UpdateGuard}'s rule (the tenant field is never touched), except that setting it to the current
+         * tenant with {@code $set}/{@code $setOnInsert} changes nothing and passes.
+         */
         private void update(String what, BsonValue update, TenantId tenant) {
-            if (update.isArray()) {
-                for (BsonValue stage : update.asArray()) {
-                    if (stage.isDocument() && !stage.asDocument().isEmpty()) {
-                        updateStage(what, stage.asDocument(), tenant);
-                    }
-                }
-                return;
-            }
-            if (!update.isDocument() || update.asDocument().isEmpty()) {
-                return; // the server refuses it
-            }
-            BsonDocument doc = update.asDocument();
-            if (!doc.getFirstKey().startsWith("$")) {
-                document(what + " (a replacement)", doc, tenant);
-                return;
-            }
-            for (Map.Entry<String, BsonValue> operator : doc.entrySet()) {
-                if (!operator.getValue().isDocument()) {
-                    continue;
-                }
-                for (Map.Entry<String, BsonValue> path : operator.getValue().asDocument().entrySet()) {
-                    String op = operator.getKey();
-                    boolean setsOwn = ("$set".equals(op) || "$setOnInsert".equals(op))
-                            && new BsonString(tenant.value()).equals(path.getValue());
-                    if (touches(path.getKey()) && !setsOwn) {
-                        problem(what + ": " + op + " changes tenant field '" + field + "' (path '" + path.getKey()
-                                + "')");
-                    }
-                    if ("$rename".equals(op) && path.getValue().isString()
-                            && touches(path.getValue().asString().getValue())) {
-                        problem(what + ": $rename writes tenant field '" + field + "'");
-                    }
-                }
-            }
-        }
-
-        private void updateStage(String what, BsonDocument stage, TenantId tenant) {
-            String name = stage.getFirstKey();
-            BsonValue spec = stage.get(name);
-            switch (name) {
-                case "$set":
-                case "$addFields":
-                    if (spec.isDocument()) {
-                        for (Map.Entry<String, BsonValue> e : spec.asDocument().entrySet()) {
-                            if (touches(e.getKey()) && !literal(e.getValue(), tenant)) {
-                                problem(what + ": pipeline stage " + name + " computes tenant field '" + field + "'");
-                            }
-                        }
-                    }
-                    break;
-                case "$unset":
-                    for (BsonValue path : spec.isArray() ? spec.asArray().getValues() : List.of(spec)) {
-                        if (path.isString() && touches(path.asString().getValue())) {
-                            problem(what + ": pipeline stage $unset removes tenant field '" + field + "'");
-                        }
-                    }
-                    break;
-                case "$project":
-                    project(what, spec, tenant);
-                    break;
-                case "$replaceRoot":
-                case "$replaceWith":
-                    problem(what + ": pipeline stage " + name + " replaces the whole document, tenant field '"
-                            + field + "' included");
-                    break;
-                default:
-                    break; // the server accepts no other update stages
-            }
-        }
-
-        private void project(String what, BsonValue spec, TenantId tenant) {
-            if (!spec.isDocument()) {
-                return;
-            }
-            boolean inclusion = false;
-            boolean keeps = false;
-            for (Map.Entry<String, BsonValue> e : spec.asDocument().entrySet()) {
-                BsonValue v = e.getValue();
-                boolean included = v.isBoolean() ? v.asBoolean().getValue() : v.isNumber() && v.asNumber()
-                        .doubleValue() != 0;
-                boolean excluded = v.isBoolean() && !v.asBoolean().getValue()
-                        || v.isNumber() && v.asNumber().doubleValue() == 0;
-                if (touches(e.getKey())) {
-                    if (e.getKey().equals(field) && (included || literal(v, tenant))) {
-                        keeps = true;
+            try {
+                if (update.isArray()) {
+                    List<BsonDocument> stages = stages(update);
+                    if (stages == null) {
+                        problem(what + " is not a pipeline the probe can read");
                     } else {
-                        problem(what + ": pipeline stage $project drops or computes tenant field '" + field + "'");
+                        updates.checkPipeline(stages);
                     }
-                } else if (!excluded && !"_id".equals(e.getKey())) {
-                    inclusion = true;
+                } else if (update.isDocument() && !update.asDocument().isEmpty()) {
+                    BsonDocument doc = update.asDocument();
+                    if (doc.getFirstKey().startsWith("$")) {
+                        updates.checkUpdate(withoutOwnTenant(doc, tenant));
+                    } else {
+                        document(what + " (a replacement)", doc, tenant);
+                    }
+                }
+            } catch (TenantViolationException | IllegalArgumentException e) {
+                problem(what + ": " + e.getMessage());
+            }
+        }
+
+        /** {@code update} without {@code $set}/{@code $setOnInsert} of the tenant field to the current tenant. */
+        private BsonDocument withoutOwnTenant(BsonDocument update, TenantId tenant) {
+            BsonDocument out = new BsonDocument();
+            for (Map.Entry<String, BsonValue> operator : update.entrySet()) {
+                BsonValue paths = operator.getValue();
+                boolean sets = "$set".equals(operator.getKey()) || "$setOnInsert".equals(operator.getKey());
+                if (sets && paths.isDocument() && new BsonString(tenant.value()).equals(paths.asDocument()
+                        .get(field))) {
+                    BsonDocument rest = paths.asDocument().clone();
+                    rest.remove(field);
+                    if (!rest.isEmpty()) {
+                        out.put(operator.getKey(), rest);
+                    }
+                } else {
+                    out.put(operator.getKey(), paths);
                 }
             }
-            if (inclusion && !keeps) {
-                problem(what + ": pipeline stage $project keeps only other fields, dropping tenant field '" + field
-                        + "'");
-            }
-        }
-
-        private boolean literal(BsonValue value, TenantId tenant) {
-            BsonString own = new BsonString(tenant.value());
-            return own.equals(value) || value.isDocument() && value.asDocument().size() == 1
-                    && own.equals(value.asDocument().get("$literal"));
-        }
-
-        private boolean touches(String path) {
-            return path.equals(field) || path.startsWith(field + ".");
+            return out.isEmpty() ? new BsonDocument("$set", new BsonDocument()) : out;
         }
 
         // ------------------------------------------------------------ pipelines
