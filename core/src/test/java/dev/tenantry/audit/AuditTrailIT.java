@@ -14,6 +14,9 @@ import com.mongodb.client.model.Updates;
 import dev.tenantry.MissingTenantException;
 import dev.tenantry.TenantId;
 import dev.tenantry.Tenants;
+import dev.tenantry.collection.IsolationProbe;
+import dev.tenantry.collection.Probes;
+import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.testing.MongoBackend;
 import dev.tenantry.testing.MongoTest;
 import dev.tenantry.testing.MutableClock;
@@ -48,9 +51,14 @@ class AuditTrailIT {
     private MongoCollection<Document> raw;
     private int tenantCounter;
 
+    /** Judges every command the trails of this test send (they use {@link #client}). */
+    private final IsolationProbe probe;
+
     AuditTrailIT(MongoBackend backend, MongoClient client, MongoDatabase database) {
         this.backend = backend;
-        this.client = client;
+        this.probe = TenantDatabase.builder(client, database.getName()).collection(AuditTrail.DEFAULT_COLLECTION)
+                .collection(AuditTrail.DEFAULT_COLLECTION + "Heads").build().newIsolationProbe();
+        this.client = Probes.client(backend, probe);
         this.database = database;
     }
 
@@ -63,6 +71,8 @@ class AuditTrailIT {
     @AfterEach
     void close() {
         trail.close();
+        client.close();
+        Probes.assertNoViolationsBesidesSharedIndexDdl(probe); // a trail ensures its indexes as a tenant
     }
 
     /** A tenant of its own for each test, so tests never see each other's chains. */

@@ -69,7 +69,7 @@ class RandomizedIsolationIT {
             TenantCollection<Document> coll = TenantDatabase.builder(client, database.getName())
                     .tenantDatabasePrefix(prefix).collection(logical, strategy).build().getCollection(logical);
             new Run(new Random(seed), coll, probeView, raw, logical).go();
-            probe.assertNoViolations();
+            Probes.assertNoViolationsBesidesSharedIndexDdl(probe);
         } catch (AssertionError | RuntimeException e) {
             throw new AssertionError("randomized run failed for " + strategy + " with seed " + seed
                     + " (replay with -Dtenantry.seed=" + seed + "): " + e.getMessage(), e);

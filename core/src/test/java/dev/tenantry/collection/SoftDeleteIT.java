@@ -25,12 +25,15 @@ import com.mongodb.client.result.DeleteResult;
 import com.mongodb.bulk.BulkWriteResult;
 import dev.tenantry.TenantId;
 import dev.tenantry.Tenants;
+import dev.tenantry.testing.MongoBackend;
 import dev.tenantry.testing.MongoTest;
 import dev.tenantry.testing.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.bson.Document;
 import org.bson.types.ObjectId;
@@ -47,26 +50,40 @@ class SoftDeleteIT {
     private static final TenantId GLOBEX = TenantId.of("globex");
     private static final Duration RETENTION = Duration.ofDays(30);
 
+    private final MongoBackend backend;
     private final MongoClient client;
     private final MongoDatabase database;
+    /** Probed clients opened by this test, with their probes: every command Tenantry sends is judged. */
+    private final Map<IsolationProbe, MongoClient> probed = new LinkedHashMap<>();
     private final MutableClock clock = new MutableClock();
     private final String prefix = "sd" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20), 36) + "_";
 
-    SoftDeleteIT(MongoClient client, MongoDatabase database) {
+    SoftDeleteIT(MongoBackend backend, MongoClient client, MongoDatabase database) {
+        this.backend = backend;
         this.client = client;
         this.database = database;
     }
 
     @AfterEach
     void dropAll() {
+        probed.values().forEach(MongoClient::close);
         database.drop();
         for (TenantId tenant : List.of(ACME, GLOBEX)) {
             client.getDatabase(prefix + tenant.value()).drop();
         }
+        probed.keySet().forEach(Probes::assertNoViolationsBesidesSharedIndexDdl);
     }
 
+    /** The registry under test, on a client whose commands an isolation probe judges. */
     private TenantDatabase tenantDatabase(IsolationStrategy strategy) {
-        return TenantDatabase.builder(client, database.getName()).tenantDatabasePrefix(prefix)
+        IsolationProbe probe = tenantDatabase(client, strategy).newIsolationProbe();
+        MongoClient probedClient = Probes.client(backend, probe);
+        probed.put(probe, probedClient);
+        return tenantDatabase(probedClient, strategy);
+    }
+
+    private TenantDatabase tenantDatabase(MongoClient on, IsolationStrategy strategy) {
+        return TenantDatabase.builder(on, database.getName()).tenantDatabasePrefix(prefix)
                 .collection("customers", strategy, SoftDelete.retainFor(RETENTION).clock(clock))
                 .collection("bookings", strategy).build();
     }
