@@ -58,8 +58,10 @@ public final class HealthChecks {
     /**
      * Watches an audit trail's {@linkplain AuditTrail#stats() counters}: degraded when more than {@code maxQueued}
      * entries wait in the asynchronous queue, when write attempts failed since the previous call of this check (or
-     * since it was made), or when entries were ever dropped. The detail has the four counters and the failures since
-     * the previous call. A failure never makes it unhealthy: the trail retries and loses nothing it accepted.
+     * since it was made), when entries were ever dropped, or when entries were ever moved to the dead-letter place
+     * (they are kept there, not in the log: someone should look). The detail has the five counters and the failures
+     * since the previous call. A failure never makes it unhealthy: the trail retries what may still succeed and keeps
+     * everything it accepted.
      *
      * @throws IllegalArgumentException if {@code maxQueued} is negative
      */
@@ -82,10 +84,14 @@ public final class HealthChecks {
             if (stats.dropped() > 0) {
                 problems.add(stats.dropped() + " entries dropped");
             }
+            if (stats.deadLettered() > 0) {
+                problems.add(stats.deadLettered() + " entries could not be written and are in the dead-letter place");
+            }
             CheckResult result = problems.isEmpty() ? CheckResult.healthy()
                     : CheckResult.degraded(String.join("; ", problems));
             return result.withDetail("queued", stats.queued()).withDetail("written", stats.written())
                     .withDetail("failedAttempts", stats.failedAttempts()).withDetail("dropped", stats.dropped())
+                    .withDetail("deadLettered", stats.deadLettered())
                     .withDetail("failedSinceLastCheck", newFailures).withDetail("maxQueued", maxQueued);
         };
     }

@@ -9,28 +9,44 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import org.bson.BsonArray;
 import org.bson.BsonDocument;
+import org.bson.BsonDouble;
+import org.bson.BsonInt32;
+import org.bson.BsonString;
 import org.bson.RawBsonDocument;
+import org.bson.codecs.BsonDocumentCodec;
 
 /**
  * A TCP proxy in front of a MongoDB server that understands just enough of the wire protocol to fail the way networks
  * do: it can drop the reply to chosen commands after the server has carried them out (and cut the connection, so the
- * client sees a socket error and cannot tell whether the command was applied), and it can freeze, swallowing every
- * request so nothing is answered (a server that hangs rather than refuses connections).
+ * client sees a socket error and cannot tell whether the command was applied), answer chosen commands with an error
+ * of its own without passing them on (a server refusing them), and freeze, swallowing every request so nothing is
+ * answered (a server that hangs rather than refuses connections).
+ *
+ * <p>Commands are matched on their body with any document sequences folded in as arrays ({@code {insert: "c",
+ * documents: [...]}}), as the server sees them.
  *
  * <p>For tests only. Each connection is two pump threads; messages are forwarded whole. Thread-safe.
  */
 public final class WireProxy implements AutoCloseable {
 
     private static final int OP_MSG = 2013;
+    private static final AtomicInteger REPLY_IDS = new AtomicInteger(1 << 30);
 
-    /** Drop the replies to the next {@code remaining} requests matching {@code command}. */
-    private record Rule(Predicate<BsonDocument> command, AtomicInteger remaining) {
+    /**
+     * Drop the replies to the next {@code remaining} requests matching {@code command}, or answer them with {@code
+     * error} instead of passing them on.
+     */
+    private record Rule(Predicate<BsonDocument> command, AtomicInteger remaining, BsonDocument error) {
     }
 
     private final ServerSocket listener;
@@ -68,7 +84,30 @@ public final class WireProxy implements AutoCloseable {
      * cuts their connections.
      */
     public void dropReplies(Predicate<BsonDocument> command, int times) {
-        rules.add(new Rule(command, new AtomicInteger(times)));
+        rules.add(new Rule(command, new AtomicInteger(times), null));
+    }
+
+    /**
+     * Answers the next {@code times} requests matching {@code command} with {@code {ok: 0, code, codeName, errmsg}}
+     * (and {@code errorLabels} when given) instead of passing them on: the server never sees them.
+     */
+    public void refuse(Predicate<BsonDocument> command, int times, int code, String codeName, String... labels) {
+        BsonDocument error = new BsonDocument("ok", new BsonDouble(0)).append("errmsg",
+                new BsonString("refused by the test proxy")).append("code", new BsonInt32(code))
+                .append("codeName", new BsonString(codeName));
+        if (labels.length > 0) {
+            BsonArray array = new BsonArray();
+            for (String label : labels) {
+                array.add(new BsonString(label));
+            }
+            error.append("errorLabels", array);
+        }
+        rules.add(new Rule(command, new AtomicInteger(times), error));
+    }
+
+    /** Removes every rule. */
+    public void clearRules() {
+        rules.clear();
     }
 
     /** Commands named {@code name} on collection {@code collection} ({@code {delete: "customers", ...}}). */
@@ -145,13 +184,21 @@ public final class WireProxy implements AutoCloseable {
                     continue; // swallowed: the client waits for a reply that never comes
                 }
                 BsonDocument command = command(message);
+                Rule matched = null;
                 if (command != null) {
                     for (Rule rule : rules) {
                         if (rule.command().test(command) && rule.remaining().getAndDecrement() > 0) {
-                            doomed.add(int32(message, 4));
+                            matched = rule;
                             break;
                         }
                     }
+                }
+                if (matched != null && matched.error() != null) {
+                    answer(client, int32(message, 4), matched.error());
+                    continue;
+                }
+                if (matched != null) {
+                    doomed.add(int32(message, 4));
                 }
                 out.write(message);
                 out.flush();
@@ -159,6 +206,20 @@ public final class WireProxy implements AutoCloseable {
         } catch (IOException e) {
             quietly(client);
             quietly(server);
+        }
+    }
+
+    /** Writes an OP_MSG reply to request {@code requestId} holding {@code body}. */
+    private static void answer(Socket client, int requestId, BsonDocument body) throws IOException {
+        byte[] doc = new RawBsonDocument(body, new BsonDocumentCodec()).getByteBuffer().array();
+        int docLength = int32(doc, 0);
+        ByteBuffer reply = ByteBuffer.allocate(16 + 4 + 1 + docLength).order(ByteOrder.LITTLE_ENDIAN);
+        reply.putInt(16 + 4 + 1 + docLength).putInt(REPLY_IDS.incrementAndGet()).putInt(requestId).putInt(OP_MSG)
+                .putInt(0).put((byte) 0).put(doc, 0, docLength);
+        synchronized (client) {
+            OutputStream out = client.getOutputStream();
+            out.write(reply.array());
+            out.flush();
         }
     }
 
@@ -171,8 +232,10 @@ public final class WireProxy implements AutoCloseable {
                     dropped.incrementAndGet();
                     throw new EOFException("reply dropped");
                 }
-                out.write(message);
-                out.flush();
+                synchronized (client) {
+                    out.write(message);
+                    out.flush();
+                }
             }
         } catch (IOException e) {
             quietly(client);
@@ -193,21 +256,42 @@ public final class WireProxy implements AutoCloseable {
         return message;
     }
 
-    /** The command document of an OP_MSG request (its body section), or null for anything else. */
+    /**
+     * The command of an OP_MSG request: its body, with each document sequence added as an array; null for anything
+     * else.
+     */
     private static BsonDocument command(byte[] message) {
         if (int32(message, 12) != OP_MSG) {
             return null;
         }
+        BsonDocument body = null;
+        BsonDocument sequences = new BsonDocument();
+        int end = message.length - ((int32(message, 16) & 1) != 0 ? 4 : 0); // a checksum may follow
         int p = 20; // header (16) and flag bits (4)
-        while (p < message.length) {
+        while (p < end) {
             byte kind = message[p++];
             int size = int32(message, p);
             if (kind == 0) {
-                return new RawBsonDocument(message, p, size);
+                body = new BsonDocument();
+                body.putAll(new RawBsonDocument(message, p, size));
+            } else {
+                int nameEnd = p + 4;
+                while (message[nameEnd] != 0) {
+                    nameEnd++;
+                }
+                String name = new String(message, p + 4, nameEnd - p - 4, StandardCharsets.UTF_8);
+                BsonArray documents = new BsonArray();
+                for (int d = nameEnd + 1; d < p + size; d += int32(message, d)) {
+                    documents.add(new RawBsonDocument(message, d, int32(message, d)));
+                }
+                sequences.append(name, documents);
             }
-            p += size; // a document sequence: its size covers the identifier and the documents
+            p += size;
         }
-        return null;
+        if (body != null) {
+            body.putAll(sequences);
+        }
+        return body;
     }
 
     private static int int32(byte[] b, int p) {
