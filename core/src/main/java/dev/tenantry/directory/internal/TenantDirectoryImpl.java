@@ -27,7 +27,9 @@ import dev.tenantry.directory.TenantNotFoundException;
 import dev.tenantry.directory.TenantRecord;
 import dev.tenantry.directory.TenantStatus;
 import dev.tenantry.directory.TenantStatusException;
+import dev.tenantry.internal.Arguments;
 import dev.tenantry.ratelimit.PlanResolver;
+import dev.tenantry.ratelimit.RateLimiter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,11 +89,16 @@ public final class TenantDirectoryImpl implements TenantDirectory {
     private final @Nullable TenantDatabase tenantDatabase;
     private final @Nullable AuditTrail audit;
     private final List<TenantChangeListener> listeners = new CopyOnWriteArrayList<>();
+    /** Sets of plans a tenant's plan must be in, each from the builder or a linked rate limiter. */
+    private final List<Set<String>> knownPlans = new CopyOnWriteArrayList<>();
 
     /** Built by {@link TenantDirectory.Builder}; creates the index that finds due deletions. */
     public TenantDirectoryImpl(MongoClient client, MongoCollection<BsonDocument> tenants, Clock clock,
                                Duration cacheFor, @Nullable TenantDatabase tenantDatabase,
-                               @Nullable AuditTrail audit) {
+                               @Nullable AuditTrail audit, @Nullable Set<String> plans) {
+        if (plans != null) {
+            knownPlans.add(plans);
+        }
         this.client = client;
         this.tenants = tenants;
         this.clock = clock;
@@ -185,10 +192,8 @@ public final class TenantDirectoryImpl implements TenantDirectory {
 
     @Override
     public TenantRecord scheduleDeletion(TenantId id, Duration retention) {
-        Objects.requireNonNull(retention, "retention");
-        if (retention.isNegative()) {
-            throw new IllegalArgumentException("deletion retention must not be negative, was " + retention);
-        }
+        Objects.requireNonNull(id, "id");
+        Arguments.notNegative("deletion retention", retention);
         TenantRecord current = fresh(id);
         if (current.status() == TenantStatus.DELETION_SCHEDULED) {
             throw new TenantStatusException(id, current.status(), "deletion of tenant '" + id + "' is already "
@@ -461,6 +466,19 @@ public final class TenantDirectoryImpl implements TenantDirectory {
     }
 
     @Override
+    public Tenants.Registration invalidatePlansOf(RateLimiter limiter) {
+        Objects.requireNonNull(limiter, "limiter");
+        Set<String> plans = Set.copyOf(limiter.plans());
+        knownPlans.add(plans);
+        Tenants.Registration listening = addChangeListener((before, after) -> limiter.invalidatePlan(
+                after != null ? after.id() : Objects.requireNonNull(before).id()));
+        return () -> {
+            listening.close();
+            knownPlans.remove(plans);
+        };
+    }
+
+    @Override
     public Tenants.Registration addChangeListener(TenantChangeListener listener) {
         Objects.requireNonNull(listener, "listener");
         listeners.add(listener);
@@ -491,11 +509,28 @@ public final class TenantDirectoryImpl implements TenantDirectory {
         }
     }
 
-    private static void checkPlan(String plan) {
+    /**
+     * The plan name, checked against the plan rule.
+     *
+     * @throws IllegalArgumentException if it breaks it
+     */
+    public static String checkPlanName(String plan) {
         Objects.requireNonNull(plan, "plan");
         if (!PLAN.matcher(plan).matches()) {
             throw new IllegalArgumentException("plan must be 1-64 letters, digits, '_', '-' or '.', was '" + plan
                     + "'");
+        }
+        return plan;
+    }
+
+    /** The plan, checked against the rule and every set of known plans. */
+    private void checkPlan(String plan) {
+        checkPlanName(plan);
+        for (Set<String> known : knownPlans) {
+            if (!known.contains(plan)) {
+                throw new IllegalArgumentException("plan '" + plan + "' is not one of the plans tenants may be on "
+                        + new java.util.TreeSet<>(known) + "; a tenant on it could not be rate limited");
+            }
         }
     }
 
