@@ -4,6 +4,7 @@ import com.mongodb.MongoException;
 import com.mongodb.client.MongoDatabase;
 import dev.tenantry.audit.AuditStats;
 import dev.tenantry.audit.AuditTrail;
+import dev.tenantry.internal.Arguments;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +41,7 @@ public final class HealthChecks {
      * round trip in the detail ({@code pingMillis}, fractional), unhealthy with the driver's error when MongoDB
      * cannot be reached in time.
      *
-     * @throws IllegalArgumentException if the timeout is not positive
+     * @throws IllegalArgumentException if the timeout is shorter than 1 ms or longer than 100 years
      */
     public static HealthCheck mongoPing(MongoDatabase database, Duration timeout) {
         MongoDatabase timed = withTimeout(database, timeout);
@@ -107,13 +108,11 @@ public final class HealthChecks {
      * metadata), each bounded by {@code timeout} in the driver. Healthy with {@code pingMillis} and {@code buckets}
      * in the detail; unhealthy with the driver's error when either fails.
      *
-     * @throws IllegalArgumentException if the collection name is blank or the timeout is not positive
+     * @throws IllegalArgumentException if the collection name is not 1-64 letters, digits, '_' or '-' starting with
+     *     a letter or '_', or the timeout is shorter than 1 ms or longer than 100 years
      */
     public static HealthCheck rateLimitStore(MongoDatabase database, String collection, Duration timeout) {
-        Objects.requireNonNull(collection, "collection");
-        if (collection.isBlank()) {
-            throw new IllegalArgumentException("rate-limit store collection name must not be blank");
-        }
+        Arguments.name("rate-limit store collection name", collection);
         MongoDatabase timed = withTimeout(database, timeout);
         String name = database.getName() + "." + collection;
         return () -> {
@@ -130,10 +129,7 @@ public final class HealthChecks {
 
     private static MongoDatabase withTimeout(MongoDatabase database, Duration timeout) {
         Objects.requireNonNull(database, "database");
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("MongoDB health check timeout must be positive, was " + timeout);
-        }
+        Arguments.atLeast("MongoDB health check timeout", timeout, Duration.ofMillis(1));
         return database.withTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
