@@ -2,17 +2,17 @@ package dev.tenantry.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.tenantry.faults.FaultyMongo.await;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import dev.tenantry.TenantId;
 import dev.tenantry.Tenants;
 import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.directory.TenantDirectory;
+import dev.tenantry.faults.FaultyMongo;
 import dev.tenantry.faults.WireProxy;
 import dev.tenantry.testing.EmbeddedMongo;
 import java.nio.file.Files;
@@ -25,7 +25,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 import org.bson.Document;
@@ -44,6 +43,7 @@ class AuditWriterIT {
     private static final TenantId ACME = TenantId.of("acme");
     private static final TenantId GLOBEX = TenantId.of("globex");
 
+    private FaultyMongo faulty;
     private EmbeddedMongo mongo;
     private WireProxy proxy;
     private MongoClient client;
@@ -51,21 +51,20 @@ class AuditWriterIT {
 
     @BeforeEach
     void start() {
-        mongo = EmbeddedMongo.start();
-        proxy = WireProxy.to(mongo.port());
-        client = MongoClients.create(MongoClientSettings.builder().applyConnectionString(proxy.connectionString())
-                .applyToClusterSettings(c -> c.serverSelectionTimeout(2, TimeUnit.SECONDS)).build());
+        faulty = FaultyMongo.start();
+        mongo = faulty.mongo();
+        proxy = faulty.proxy();
+        client = faulty.client();
     }
 
     @AfterEach
     void stop() throws Exception {
         proxy.clearRules();
+        mongo.restart();
         for (int i = closing.size() - 1; i >= 0; i--) {
             closing.get(i).close();
         }
-        client.close();
-        proxy.close();
-        mongo.close();
+        faulty.close();
     }
 
     private AuditTrail asyncTrail(int capacity) {
@@ -77,18 +76,6 @@ class AuditWriterIT {
 
     private MongoCollection<Document> log() {
         return client.getDatabase("app").getCollection(AuditTrail.DEFAULT_COLLECTION);
-    }
-
-    /** Waits for a condition the system must reach; fails after a deadline, never sleeps blindly. */
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting until " + what);
-            }
-            Thread.onSpinWait();
-            Thread.yield();
-        }
     }
 
     private Set<String> targets(TenantId tenant) {

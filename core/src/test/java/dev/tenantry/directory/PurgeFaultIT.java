@@ -4,22 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.mongodb.MongoClientSettings;
 import com.mongodb.MongoNamespace;
 import com.mongodb.MongoSocketException;
 import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import dev.tenantry.TenantId;
 import dev.tenantry.Tenants;
 import dev.tenantry.collection.IsolationStrategy;
 import dev.tenantry.collection.TenantDatabase;
+import dev.tenantry.faults.FaultyMongo;
 import dev.tenantry.faults.WireProxy;
-import dev.tenantry.testing.EmbeddedMongo;
 import dev.tenantry.testing.MutableClock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,7 +36,7 @@ class PurgeFaultIT {
     private static final TenantId GLOBEX = TenantId.of("globex");
     private static final Map<String, Long> FULL = Map.of("customers", 3L, "bookings", 2L, "invoices", 4L);
 
-    private EmbeddedMongo mongo;
+    private FaultyMongo faulty;
     private WireProxy proxy;
     private MongoClient client;
     private TenantDatabase tdb;
@@ -47,11 +44,9 @@ class PurgeFaultIT {
 
     @BeforeEach
     void start() {
-        mongo = EmbeddedMongo.start();
-        proxy = WireProxy.to(mongo.port());
-        client = MongoClients.create(MongoClientSettings.builder().applyConnectionString(proxy.connectionString())
-                .applyToClusterSettings(c -> c.serverSelectionTimeout(2, TimeUnit.SECONDS))
-                .applyToSocketSettings(s -> s.readTimeout(5, TimeUnit.SECONDS)).build());
+        faulty = FaultyMongo.start();
+        proxy = faulty.proxy();
+        client = faulty.client();
         tdb = TenantDatabase.builder(client, "app").tenantDatabasePrefix("tdb_")
                 .collection("customers", IsolationStrategy.SHARED)
                 .collection("bookings", IsolationStrategy.COLLECTION_PER_TENANT)
@@ -69,9 +64,7 @@ class PurgeFaultIT {
 
     @AfterEach
     void stop() {
-        client.close();
-        proxy.close();
-        mongo.close();
+        faulty.close();
     }
 
     private Map<String, Long> dataOf(TenantId tenant) {

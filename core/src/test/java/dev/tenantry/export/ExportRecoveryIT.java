@@ -7,17 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.mongodb.MongoClientSettings;
 import com.mongodb.MongoCommandException;
 import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import dev.tenantry.TenantId;
 import dev.tenantry.Tenants;
 import dev.tenantry.collection.IsolationStrategy;
 import dev.tenantry.collection.TenantDatabase;
+import dev.tenantry.faults.FaultyMongo;
 import dev.tenantry.faults.WireProxy;
-import dev.tenantry.testing.EmbeddedMongo;
 import dev.tenantry.testing.MutableClock;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -48,7 +46,7 @@ class ExportRecoveryIT {
     private static final TenantId ACME = TenantId.of("acme");
     private static final Duration LEASE = Duration.ofMinutes(1);
 
-    private EmbeddedMongo mongo;
+    private FaultyMongo faulty;
     private WireProxy proxy;
     private MongoClient client;
     private MongoDatabase db;
@@ -58,10 +56,9 @@ class ExportRecoveryIT {
 
     @BeforeEach
     void start() {
-        mongo = EmbeddedMongo.start();
-        proxy = WireProxy.to(mongo.port());
-        client = MongoClients.create(MongoClientSettings.builder().applyConnectionString(proxy.connectionString())
-                .applyToClusterSettings(c -> c.serverSelectionTimeout(2, TimeUnit.SECONDS)).build());
+        faulty = FaultyMongo.start();
+        proxy = faulty.proxy();
+        client = faulty.client();
         db = client.getDatabase("app");
         tdb = TenantDatabase.builder(client, "app").collection("items", IsolationStrategy.SHARED).build();
         exports = DataExports.builder(client, "app", tdb).clock(clock).lease(LEASE).build();
@@ -75,10 +72,7 @@ class ExportRecoveryIT {
 
     @AfterEach
     void stop() {
-        proxy.clearRules();
-        client.close();
-        proxy.close();
-        mongo.close();
+        faulty.close();
     }
 
     private DataExport record(String id) {

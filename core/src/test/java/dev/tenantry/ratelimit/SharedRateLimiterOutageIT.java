@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import dev.tenantry.TenantId;
+import dev.tenantry.faults.FaultyMongo;
 import dev.tenantry.faults.WireProxy;
 import dev.tenantry.ratelimit.internal.MongoStore;
 import dev.tenantry.testing.EmbeddedMongo;
@@ -39,15 +39,17 @@ class SharedRateLimiterOutageIT {
     private static final int THREADS = 16;
     private static final int DECISIONS_PER_THREAD = 3;
 
+    private FaultyMongo faulty;
     private EmbeddedMongo mongo;
     private WireProxy proxy;
     private MongoClient client;
 
     @BeforeEach
     void start() {
-        mongo = EmbeddedMongo.start();
-        proxy = WireProxy.to(mongo.port());
-        client = MongoClients.create(proxy.connectionString()); // the driver's defaults: 30 s server selection
+        faulty = FaultyMongo.startWithDriverDefaults(); // 30 s server selection: only the limiter's deadline bounds
+        mongo = faulty.mongo();
+        proxy = faulty.proxy();
+        client = faulty.client();
         client.getDatabase("limits").runCommand(new Document("ping", 1)); // connected before anything is timed
     }
 
@@ -63,9 +65,7 @@ class SharedRateLimiterOutageIT {
 
     @AfterEach
     void stop() {
-        client.close();
-        proxy.close();
-        mongo.close();
+        faulty.close();
     }
 
     private RateLimiter limiter(FailPolicy policy) {

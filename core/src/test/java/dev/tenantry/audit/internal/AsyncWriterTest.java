@@ -1,8 +1,8 @@
 package dev.tenantry.audit.internal;
 
+import static dev.tenantry.faults.FaultyMongo.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.mongodb.MongoCommandException;
 import com.mongodb.MongoSocketReadException;
@@ -22,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonString;
@@ -66,16 +65,6 @@ class AsyncWriterTest {
     private static MongoCommandException refused(int code, String name) {
         return new MongoCommandException(new BsonDocument("ok", new BsonInt32(0)).append("code", new BsonInt32(code))
                 .append("codeName", new BsonString(name)).append("errmsg", new BsonString("no")), new ServerAddress());
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting until " + what);
-            }
-            Thread.onSpinWait();
-        }
     }
 
     @Test
