@@ -2,7 +2,6 @@ package dev.tenantry.audit.internal;
 
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoBulkWriteException;
-import com.mongodb.MongoException;
 import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.InsertManyOptions;
@@ -77,7 +76,7 @@ final class DeadLetters implements DeadLetterSink {
             LOG.error("{} audit entries could not be written to the log ({}); kept in the dead-letter {}",
                     entries.size(), reason, place());
             return place();
-        } catch (IOException | MongoException e) {
+        } catch (IOException | RuntimeException e) { // a closed client, an outage, a full disk: the log then
             for (BsonDocument doc : docs) {
                 LOG.error("audit entry not written ({}), and the dead-letter {} failed too ({}): {}", reason, place(),
                         e.toString(), doc.toJson(JSON));
