@@ -177,6 +177,33 @@ class TenantDirectoryIT {
     }
 
     @Test
+    void aPlanTheRateLimiterDoesNotKnowIsRefusedBeforeAnythingChanges() {
+        RateLimiter limiter = RateLimiter.builder().plan("FREE", Bandwidth.of(1, Duration.ofHours(1)))
+                .plan("PRO", Bandwidth.of(100, Duration.ofHours(1))).planResolver(directory.planResolver())
+                .clock(clock).build();
+        Tenants.Registration linked = directory.invalidatePlansOf(limiter);
+        registrations.add(linked);
+        TenantRecord before = directory.get(ACME);
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> directory.changePlan(ACME, "UNKNOWN_PLAN"));
+        assertTrue(unknown.getMessage().contains("UNKNOWN_PLAN") && unknown.getMessage().contains("[FREE, PRO]"),
+                unknown.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> directory.create(TenantId.of("initech"), "Initech",
+                "GOLD"));
+        assertEquals(before, directory.get(ACME), "nothing changed");
+        assertTrue(directory.find(TenantId.of("initech")).isEmpty(), "nothing created");
+        assertEquals("FREE", limiter.tryAcquire(RateLimitKey.tenant(ACME)).policy(), "decisions still work");
+        linked.close();
+        assertEquals("GOLD", directory.changePlan(ACME, "GOLD").plan(), "unlinked: any plan name is accepted");
+
+        TenantDirectory fixedPlans = TenantDirectory.builder(client, database.getName()).clock(clock)
+                .plans("FREE", "PRO").build();
+        assertThrows(IllegalArgumentException.class, () -> fixedPlans.changePlan(GLOBEX, "GOLD"));
+        assertThrows(IllegalArgumentException.class, () -> TenantDirectory.builder(client, database.getName())
+                .plans("no spaces"));
+    }
+
+    @Test
     void aSuspendedTenantCannotOpenAScopeButSystemScopeReachesIt() {
         directory.suspend(ACME);
         TenantStatusException refused = assertThrows(TenantStatusException.class, () -> Tenants.run(ACME, () -> {

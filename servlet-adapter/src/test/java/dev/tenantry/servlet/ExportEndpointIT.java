@@ -41,6 +41,7 @@ class ExportEndpointIT {
     static void start(MongoClient client, MongoDatabase database) {
         TenantDatabase tenantDatabase = TenantDatabase.builder(client, database.getName()).collection("notes").build();
         exports = DataExports.builder(client, database.getName(), tenantDatabase).userReference("notes", "owner")
+                .maxActivePerRequester(1000).maxActivePerTenant(1000) // these tests leave many exports pending
                 .build();
         Tenants.run(TenantId.of("acme"), () -> tenantDatabase.getCollection("notes").insertMany(List.of(
                 new Document("owner", "ann").append("text", "ann's note"),
