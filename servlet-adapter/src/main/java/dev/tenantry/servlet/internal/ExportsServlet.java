@@ -5,6 +5,7 @@ import dev.tenantry.audit.AuditContext;
 import dev.tenantry.export.DataExport;
 import dev.tenantry.export.DataExports;
 import dev.tenantry.export.ExportFormat;
+import dev.tenantry.export.ExportLimitExceededException;
 import dev.tenantry.export.ExportScope;
 import dev.tenantry.export.ExportSink;
 import dev.tenantry.export.ExportStatus;
@@ -135,7 +136,16 @@ public final class ExportsServlet extends EndpointServlet {
             default -> throw new EndpointException(Problems.badRequest("scope must be 'user' or 'tenant', was '"
                     + clip(scope) + "'"));
         };
-        DataExport export = exports.request(exportScope, format, actor);
+        DataExport export;
+        try {
+            export = exports.request(exportScope, format, actor);
+        } catch (ExportLimitExceededException e) {
+            throw new EndpointException(Problems.exportLimit(e.limit() == ExportLimitExceededException.Limit
+                    .PER_REQUESTER ? "you already have " + e.max() + " data exports pending or running, the most "
+                    + "allowed; request another once one has completed"
+                    : "this organization already has " + e.max() + " data exports pending or running, the most "
+                    + "allowed; request another once one has completed"));
+        }
         Runnable run = () -> {
             try {
                 exports.run(export.id(), ExportSink.gridFs());

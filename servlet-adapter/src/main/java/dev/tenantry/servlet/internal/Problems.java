@@ -65,6 +65,14 @@ public final class Problems {
         return ProblemDetails.of(409, "conflict", "Conflict", detail);
     }
 
+    /**
+     * 429: the caller, or the tenant, already has as many data exports pending or running as allowed; {@code detail}
+     * says which limit. No {@code Retry-After}: a slot frees when an export ends, not after a known time.
+     */
+    public static ProblemDetails exportLimit(String detail) {
+        return ProblemDetails.of(429, "export-limit", "Too many data exports in progress", detail);
+    }
+
     /** 413. */
     public static ProblemDetails tooLarge(int maxBytes) {
         return ProblemDetails.of(413, "payload-too-large", "Payload too large",
