@@ -137,7 +137,7 @@ public final class AuditTrailImpl implements AuditTrail {
     /** Export columns, in order. */
     private static final List<String> COLUMNS = List.of("id", "tenant", "sequence", "time", "action", "outcome",
             "reason", "actorId", "actorType", "targetType", "targetId", "summary", "ip", "userAgent", "requestId",
-            "formatVersion", "previousHash", "hash");
+            "clientRequestId", "formatVersion", "previousHash", "hash");
 
     @Override
     public long export(AuditQuery query, ExportFormat format, OutputStream out) {
@@ -152,7 +152,7 @@ public final class AuditTrailImpl implements AuditTrail {
                 writer.write(entry.id().toHexString(), entry.tenant().value(), entry.sequence(),
                         entry.time().toString(), e.action().name(), e.outcome().name(), e.reason(), e.actorId(),
                         e.actorType(), e.targetType(), e.targetId(), e.summary(), e.ip(), e.userAgent(),
-                        e.requestId(), entry.formatVersion(), entry.previousHash(), entry.hash());
+                        e.requestId(), e.clientRequestId(), entry.formatVersion(), entry.previousHash(), entry.hash());
                 count[0]++;
             });
         }
