@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.bson.BsonDocument;
-import org.bson.BsonValue;
 import org.bson.Document;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -127,21 +126,16 @@ class CrashAtEveryBatchBoundaryIT {
             private int saved;
 
             @Override
-            public @Nullable BsonValue lastId() {
-                return stored.lastId();
+            public @Nullable Position load() {
+                return stored.load();
             }
 
             @Override
-            public long done() {
-                return stored.done();
-            }
-
-            @Override
-            public void save(BsonValue lastId, long done) {
+            public void save(Position position) {
                 if (++saved == failAt && afterWrite) {
                     throw new Crash("crash after batch " + failAt + " was written");
                 }
-                stored.save(lastId, done);
+                stored.save(position);
                 if (saved == failAt) {
                     throw new Crash("crash after batch " + failAt + " was checkpointed");
                 }
