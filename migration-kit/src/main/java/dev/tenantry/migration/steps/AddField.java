@@ -10,6 +10,7 @@ import com.mongodb.client.model.WriteModel;
 import dev.tenantry.migration.Plan;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.bson.BsonDocument;
 import org.bson.BsonNull;
 import org.bson.BsonValue;
@@ -80,14 +81,30 @@ public final class AddField extends BatchedStep<AddField> {
         return "add " + collectionName() + "." + (field == null ? "?" : field);
     }
 
+    @Override
+    public Set<String> reads() {
+        return Set.of(collectionName());
+    }
+
+    @Override
+    public Set<String> writes() {
+        return written();
+    }
+
     /**
      * Counts the documents that lack the field: {@code "<collection> without <field>"}. Reads only.
      *
      * @throws IllegalStateException if the field is not set
      */
     @Override
-    public Plan plan() {
-        return Plan.of(collectionName() + " without " + requireField(), collection.countDocuments(pending()));
+    public Plan.Line plan() {
+        return plan(Planning.alone());
+    }
+
+    @Override
+    Plan.Line plan(Planning planning) {
+        return Plan.Line.of(name()).with(collectionName() + " without " + requireField(),
+                collection.countDocuments(planScope(Filters.exists(requireField(), false), planning)));
     }
 
     /**
@@ -117,7 +134,7 @@ public final class AddField extends BatchedStep<AddField> {
             }
             return writes;
         });
-        return report(batch, new Misses());
+        return report(batch);
     }
 
     /**

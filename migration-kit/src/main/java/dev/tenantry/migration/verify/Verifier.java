@@ -184,6 +184,52 @@ public final class Verifier {
     }
 
     /**
+     * Checks a quarantine ({@code <collection>_quarantine}, as {@link dev.tenantry.migration.steps.Quarantine} and
+     * the steps' quarantine policy fill it): every quarantined document names its reason and holds the document
+     * whole, and none is still in {@code collection}; check {@code "<collection>_quarantine: each with its reason, none
+     * left in <collection>"}, whose detail counts the documents quarantined.
+     *
+     * @param collection the collection documents were quarantined from, e.g. bookings
+     * @return this verifier
+     * @throws IllegalArgumentException if the name is not usable
+     */
+    public Verifier quarantined(String collection) {
+        Values.collection("collection", collection);
+        checks.add(() -> List.of(QuarantineCheck.run(database, collection, collection + "_quarantine", batchSize)));
+        return this;
+    }
+
+    /**
+     * Checks that every value an {@link dev.tenantry.migration.steps.Unset} removed from {@code collection} still
+     * exists: in the destination document its ledger names (compared by digest), or in the archive; a value the step
+     * was allowed to discard is a violation, since it exists nowhere. Check {@code "<collection>: removed values kept
+     * or in <collection>_archive"}, whose detail counts the values.
+     *
+     * @param collection the stripped collection, e.g. users
+     * @return this verifier
+     * @throws IllegalArgumentException if the name is not usable
+     */
+    public Verifier removedValues(String collection) {
+        Values.collection("collection", collection);
+        return removedValues(collection, collection + "_archive");
+    }
+
+    /**
+     * As {@link #removedValues(String)}, with the ledger in {@code archive}.
+     *
+     * @param collection the stripped collection
+     * @param archive the collection the unset archived to
+     * @return this verifier
+     * @throws IllegalArgumentException if a name is not usable
+     */
+    public Verifier removedValues(String collection, String archive) {
+        Values.collection("collection", collection);
+        Values.collection("archive", archive);
+        checks.add(() -> List.of(RemovedValuesCheck.run(database, collection, archive, batchSize)));
+        return this;
+    }
+
+    /**
      * Checks that two counts agree, e.g. bookings before and after: check {@code "reconcile: <name>"}, whose
      * violations are the difference.
      *
