@@ -134,8 +134,9 @@ public final class MigrationRunner {
                 }
             }
             if (!before.isEmpty()) {
-                plan = plan.withNote("it runs after pending " + String.join(", ", before) + ": its counts are as the"
-                        + " database is now, before that runs");
+                String now = "as the database is now, before " + String.join(", ", before) + " runs";
+                plan = plan.failuresAsNotes(now).withNote("it runs after pending " + String.join(", ", before)
+                        + ": its counts are " + now);
             }
             plans.put(m.id(), plan);
             before.add(m.id());

@@ -83,6 +83,22 @@ public record Plan(List<Line> lines, List<String> notes) {
         return new Plan(lines, copy);
     }
 
+    /**
+     * This plan with its predicted failures turned into notes that say they hold only {@code when} (e.g. "as the
+     * database is now, before 0002 runs"): for a plan counted before earlier work that may prevent them.
+     */
+    public Plan failuresAsNotes(String when) {
+        List<Line> kept = new ArrayList<>();
+        List<String> n = new ArrayList<>(notes);
+        for (Line line : lines) {
+            for (Failure f : line.failures()) {
+                n.add((line.step().isEmpty() ? "" : line.step() + " ") + "would fail " + when + ": " + f);
+            }
+            kept.add(new Line(line.step(), line.counts(), line.dependsOn(), List.of()));
+        }
+        return new Plan(kept, n);
+    }
+
     /** Every line's counts, added up by name, in the order they first appear. */
     public Map<String, Long> counts() {
         Map<String, Long> out = new LinkedHashMap<>();

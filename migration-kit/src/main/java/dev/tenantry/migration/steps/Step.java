@@ -59,7 +59,8 @@ public interface Step {
                 line = line.dependingOn(writer);
             }
             lines.add(line);
-            if (line.counts().values().stream().anyMatch(n -> n > 0)) {
+            // Creating a collection or its indexes changes no count; only steps that write documents are waited for.
+            if (!(step instanceof EnsureCollection) && line.counts().values().stream().anyMatch(n -> n > 0)) {
                 for (String written : step.writes()) {
                     if (!(step instanceof Quarantine q && q.collectionName().equals(written))) {
                         planning.wrote(written, step.name());

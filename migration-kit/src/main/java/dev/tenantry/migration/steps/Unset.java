@@ -281,9 +281,13 @@ public final class Unset extends BatchedStep<Unset> {
                         if (ledger != null) {
                             entries.add(ledgerEntry(a));
                         }
-                        state.count(StepReport.VALUES_KEPT, a.kept.size());
-                        state.count(archive ? StepReport.VALUES_ARCHIVED : StepReport.VALUES_DISCARDED,
-                                a.atRisk.size());
+                        if (!a.kept.isEmpty()) {
+                            state.count(StepReport.VALUES_KEPT, a.kept.size());
+                        }
+                        if (!a.atRisk.isEmpty()) {
+                            state.count(archive ? StepReport.VALUES_ARCHIVED : StepReport.VALUES_DISCARDED,
+                                    a.atRisk.size());
+                        }
                         // One update per document, by _id alone ($unset of a field already gone changes nothing),
                         // so a document the server refuses is reported on its own.
                         writes.add(new UpdateOneModel<>(Filters.eq("_id", a.id), update));
