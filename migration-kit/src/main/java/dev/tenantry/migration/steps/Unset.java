@@ -381,16 +381,10 @@ public final class Unset extends BatchedStep<Unset> {
             }
             return out;
         }
-        List<BsonValue> ids = new ArrayList<>(page.size());
-        page.forEach(doc -> ids.add(doc.get("_id")));
-        for (int from = 0; from < ids.size(); from += IdLookup.MAX_IN) {
-            List<BsonValue> chunk = ids.subList(from, Math.min(ids.size(), from + IdLookup.MAX_IN));
-            Set<BsonValue> wanted = new HashSet<>();
-            chunk.forEach(v -> wanted.add(BsonValues.normal(v)));
-            List<Bson> any = new ArrayList<>();
-            d.backReferences().forEach(r -> any.add(Filters.in(r, chunk)));
-            for (BsonDocument target : d.collection().find(any.size() == 1 ? any.get(0) : Filters.or(any))
-                    .projection(Projections.include(projected))) {
+        Set<BsonValue> wanted = new HashSet<>();
+        page.forEach(doc -> wanted.add(BsonValues.normal(doc.get("_id"))));
+        for (Bson query : backReferenceQueries(d, page)) {
+            for (BsonDocument target : d.collection().find(query).projection(Projections.include(projected))) {
                 Set<BsonValue> sources = new LinkedHashSet<>();
                 for (String r : d.backReferences()) {
                     BsonValue v = BsonValues.get(target, r);
@@ -401,13 +395,51 @@ public final class Unset extends BatchedStep<Unset> {
                     }
                 }
                 for (BsonValue source : sources) {
-                    if (wanted.contains(source)) {
-                        out.computeIfAbsent(source, x -> new ArrayList<>()).add(target);
+                    List<BsonDocument> of = out.computeIfAbsent(source, x -> new ArrayList<>());
+                    if (wanted.contains(source) && of.stream().noneMatch(t -> t.get("_id").equals(target.get("_id")))) {
+                        of.add(target);
                     }
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * The queries for the destination documents that refer back to a page's documents. The page is a run of
+     * {@code _id}s in order, so per back-reference and per type bracket one range query finds them ({@code $gte} the
+     * first, {@code $lte} the last, or {@code $elemMatch} of that range in an array): a range scan of an index on the
+     * back-reference on a real server, one pass on the embedded one. Brackets that do not order alike everywhere
+     * (binary data, documents, ...) are read with {@code $in} of their {@code _id}s instead. A range can return a few
+     * documents that refer to documents outside the page; they are left out.
+     */
+    private static List<Bson> backReferenceQueries(Destination d, List<BsonDocument> page) {
+        Map<BsonOrder.Bracket, List<BsonValue>> byBracket = new LinkedHashMap<>();
+        for (BsonDocument doc : page) {
+            BsonValue id = doc.get("_id");
+            byBracket.computeIfAbsent(BsonOrder.bracket(id), b -> new ArrayList<>()).add(id);
+        }
+        List<Bson> queries = new ArrayList<>();
+        byBracket.forEach((bracket, ids) -> {
+            boolean ranged = switch (bracket) {
+                case NUMBER, STRING, OBJECT_ID, DATE, BOOLEAN, TIMESTAMP -> true;
+                default -> false;
+            };
+            for (String r : d.backReferences()) {
+                if (ranged) {
+                    BsonValue min = ids.stream().min(BsonOrder.comparator()).orElseThrow();
+                    BsonValue max = ids.stream().max(BsonOrder.comparator()).orElseThrow();
+                    Bson range = Filters.and(Filters.gte(r, min), Filters.lte(r, max));
+                    queries.add(Filters.or(range, new BsonDocument(r, new BsonDocument("$elemMatch",
+                            new BsonDocument("$gte", min).append("$lte", max)))));
+                } else {
+                    for (int from = 0; from < ids.size(); from += IdLookup.MAX_IN) {
+                        queries.add(Filters.in(r, ids.subList(from, Math.min(ids.size(), from + IdLookup.MAX_IN))));
+                    }
+                }
+            }
+        });
+        return queries;
     }
 
     /** The ledger entry of a document about to be stripped: where each value is kept, or the value itself. */
