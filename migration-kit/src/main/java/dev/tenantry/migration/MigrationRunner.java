@@ -47,6 +47,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class MigrationRunner {
 
+    /** The plan line that predicts the refusal of a migration whose collections are missing. */
+    public static final String READS_LINE = "collections read";
+
     private static final Logger LOG = LoggerFactory.getLogger(MigrationRunner.class);
     private static final int MAX_TRACE_CHARS = 8_000;
 
@@ -143,9 +146,6 @@ public final class MigrationRunner {
         }
         return Collections.unmodifiableMap(plans);
     }
-
-    /** The plan line of the collections a migration reads. */
-    public static final String READS_LINE = "collections read";
 
     /** The collections {@code m} reads that the database lacks, in its order. */
     private List<String> missingReads(Migration m) {

@@ -25,6 +25,8 @@ import org.bson.conversions.Bson;
  *         .reference("bookings", "customerId", "customers")
  *         .uniquePerTenant("customers", "email")
  *         .absent("users", "phone", "company")
+ *         .removedValues("users")          // every value an Unset removed lives on in customers or users_archive
+ *         .quarantined("bookings")         // every quarantined booking has its reason and left bookings
  *         .reconcile("bookings before and after", bookingsBefore, db.getCollection("bookings").countDocuments())
  *         .run();
  * System.out.print(report);
@@ -33,7 +35,8 @@ import org.bson.conversions.Bson;
  *
  * <p>Checks run in declaration order and only read. References are checked in batches in Java: the referencing
  * collection is read through one cursor and each batch's targets with {@code $in} queries on {@code _id};
- * uniqueness is one {@code $group} aggregation. Each failed check names up to {@value #MAX_SAMPLES} violating
+ * uniqueness is one {@code $group} aggregation; removed values are checked from the unset's ledger, each against the
+ * destination document it names, by digest. Each failed check names up to {@value #MAX_SAMPLES} violating
  * documents.
  *
  * <p>Not thread-safe while being configured; {@link #run()} may be called again, e.g. before and after a step.
