@@ -393,7 +393,7 @@ public final class Split extends BatchedStep<Split> {
         // a page prepared while the one before is written cannot miss them, so the step may read ahead.
         List<@Nullable MongoCollection<BsonDocument>> lookedUp = Arrays.asList(from,
                 tenantVia == null ? null : tenantVia.collection());
-        var batch = batches(scope(new BsonDocument()), to, lookedUp).into(to).origins(this::origin)
+        var report = batches(scope(new BsonDocument()), to, lookedUp).into(to).origins(this::origin)
                 .projection(Projections.include(read)).runPages(page -> {
                     BsonValue[] tenants = Lookups.tenants(page, tenantField, tenantVia, state);
                     @Nullable BsonValue[] cids = new BsonValue[page.size()];
@@ -443,17 +443,21 @@ public final class Split extends BatchedStep<Split> {
                             written.add(c.cid);
                         }
                     }
+                    // the copies in the grouping documents' order (the server applies an unordered batch in order
+                    // too, so the first copy holds unique values), then the updates of copies written before
+                    List<WriteModel<BsonDocument>> batch = new ArrayList<>(pageWrites.size() + writes.size());
                     UpdateOptions upsert = new UpdateOptions().upsert(true);
                     pageWrites.forEach((cid, c) -> {
                         List<Bson> update = new ArrayList<>(List.of(Updates.setOnInsert(c.fields)));
                         update.addAll(c.extra);
-                        writes.add(0, new UpdateOneModel<>(Filters.eq("_id", cid),
+                        batch.add(new UpdateOneModel<>(Filters.eq("_id", cid),
                                 update.size() == 1 ? update.get(0) : Updates.combine(update), upsert));
                     });
+                    batch.addAll(writes);
                     settle(false); // the batch writes the target: unresolved grouping documents are settled at once
-                    return writes;
+                    return batch;
                 });
-        return report(batch);
+        return report(report);
     }
 
     /** A copy to write: its {@code _id}, key, tenant, the grouping document that asked for it, its fields. */
