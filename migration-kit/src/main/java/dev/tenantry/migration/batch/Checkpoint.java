@@ -43,9 +43,9 @@ public interface Checkpoint {
 
     /**
      * A step's position: the last {@code _id} done, the documents done in all, and the state the step carries
-     * between runs (tallies, reports), as BSON. The last {@code _id}'s BSON type bracket is part of it: MongoDB compares
-     * {@code $gt} only within a bracket, so a step resumes after the last {@code _id} within its bracket and then
-     * reads every later bracket ({@link Batches}).
+     * between runs (tallies, reports), as BSON. The last {@code _id}'s BSON type bracket is part of it: MongoDB
+     * compares {@code $gt} only within a bracket, so a step resumes after the last {@code _id} within its bracket and
+     * then reads every later bracket ({@link Batches}).
      *
      * @param lastId the {@code _id} of the last document done
      * @param done how many documents were done in all

@@ -38,7 +38,6 @@ import org.bson.BsonValue;
 import org.bson.UuidRepresentation;
 import org.bson.types.Decimal128;
 import org.bson.types.ObjectId;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -157,8 +156,10 @@ class MixedIdTypesIT {
                 String where = "boundary " + boundary + (afterWrite ? " (written, not checkpointed)"
                         : " (checkpointed)");
                 seed();
-                Checkpoint crashing = crashing(Checkpoint.stored(checkpoints, "copy"), boundary, afterWrite);
-                assertThrows(Crash.class, () -> step(readAhead, crashing).run(MixedIdTypesIT::copy), where);
+                Checkpoint crashing = new CrashingCheckpoint(Checkpoint.stored(checkpoints, "copy"), boundary,
+                        afterWrite);
+                assertThrows(CrashingCheckpoint.Crash.class, () -> step(readAhead, crashing).run(MixedIdTypesIT::copy),
+                        where);
                 BatchReport rerun = step(readAhead, Checkpoint.stored(checkpoints, "copy")).run(MixedIdTypesIT::copy);
                 assertEquals(uninterrupted, digest(), where);
                 assertEquals(mixedIds().size(), copies.countDocuments(), where);
@@ -210,46 +211,10 @@ class MixedIdTypesIT {
                     new BsonBinary(new byte[16])));
             Checkpoint stored = Checkpoint.stored(checkpoints, "copy");
             int at = boundary;
-            assertThrows(Crash.class, () -> step(false, crashing(stored, at, false)).run(MixedIdTypesIT::copy));
+            assertThrows(CrashingCheckpoint.Crash.class, () -> step(false, new CrashingCheckpoint(stored, at, false))
+                    .run(MixedIdTypesIT::copy));
             step(false, Checkpoint.stored(checkpoints, "copy")).run(MixedIdTypesIT::copy);
             assertEquals(uninterrupted, digest(), "boundary " + boundary);
         }
-    }
-
-    /** Thrown by the crashing checkpoint. */
-    private static final class Crash extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Crash(String message) {
-            super(message);
-        }
-    }
-
-    /** A checkpoint that crashes at batch {@code failAt}: before saving (the batch is written) or after. */
-    private static Checkpoint crashing(Checkpoint stored, int failAt, boolean afterWrite) {
-        return new Checkpoint() {
-            private int saved;
-
-            @Override
-            public @Nullable Position load() {
-                return stored.load();
-            }
-
-            @Override
-            public void save(Position position) {
-                if (++saved == failAt && afterWrite) {
-                    throw new Crash("crash after batch " + failAt + " was written");
-                }
-                stored.save(position);
-                if (saved == failAt) {
-                    throw new Crash("crash after batch " + failAt + " was checkpointed");
-                }
-            }
-
-            @Override
-            public void clear() {
-                stored.clear();
-            }
-        };
     }
 }
