@@ -296,9 +296,9 @@ public final class LatencyProxy implements AutoCloseable {
                     while ((wait = m.due - System.nanoTime()) > 0) {
                         LockSupport.parkNanos(wait);
                     }
+                    messages.incrementAndGet(); // before the bytes leave, so whoever receives them sees it counted
                     out.write(m.bytes);
                     out.flush();
-                    messages.incrementAndGet();
                 }
                 to.shutdownOutput();
             } catch (IOException e) {

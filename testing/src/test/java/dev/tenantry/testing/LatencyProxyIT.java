@@ -41,9 +41,11 @@ class LatencyProxyIT {
         mongo.close();
     }
 
+    /** A client through the proxy whose monitor does not send heartbeats while a test counts messages. */
     private static MongoClient client(ConnectionString through) {
         return MongoClients.create(MongoClientSettings.builder().applyConnectionString(through)
                 .applyToClusterSettings(c -> c.serverSelectionTimeout(2, TimeUnit.SECONDS))
+                .applyToServerSettings(s -> s.heartbeatFrequency(1, TimeUnit.HOURS))
                 .applyToSocketSettings(s -> s.connectTimeout(2, TimeUnit.SECONDS)).build());
     }
 
