@@ -78,8 +78,8 @@ class MigrationCommandsIT {
                 "      users to tag: 3",
                 "      note: it reads users, missing now: the runner refuses it unless an earlier pending migration"
                         + " (create-users) creates them",
-                "      note: it runs after pending create-users: its counts are as the database is now, before that"
-                        + " runs", ""), run.out());
+                "      note: it runs after pending create-users: its counts are as the database is now, before"
+                        + " create-users runs", ""), run.out());
         assertEquals(List.of(), database.listCollectionNames().into(new ArrayList<>()), "nothing written");
     }
 
