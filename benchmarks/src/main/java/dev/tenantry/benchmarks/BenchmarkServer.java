@@ -1,5 +1,6 @@
 package dev.tenantry.benchmarks;
 
+import com.mongodb.ConnectionString;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import dev.tenantry.testing.EmbeddedMongo;
@@ -14,20 +15,28 @@ public final class BenchmarkServer implements AutoCloseable {
 
     private final @Nullable EmbeddedMongo embedded;
     private final MongoClient client;
+    private final ConnectionString connectionString;
 
-    private BenchmarkServer(@Nullable EmbeddedMongo embedded, MongoClient client) {
+    private BenchmarkServer(@Nullable EmbeddedMongo embedded, MongoClient client, ConnectionString connectionString) {
         this.embedded = embedded;
         this.client = client;
+        this.connectionString = connectionString;
     }
 
     /** Connects to {@code MONGODB_URI}, or starts an embedded server when it is unset or blank. */
     public static BenchmarkServer start() {
         String uri = System.getenv("MONGODB_URI");
         if (uri != null && !uri.isBlank()) {
-            return new BenchmarkServer(null, MongoClients.create(uri));
+            return new BenchmarkServer(null, MongoClients.create(uri), new ConnectionString(uri));
         }
         EmbeddedMongo embedded = EmbeddedMongo.start();
-        return new BenchmarkServer(embedded, MongoClients.create(embedded.connectionString()));
+        return new BenchmarkServer(embedded, MongoClients.create(embedded.connectionString()),
+                embedded.connectionString());
+    }
+
+    /** The server's connection string, for clients of the benchmark's own (through a proxy, with listeners). */
+    public ConnectionString connectionString() {
+        return connectionString;
     }
 
     /** The client to the server. */

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Set;
 
 /**
  * One migration: an id, a numeric version, a description, an execute step, and optional verify, rollback and
@@ -13,7 +14,8 @@ import java.util.HexFormat;
  *
  * <p>Migrations run in ascending numeric {@link #version()} order (so 2 runs before 10). Each one that ran is
  * remembered with its {@link #fingerprint()}; editing an applied migration changes it, and the runner then refuses
- * to run until that is sorted out.
+ * to run until that is sorted out. A migration that declares the collections it {@link #reads() reads} is not run
+ * against a database that lacks them.
  *
  * @since 0.1
  */
@@ -27,6 +29,15 @@ public interface Migration {
 
     /** What this migration does, for people. */
     String description();
+
+    /**
+     * The collections this migration reads and expects to exist, e.g. {@code users} and {@code bookings}. The runner
+     * refuses to run it where one is missing ({@link MissingCollectionsException}) unless told to allow that, and
+     * the dry run reports it. By default none, which checks nothing.
+     */
+    default Set<String> reads() {
+        return Set.of();
+    }
 
     /**
      * Does the work. Call {@link MigrationContext#checkLease()} before writes, and use

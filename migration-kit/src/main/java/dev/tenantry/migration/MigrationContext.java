@@ -5,6 +5,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import dev.tenantry.migration.batch.Batches;
 import dev.tenantry.migration.batch.Checkpoint;
+import java.util.Map;
 import org.bson.BsonDocument;
 
 /**
@@ -33,8 +34,17 @@ public interface MigrationContext {
     /** Starts reporting progress of {@code step} over {@code total} items to the log. */
     Progress progress(String step, long total);
 
-    /** Adds {@code n} to the count {@code name}, kept in the history (or, in a dry run, in the plan). */
+    /**
+     * Adds {@code n} to the count {@code name}, kept in the history (or, in a dry run, in the plan). The runner
+     * writes the history's counts as they change, so a run that dies still leaves its counts, and a resumed run adds
+     * to them.
+     */
     void count(String name, long n);
+
+    /** Adds each of {@code counts}, as {@link #count(String, long)} does, in one write to the history. */
+    default void count(Map<String, Long> counts) {
+        counts.forEach(this::count);
+    }
 
     /**
      * The checkpoint of {@code step} of this migration, kept in the runner's checkpoint collection: an interrupted

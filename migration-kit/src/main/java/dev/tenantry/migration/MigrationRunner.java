@@ -18,10 +18,12 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -45,6 +47,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class MigrationRunner {
 
+    /** The plan line that predicts the refusal of a migration whose collections are missing. */
+    public static final String READS_LINE = "collections read";
+
     private static final Logger LOG = LoggerFactory.getLogger(MigrationRunner.class);
     private static final int MAX_TRACE_CHARS = 8_000;
 
@@ -59,6 +64,7 @@ public final class MigrationRunner {
     private final Duration leaseDuration;
     private final Clock clock;
     private final Duration waitForLock;
+    private final boolean allowMissingCollections;
 
     private MigrationRunner(Builder b) {
         this.client = b.client;
@@ -74,6 +80,7 @@ public final class MigrationRunner {
         this.leaseDuration = b.leaseDuration;
         this.clock = b.clock;
         this.waitForLock = b.waitForLock;
+        this.allowMissingCollections = b.allowMissingCollections;
     }
 
     /** Starts a runner for database {@code databaseName} reached through {@code client}. */
@@ -98,7 +105,10 @@ public final class MigrationRunner {
 
     /**
      * The dry run: what each pending migration would touch, by its {@link Migration#plan plan} step with
-     * {@link MigrationContext#dryRun()} true. Writes nothing at all: no lock, no history.
+     * {@link MigrationContext#dryRun()} true. Writes nothing at all: no lock, no history. Each plan also says what
+     * the runner would refuse: a migration that {@link Migration#reads() reads} a missing collection gets a line
+     * {@value #READS_LINE} with that failure (or, after an earlier pending migration that may create it, a note).
+     * A migration planned after pending ones is counted as the database is now, before they run; its plan notes so.
      *
      * @return each pending migration's id with its plan, in version order
      * @throws MigrationFingerprintException if an executed migration changed, as {@link #migrate()} would
@@ -107,15 +117,56 @@ public final class MigrationRunner {
     public Map<String, Plan> plan() {
         List<Migration> pending = pending(history());
         Map<String, Plan> plans = new LinkedHashMap<>();
+        List<String> before = new ArrayList<>();
         for (Migration m : pending) {
-            Context ctx = new Context(m, true, null);
+            Context ctx = new Context(m, true, null, Map.of());
             Plan plan = m.plan(ctx);
             for (Map.Entry<String, Long> e : ctx.counts().entrySet()) {
                 plan = plan.with(e.getKey(), e.getValue());
             }
+            List<String> missing = missingReads(m);
+            if (!missing.isEmpty() && !allowMissingCollections) {
+                if (before.isEmpty()) {
+                    plan = plan.with(Plan.Line.of(READS_LINE).with(new Plan.Failure("collections it reads are"
+                            + " missing from " + database.getName() + ", so the runner refuses it", missing.size(),
+                            missing)));
+                } else {
+                    plan = plan.withNote("it reads " + String.join(", ", missing) + ", missing now: the runner"
+                            + " refuses it unless an earlier pending migration (" + String.join(", ", before)
+                            + ") creates them");
+                }
+            }
+            if (!before.isEmpty()) {
+                String now = "as the database is now, before " + String.join(", ", before) + " runs";
+                plan = plan.failuresAsNotes(now).withNote("it runs after pending " + String.join(", ", before)
+                        + ": its counts are " + now);
+            }
             plans.put(m.id(), plan);
+            before.add(m.id());
         }
         return Collections.unmodifiableMap(plans);
+    }
+
+    /** The collections {@code m} reads that the database lacks, in its order. */
+    private List<String> missingReads(Migration m) {
+        Set<String> reads = m.reads();
+        if (reads.isEmpty()) {
+            return List.of();
+        }
+        Set<String> present = database.listCollectionNames().into(new HashSet<>());
+        return reads.stream().filter(name -> !present.contains(name)).sorted().toList();
+    }
+
+    private void refuseMissingReads(Migration m) {
+        if (allowMissingCollections) {
+            return;
+        }
+        List<String> missing = missingReads(m);
+        if (!missing.isEmpty()) {
+            LOG.error("migration {} (version {}) refused: it reads {}, which database {} lacks", m.id(),
+                    m.version(), missing, database.getName());
+            throw new MissingCollectionsException(m.id(), m.version(), database.getName(), missing);
+        }
     }
 
     /**
@@ -134,7 +185,7 @@ public final class MigrationRunner {
             throw new IllegalStateException("migration " + id + " is " + state + ", not EXECUTED: nothing to verify");
         }
         try {
-            return m.verify(new Context(m, true, null));
+            return m.verify(new Context(m, true, null, Map.of()));
         } catch (RuntimeException e) {
             return MigrationReport.failed("verify step threw " + e);
         }
@@ -149,8 +200,15 @@ public final class MigrationRunner {
      * @throws MigrationLockedException if another runner holds the lock past {@code waitForLock}
      * @throws MigrationFingerprintException if an executed migration changed since it ran (nothing runs then)
      * @throws MigrationFailedException if a migration failed, or one is {@link MigrationState#ROLLBACK_FAILED}
+     * @throws MissingCollectionsException if a migration reads a collection the database lacks (and that is not
+     *     {@linkplain Builder#allowMissingCollections() allowed}); checked before the lock is taken for the first
+     *     pending migration, so a mistyped database is not even created, and before each later one
      */
     public List<MigrationStatus> migrate() {
+        List<Migration> first = pending(history());
+        if (!first.isEmpty()) {
+            refuseMissingReads(first.get(0));
+        }
         LeaseLock lock = new LeaseLock(database.getCollection(lockCollection), owner, clock, leaseDuration);
         acquire(lock);
         ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -165,6 +223,7 @@ public final class MigrationRunner {
             List<MigrationStatus> ran = new ArrayList<>(pending.size());
             for (Migration m : pending) {
                 lock.check();
+                refuseMissingReads(m);
                 run(m, lock);
                 ran.add(status(m, history().get(m.id())));
             }
@@ -211,6 +270,13 @@ public final class MigrationRunner {
     private void run(Migration m, LeaseLock lock) {
         MongoCollection<Document> history = database.getCollection(historyCollection);
         Instant start = clock.instant();
+        // A run that resumes an interrupted or failed one (its checkpoints kept) adds to that one's counts; after a
+        // rollback the data is as it was, and counting starts again.
+        Document previous = history.find(Filters.eq("_id", m.id())).first();
+        MigrationState was = state(previous);
+        boolean resumes = was == MigrationState.RUNNING || was == MigrationState.FAILED;
+        Map<String, Long> carried = resumes ? counts(previous) : Map.of();
+        int runs = resumes ? runs(previous) + 1 : 1;
         history.replaceOne(Filters.eq("_id", m.id()), new Document("_id", m.id())
                 .append("version", m.version())
                 .append("description", m.description())
@@ -218,12 +284,14 @@ public final class MigrationRunner {
                 .append("fingerprint", m.fingerprint())
                 .append("startedAt", Date.from(start))
                 .append("endedAt", null)
-                .append("counts", new Document())
+                .append("counts", new Document(new LinkedHashMap<String, Object>(carried)))
+                .append("runs", runs)
                 .append("error", null)
                 .append("rollbackError", null)
                 .append("owner", owner), new ReplaceOptions().upsert(true));
-        LOG.info("migration {} (version {}) starts: {}", m.id(), m.version(), m.description());
-        Context ctx = new Context(m, false, lock);
+        LOG.info("migration {} (version {}) starts{}: {}", m.id(), m.version(),
+                resumes ? " (run " + runs + ", resuming)" : "", m.description());
+        Context ctx = new Context(m, false, lock, carried);
         try {
             m.execute(ctx);
             MigrationReport report = m.verify(ctx);
@@ -340,18 +408,28 @@ public final class MigrationRunner {
     private static MigrationStatus status(Migration m, @Nullable Document d) {
         if (d == null) {
             return new MigrationStatus(m.id(), m.version(), m.description(), MigrationState.PENDING, false,
-                    null, null, Map.of(), null, null);
+                    null, null, Map.of(), 0, null, null);
         }
         MigrationState state = state(d);
         boolean changed = state == MigrationState.EXECUTED && !m.fingerprint().equals(d.getString("fingerprint"));
+        return new MigrationStatus(m.id(), m.version(), m.description(), state, changed,
+                instant(d.getDate("startedAt")), instant(d.getDate("endedAt")), counts(d), runs(d),
+                d.getString("error"), d.getString("rollbackError"));
+    }
+
+    private static Map<String, Long> counts(@Nullable Document d) {
         Map<String, Long> counts = new LinkedHashMap<>();
-        Document c = d.get("counts", Document.class);
+        Document c = d == null ? null : d.get("counts", Document.class);
         if (c != null) {
             c.forEach((k, v) -> counts.put(k, ((Number) v).longValue()));
         }
-        return new MigrationStatus(m.id(), m.version(), m.description(), state, changed,
-                instant(d.getDate("startedAt")), instant(d.getDate("endedAt")), counts,
-                d.getString("error"), d.getString("rollbackError"));
+        return counts;
+    }
+
+    /** Runs recorded before history documents counted them count as one. */
+    private static int runs(@Nullable Document d) {
+        Object runs = d == null ? null : d.get("runs");
+        return runs instanceof Number n ? n.intValue() : d == null ? 0 : 1;
     }
 
     private static @Nullable Instant instant(@Nullable Date date) {
@@ -374,12 +452,13 @@ public final class MigrationRunner {
         private final Migration migration;
         private final boolean dryRun;
         private final @Nullable LeaseLock lock;
-        private final Map<String, Long> counts = Collections.synchronizedMap(new LinkedHashMap<>());
+        private final Map<String, Long> counts = new LinkedHashMap<>();
 
-        Context(Migration migration, boolean dryRun, @Nullable LeaseLock lock) {
+        Context(Migration migration, boolean dryRun, @Nullable LeaseLock lock, Map<String, Long> carried) {
             this.migration = migration;
             this.dryRun = dryRun;
             this.lock = lock;
+            this.counts.putAll(carried);
         }
 
         @Override
@@ -427,13 +506,25 @@ public final class MigrationRunner {
 
         @Override
         public void count(String name, long n) {
-            counts.merge(Objects.requireNonNull(name, "name"), n, Long::sum);
+            count(Map.of(Objects.requireNonNull(name, "name"), n));
         }
 
-        Map<String, Long> counts() {
-            synchronized (counts) {
-                return new LinkedHashMap<>(counts);
+        /**
+         * Adds the counts and, in a run, writes them all to the history at once (under this runner's ownership of
+         * the run), so that a run killed later still leaves them for the run that resumes it.
+         */
+        @Override
+        public synchronized void count(Map<String, Long> add) {
+            add.forEach((name, n) -> counts.merge(Objects.requireNonNull(name, "name"), n, Long::sum));
+            if (!dryRun && !add.isEmpty()) {
+                database.getCollection(historyCollection).updateOne(Filters.and(Filters.eq("_id", migration.id()),
+                        Filters.eq("owner", owner), Filters.eq("state", MigrationState.RUNNING.name())),
+                        Updates.set("counts", new Document(new LinkedHashMap<String, Object>(counts))));
             }
+        }
+
+        synchronized Map<String, Long> counts() {
+            return new LinkedHashMap<>(counts);
         }
     }
 
@@ -455,6 +546,7 @@ public final class MigrationRunner {
         private Duration leaseDuration = Duration.ofSeconds(60);
         private Clock clock = Clock.systemUTC();
         private Duration waitForLock = Duration.ZERO;
+        private boolean allowMissingCollections;
 
         private Builder(MongoClient client, String databaseName) {
             this.client = Objects.requireNonNull(client, "client");
@@ -525,6 +617,15 @@ public final class MigrationRunner {
                 throw new IllegalArgumentException("waitForLock must not be negative: " + waitForLock);
             }
             this.waitForLock = waitForLock;
+            return this;
+        }
+
+        /**
+         * Runs migrations even where collections they {@link Migration#reads() read} are missing; by default the
+         * runner refuses with a {@link MissingCollectionsException}.
+         */
+        public Builder allowMissingCollections() {
+            this.allowMissingCollections = true;
             return this;
         }
 

@@ -14,7 +14,9 @@ import org.jspecify.annotations.Nullable;
  * @param fingerprintChanged whether it ran with a different fingerprint than the code has now
  * @param startedAt when its last run started, or null if it never ran
  * @param endedAt when its last run ended, or null if it never ended
- * @param counts the counts its last run recorded
+ * @param counts the counts it recorded: totals across the runs since it last started afresh (a run that resumes an
+ *     interrupted or failed one adds to them; one after a rollback starts again from zero)
+ * @param runs how many runs those counts cover (0 if it never ran)
  * @param error the error of its last run, or null
  * @param rollbackError the error of the rollback after that, or null
  * @since 0.1
@@ -28,6 +30,7 @@ public record MigrationStatus(
         @Nullable Instant startedAt,
         @Nullable Instant endedAt,
         Map<String, Long> counts,
+        int runs,
         @Nullable String error,
         @Nullable String rollbackError) {
 

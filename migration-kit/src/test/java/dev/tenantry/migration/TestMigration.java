@@ -21,6 +21,7 @@ final class TestMigration implements Migration {
     private Function<MigrationContext, Plan> plan = ctx -> Plan.empty();
     private @Nullable String fingerprint;
     private @Nullable List<String> order;
+    private java.util.Set<String> reads = java.util.Set.of();
 
     TestMigration(String id, long version) {
         this.id = id;
@@ -50,6 +51,16 @@ final class TestMigration implements Migration {
     TestMigration fingerprint(String value) {
         this.fingerprint = value;
         return this;
+    }
+
+    TestMigration reads(String... collections) {
+        this.reads = java.util.Set.of(collections);
+        return this;
+    }
+
+    @Override
+    public java.util.Set<String> reads() {
+        return reads;
     }
 
     TestMigration recordInto(List<String> order) {

@@ -45,7 +45,12 @@ public enum Capability {
     /** Documents actually expiring through a TTL index. */
     TTL_EXPIRY("TTL expiry"),
     /** Unique indexes that honour {@code partialFilterExpression}. */
-    PARTIAL_UNIQUE_INDEXES("partial unique indexes");
+    PARTIAL_UNIQUE_INDEXES("partial unique indexes"),
+    /**
+     * Binary values of different subtypes (generic, UUID, ...) sorted and compared as one type, by length, subtype
+     * and bytes, as MongoDB does ({@code $gt} on a generic binary also matches UUIDs).
+     */
+    BINARY_SUBTYPE_ORDER("binary values of mixed subtypes sorted and compared as one BSON type");
 
     private final String description;
 

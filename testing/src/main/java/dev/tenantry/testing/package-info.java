@@ -13,6 +13,10 @@
  * A test that needs a feature some backend lacks says so with {@link dev.tenantry.testing.RequiresCapability} and is
  * skipped there with the reason, never deleted.
  *
+ * <p>{@link dev.tenantry.testing.EmbeddedMongo} starts the embedded server on its own, and
+ * {@link dev.tenantry.testing.LatencyProxy} puts a fixed delay per message in each direction in front of any server,
+ * so that round trips cost what a network's do. {@code dev.tenantry.testing.seeds} holds sample datasets.
+ *
  * @since 0.1
  */
 @NullMarked

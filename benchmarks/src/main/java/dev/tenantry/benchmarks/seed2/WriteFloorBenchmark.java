@@ -1,5 +1,8 @@
 package dev.tenantry.benchmarks.seed2;
 
+import com.mongodb.ConnectionString;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
@@ -8,10 +11,13 @@ import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import dev.tenantry.benchmarks.BenchmarkServer;
 import dev.tenantry.testing.EmbeddedMongo;
+import dev.tenantry.testing.LatencyProxy;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.bson.Document;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -20,6 +26,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -32,7 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * 1,000 ({@code inBulk}, as the migration kit sends its), on {@value #DOCUMENTS} documents. Both ways must change the
  * same documents, so however little else the kit does, it cannot beat the per-document port by more than about
  * {@code oneByOne / inBulk} on a server. Scores are microseconds per document. The server is an in-process {@link
- * EmbeddedMongo} unless {@code MONGODB_URI} names a real one.
+ * EmbeddedMongo} unless {@code MONGODB_URI} names a real one; with {@link #latencyMillis} above 0 the client reaches it
+ * through a {@link LatencyProxy} holding each message that long in each direction, as a network would.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -46,15 +54,27 @@ public class WriteFloorBenchmark {
     static final int DOCUMENTS = 20_000;
     private static final int BATCH = 1_000;
 
+    /** The delay the proxy adds to each message in each direction; 0 connects directly, without the proxy. */
+    @Param({"0", "1"})
+    public int latencyMillis;
+
     private BenchmarkServer server;
+    private @Nullable LatencyProxy proxy;
+    private MongoClient client;
     private MongoCollection<Document> documents;
     private int round;
 
-    /** Starts (or connects to) the server and writes the documents. */
+    /** Starts (or connects to) the server, and the proxy in front of it, and writes the documents. */
     @Setup(Level.Trial)
     public void start() {
         server = BenchmarkServer.start();
-        documents = server.client().getDatabase("writeFloorBench").getCollection("bookings");
+        ConnectionString to = server.connectionString();
+        if (latencyMillis > 0) {
+            proxy = LatencyProxy.start(to, Duration.ofMillis(latencyMillis));
+            to = proxy.connectionString();
+        }
+        client = MongoClients.create(to);
+        documents = client.getDatabase("writeFloorBench").getCollection("bookings");
         if (server.isReal()) {
             documents.drop();
         }
@@ -100,10 +120,14 @@ public class WriteFloorBenchmark {
         return DOCUMENTS;
     }
 
-    /** Drops the documents and stops the server. */
+    /** Drops the documents and stops the proxy and the server. */
     @TearDown(Level.Trial)
     public void stop() {
         documents.drop();
+        client.close();
+        if (proxy != null) {
+            proxy.close();
+        }
         server.close();
     }
 }

@@ -5,11 +5,12 @@ import dev.tenantry.migration.MigrationContext;
 import dev.tenantry.migration.MigrationReport;
 import dev.tenantry.migration.Plan;
 import dev.tenantry.migration.steps.Step;
+import java.util.Set;
 
 /**
  * Seed 2, contract: {@code userId} removed from bookings and the customer fields from users, which then hold
- * authentication data only. It refuses to start unless the expansion verifies clean, because what it removes cannot
- * be rebuilt without the backup.
+ * authentication data only. It refuses to start unless the expansion verifies clean; it removes only values its
+ * customers hold, archiving the rest to {@code users_archive} with the user's {@code _id}, so nothing is lost.
  */
 public final class ContractUsers implements Migration {
 
@@ -26,6 +27,11 @@ public final class ContractUsers implements Migration {
     @Override
     public String description() {
         return "userId off bookings; customer fields off users";
+    }
+
+    @Override
+    public Set<String> reads() {
+        return Seed2Steps.CONTRACT_READS;
     }
 
     @Override

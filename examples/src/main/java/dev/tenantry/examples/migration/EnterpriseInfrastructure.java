@@ -61,6 +61,11 @@ public final class EnterpriseInfrastructure implements Migration {
     }
 
     @Override
+    public Set<String> reads() {
+        return Set.of(organizations);
+    }
+
+    @Override
     public void execute(MigrationContext ctx) {
         MongoDatabase db = ctx.database();
         String name = db.getName();
@@ -100,8 +105,8 @@ public final class EnterpriseInfrastructure implements Migration {
     public Plan plan(MigrationContext ctx) {
         Set<String> existing = ctx.database().listCollectionNames().into(new HashSet<>());
         long missing = COLLECTIONS.stream().filter(c -> !existing.contains(c)).count();
-        return Plan.of("collections to create", missing).with(organizations + " to add deleteScheduledAt",
-                deleteScheduledAt(ctx).plan().counts().values().stream().mapToLong(Long::longValue).sum());
+        return Plan.of(Plan.Line.of("create " + String.join(", ", COLLECTIONS)).with("collections to create", missing),
+                deleteScheduledAt(ctx).plan());
     }
 
     private AddField deleteScheduledAt(MigrationContext ctx) {

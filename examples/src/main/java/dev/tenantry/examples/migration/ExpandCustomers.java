@@ -5,11 +5,16 @@ import dev.tenantry.migration.MigrationContext;
 import dev.tenantry.migration.MigrationReport;
 import dev.tenantry.migration.Plan;
 import dev.tenantry.migration.steps.Step;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 
 /**
- * Seed 2, expand: a {@code customers} collection (email unique per business), one customer per (user, business)
- * the user booked with, every booking given its business and re-pointed at its customer, and the Tenantry tenant id
- * on both. Nothing is removed, so the old code keeps working until {@link ContractUsers}.
+ * Seed 2, expand: a {@code customers} collection (email unique per business), bookings whose service or user is gone
+ * quarantined, one customer per (user, business) the user booked with (twins sharing an email at one business
+ * merged), every booking given its business and re-pointed at its customer, and the Tenantry tenant id on both.
+ * Nothing is removed, so the old code keeps working until {@link ContractUsers}. It reads the seed's four
+ * collections, so the runner refuses it on a database that lacks them.
  */
 public final class ExpandCustomers implements Migration {
 
@@ -29,13 +34,21 @@ public final class ExpandCustomers implements Migration {
     }
 
     @Override
+    public Set<String> reads() {
+        return Seed2Steps.EXPAND_READS;
+    }
+
+    @Override
     public void execute(MigrationContext ctx) {
         new Seed2Steps(ctx).expand();
     }
 
     @Override
     public MigrationReport verify(MigrationContext ctx) {
-        return Seed2Steps.expanded(ctx.database()).run().toMigrationReport();
+        List<String> problems = new ArrayList<>(Seed2Steps.expanded(ctx.database()).run().toMigrationReport()
+                .problems());
+        problems.addAll(Seed2Steps.tenants(ctx.database()).run().toMigrationReport().problems());
+        return new MigrationReport(problems);
     }
 
     @Override

@@ -14,6 +14,7 @@ import dev.tenantry.collection.TenantCollection;
 import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.migration.MigrationRunner;
 import dev.tenantry.migration.MigrationStatus;
+import dev.tenantry.migration.MissingCollectionsException;
 import dev.tenantry.migration.Plan;
 import dev.tenantry.migration.backup.Backup;
 import dev.tenantry.migration.backup.BackupManifest;
@@ -32,15 +33,19 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Seed 2 end to end through the migration kit: builds the "insecure" booking database (owners, staff and customers
- * mixed in {@code users}, bookings pointing at users), then backup, dry run, expand, verify, a look through
- * Tenantry's tenant-scoped collections, contract, verify, a planted cross-business reference caught by the verifier,
- * and rollback by restore.
+ * mixed in {@code users}, bookings pointing at users) with the awkward data real databases hold (bookings whose
+ * service was deleted or whose user is gone, two users with one email at one business, users who never booked, staff
+ * who booked elsewhere, missing names and profile fields, string ids among ObjectIds, a business without a slug),
+ * then backup, a refused run on a mistyped database, dry run, expand, verify, a look through Tenantry's tenant-scoped
+ * collections, contract, verify (no value lost), a planted cross-business reference caught by the verifier, and
+ * rollback by restore.
  *
  * <p>Run it with {@code mvn -q -Pquickstart -pl examples -am
  * -Dquickstart.main=dev.tenantry.examples.migration.InsecureToIsolated}. It uses an embedded MongoDB unless
@@ -92,10 +97,15 @@ public final class InsecureToIsolated {
 
     private VerificationReport script(MongoClient client, Path backupDir) {
         MongoDatabase db = client.getDatabase(DATABASE);
-        section("1. The insecure database (seed 2's \"before\")");
-        Seed2Dataset.create(db, BUSINESSES, USERS, BOOKINGS, 7L);
-        out.printf("%d businesses, %d users (owners, staff and customers mixed), %d bookings pointing at users%n",
-                BUSINESSES, USERS, BOOKINGS);
+        section("1. The insecure database (seed 2's \"before\"), with real data's awkward cases");
+        Seed2Dataset.Awkward awkward = Seed2Dataset.createAwkward(db, BUSINESSES, USERS, BOOKINGS, 7L);
+        out.printf("%d businesses, %,d users (owners, staff and customers mixed), %,d bookings pointing at users%n",
+                BUSINESSES, db.getCollection("users").countDocuments(), db.getCollection("bookings")
+                        .countDocuments());
+        out.printf("awkward: %d bookings of a deleted service, %d of users that do not exist, twins %s sharing an"
+                + " email at one business, %d string-id users, business %s without a slug%n",
+                awkward.bookingsOfDeletedService().size(), awkward.bookingsOfMissingUsers().size(), awkward.twins(),
+                awkward.stringIdUsers().size(), awkward.businessWithoutSlug());
 
         section("2. Back up first (mongorestore can read it too)");
         BackupManifest manifest = Backup.of(db).collections("businesses", "services", "users", "bookings")
@@ -107,25 +117,38 @@ public final class InsecureToIsolated {
         MigrationRunner both = MigrationRunner.builder(client, DATABASE)
                 .migrations(new ExpandCustomers(), new ContractUsers()).build();
 
-        section("3. Dry run: what would change (nothing is written)");
+        section("3. A mistyped database is refused, and nothing is created");
+        try {
+            MigrationRunner.builder(client, DATABASE + "_typo").migrations(new ExpandCustomers()).build().migrate();
+        } catch (MissingCollectionsException e) {
+            out.println("refused: " + e.getMessage());
+        }
+        MongoDatabase typo = client.getDatabase(DATABASE + "_typo");
+        out.println("collections in " + typo.getName() + ": " + typo.listCollectionNames().into(new ArrayList<>()));
+        typo.drop();
+
+        section("4. Dry run: what each step would do, and what would fail (nothing is written)");
         for (Map.Entry<String, Plan> plan : both.plan().entrySet()) {
             out.println(plan.getKey() + ":");
-            plan.getValue().counts().forEach((what, n) -> out.printf("    %,d %s%n", n, what));
+            out.print(plan.getValue());
         }
 
-        section("4. Expand: customers split per business, bookings re-pointed");
+        section("5. Expand: orphans quarantined, customers split per business, twins merged, bookings re-pointed");
         printStatus(expandOnly.migrate());
         out.println(Seed2Steps.expanded(db).run());
 
-        section("5. Business A cannot see business B's customers (through Tenantry)");
+        section("6. Business A cannot see business B's customers (through Tenantry)");
         showIsolation(client, db);
 
-        section("6. Contract: userId off bookings, customer fields off users");
+        section("7. Contract: userId off bookings, customer fields off users (kept in customers, or archived)");
         printStatus(both.migrate());
         VerificationReport report = Seed2Steps.contracted(db).run();
         out.println(report);
+        out.printf("users_archive: %,d users' values kept nowhere else (e.g. %s)%n", db.getCollection("users_archive")
+                .countDocuments(Filters.exists("values")), Objects.requireNonNull(db.getCollection("users_archive")
+                .find(Filters.eq("_id", awkward.usersWithoutBookings().get(0))).first()).toJson());
 
-        section("7. The verifier catches a booking pointing at another business's customer");
+        section("8. The verifier catches a booking pointing at another business's customer");
         MongoCollection<Document> bookings = db.getCollection("bookings");
         Document booking = Objects.requireNonNull(bookings.find().first());
         Document foreign = Objects.requireNonNull(db.getCollection("customers")
@@ -134,14 +157,15 @@ public final class InsecureToIsolated {
         VerificationReport planted = Seed2Steps.contracted(db).run();
         out.println(planted);
 
-        section("8. Roll back by restoring the backup");
+        section("9. Roll back by restoring the backup");
         RestoreReport restored = Restore.from(backupDir).into(db);
         out.println("restored documents per collection " + restored.restored() + "; dropped, created since the "
                 + "backup: " + restored.dropped());
         Document user = Objects.requireNonNull(db.getCollection("users").find(Filters.eq("hashedPassword", null))
                 .first());
-        out.printf("customers collection present: %s; a customer user's phone is back: %s%n",
-                db.listCollectionNames().into(new ArrayList<>()).contains("customers"), user.get("phone"));
+        out.printf("customers collection present: %s; quarantine present: %s; a customer user's phone is back: %s%n",
+                db.listCollectionNames().into(new ArrayList<>()).contains("customers"),
+                db.listCollectionNames().into(new ArrayList<>()).contains("bookings_quarantine"), user.get("phone"));
         try {
             Files.walk(backupDir).sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
@@ -170,7 +194,8 @@ public final class InsecureToIsolated {
             out.println("nothing pending");
         }
         for (MigrationStatus s : ran) {
-            out.printf("%s (version %d): %s, counts %s%n", s.id(), s.version(), s.state(), s.counts());
+            out.printf("%s (version %d): %s in %d run(s)%n", s.id(), s.version(), s.state(), s.runs());
+            new TreeMap<>(s.counts()).forEach((name, n) -> out.printf("    %s: %,d%n", name, n));
         }
     }
 

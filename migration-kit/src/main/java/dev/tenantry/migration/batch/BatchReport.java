@@ -3,16 +3,18 @@ package dev.tenantry.migration.batch;
 import java.util.List;
 
 /**
- * What a batched step did.
+ * What a batched step did. A step resumed from a checkpoint counts every run since it started: its counts are saved
+ * with each checkpoint; only the failures it names are this run's.
  *
  * @param step the step's name
- * @param read documents read (this run)
- * @param batches batches written (this run)
+ * @param read documents read
+ * @param batches batches written
  * @param inserted documents inserted
  * @param modified documents modified
  * @param upserted documents upserted
  * @param deleted documents deleted
- * @param failures the write errors of single items (at most the first 1,000), which did not stop the step
+ * @param failures the write errors of single items (at most the first 1,000 of this run), which did not stop the
+ *     step
  * @param failed how many items failed in all
  * @param resumed whether the step started from a checkpoint
  * @since 0.1

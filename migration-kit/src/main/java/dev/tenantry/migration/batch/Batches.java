@@ -14,6 +14,7 @@ import com.mongodb.client.model.DeleteManyModel;
 import com.mongodb.client.model.DeleteOneModel;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.InsertOneModel;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateManyModel;
@@ -21,6 +22,8 @@ import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.WriteModel;
 import dev.tenantry.migration.Progress;
 import dev.tenantry.migration.ProgressListener;
+import dev.tenantry.migration.internal.BsonOrder;
+import dev.tenantry.migration.internal.BsonValues;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +33,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.bson.BsonDocument;
+import org.bson.BsonInt64;
 import org.bson.BsonValue;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -53,8 +58,16 @@ import org.slf4j.LoggerFactory;
  *         .run(user -> List.of(new InsertOneModel<>(customerOf(user))));
  * }</pre>
  *
- * <p>{@code _id}s of one BSON type page correctly; MongoDB compares {@code $gt} only within a type, so a collection
- * whose {@code _id}s mix types needs one step per type (filter on {@code {_id: {$type: ...}}}).
+ * <p>{@code _id}s of any mix of BSON types are paged in the server's sort order across type brackets (numbers,
+ * strings, documents, binary data, ObjectIds, booleans, dates, timestamps, ...). MongoDB compares {@code $gt} only
+ * within a bracket, so a checkpoint records the last {@code _id} with its bracket, and a resumed step reads the
+ * {@code _id}s after it in that bracket and then every later bracket:
+ * {@code {$or: [{_id: {$gt: last}}, {_id: {$type: [<later brackets>]}}]}}. {@code _id}s of the deprecated types that
+ * have no portable {@code $type} alias (symbols, JavaScript, DBPointers) stop the step with an error rather than be
+ * skipped on resumption.
+ *
+ * <p>A step's tallies (and whatever its handler {@link #carry carries}) are saved with every checkpoint, so the
+ * report of a resumed step counts every run since it started.
  *
  * @since 0.1
  */
@@ -81,6 +94,18 @@ public final class Batches {
         List<? extends WriteModel<BsonDocument>> writes(List<BsonDocument> page);
     }
 
+    /**
+     * State a step keeps across an interruption along with its position: snapshotted after each page is turned into
+     * writes, saved with that page's checkpoint, and restored when the step resumes from it.
+     */
+    public interface Carried {
+        /** The state now, as BSON (a copy: it is saved later, on another thread). */
+        BsonDocument snapshot();
+
+        /** Restores the state a checkpoint saved. */
+        void restore(BsonDocument saved);
+    }
+
     private final MongoCollection<BsonDocument> source;
     private MongoCollection<BsonDocument> target;
     private Bson filter = new BsonDocument();
@@ -93,6 +118,8 @@ public final class Batches {
     private ProgressListener progressListener = ProgressListener.NONE;
     private @Nullable MongoClient transactionClient;
     private boolean readAhead;
+    private @Nullable Carried carried;
+    private Function<WriteModel<BsonDocument>, String> origin = Batches::describe;
 
     private Batches(MongoCollection<BsonDocument> source) {
         this.source = source;
@@ -202,6 +229,25 @@ public final class Batches {
     }
 
     /**
+     * Saves {@code state} with every checkpoint and restores it when the step resumes, e.g. a step's counts of
+     * documents it left alone, so its report covers every run.
+     */
+    public Batches carry(Carried state) {
+        this.carried = Objects.requireNonNull(state, "state");
+        return this;
+    }
+
+    /**
+     * How an item the server refused is named in the report when the step runs a {@link PageHandler} (default: the
+     * written document's {@code _id}, or the write's filter), e.g. by the source documents it came from. Called on
+     * the thread that writes; it must be thread-safe.
+     */
+    public Batches origins(Function<WriteModel<BsonDocument>, String> origin) {
+        this.origin = Objects.requireNonNull(origin, "origin");
+        return this;
+    }
+
+    /**
      * Runs the step from its checkpoint to the end, then clears the checkpoint.
      *
      * @throws RuntimeException what the handler or the server throws (other than refused items); the checkpoint
@@ -225,14 +271,22 @@ public final class Batches {
     }
 
     private BatchReport execute(@Nullable Handler perDocument, @Nullable PageHandler perPage) {
-        BsonValue last = checkpoint.lastId();
-        boolean resumed = last != null;
-        long done = resumed ? checkpoint.done() : 0;
+        Checkpoint.Position start = checkpoint.load();
+        boolean resumed = start != null;
+        @Nullable BsonValue last = start == null ? null : start.lastId();
+        long done = start == null ? 0 : start.done();
+        Tally tally = new Tally();
+        if (start != null) {
+            tally.restore(start.carried().getDocument("tally", new BsonDocument()));
+            if (carried != null) {
+                carried.restore(start.carried().getDocument("step", new BsonDocument()));
+            }
+            refuseUnportableIds();
+        }
         long remaining = source.countDocuments(after(last));
         Progress progress = Progress.of(resumed ? name + " (resumed after " + done + " documents)" : name,
                 remaining, progressListener);
         boolean transactional = transactionClient != null && supportsTransactions(transactionClient);
-        Tally tally = new Tally();
         @Nullable ExecutorService writer = readAhead ? Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "tenantry-batches-" + name);
             thread.setDaemon(true);
@@ -244,7 +298,8 @@ public final class Batches {
             while (true) {
                 List<BsonDocument> documents = pages.next();
                 @Nullable Batch batch = documents.isEmpty() ? null
-                        : prepare(documents, inFlight != null ? inFlight.doneAfter : done, perDocument, perPage);
+                        : prepare(documents, inFlight != null ? inFlight.doneAfter : done, perDocument, perPage,
+                                carried);
                 if (written != null) {
                     // the batch read ahead is ready; the one before it must be acknowledged before it is written
                     Future<Tally> settling = written;
@@ -256,10 +311,11 @@ public final class Batches {
                     break;
                 }
                 beforeWrite.run();
+                Tally before = tally.copy(); // every batch before this one is acknowledged and counted
                 if (writer == null) {
-                    done = acknowledge(batch, writeAndCheckpoint(batch, transactional), tally, progress);
+                    done = acknowledge(batch, writeAndCheckpoint(batch, before, transactional), tally, progress);
                 } else {
-                    written = writer.submit(() -> writeAndCheckpoint(batch, transactional));
+                    written = writer.submit(() -> writeAndCheckpoint(batch, before, transactional));
                     inFlight = batch;
                 }
             }
@@ -286,12 +342,15 @@ public final class Batches {
 
     /** A page turned into its writes, with where the step stands once they are acknowledged. */
     private record Batch(List<WriteModel<BsonDocument>> writes, @Nullable List<BsonValue> sources, int size,
-                         BsonValue lastOfPage, long doneAfter) {
+                         BsonValue lastOfPage, long doneAfter, BsonDocument carriedAfter) {
     }
 
-    /** The writes {@code documents} need, from whichever handler the step has. */
+    /**
+     * The writes {@code documents} need, from whichever handler the step has, with the step's carried state as it
+     * stands once they are written.
+     */
     private static Batch prepare(List<BsonDocument> documents, long doneBefore, @Nullable Handler perDocument,
-            @Nullable PageHandler perPage) {
+            @Nullable PageHandler perPage, @Nullable Carried carried) {
         List<WriteModel<BsonDocument>> writes = new ArrayList<>();
         @Nullable List<BsonValue> sources = null; // per write: the _id of the document it came from
         if (perDocument != null) {
@@ -306,17 +365,30 @@ public final class Batches {
             writes.addAll(Objects.requireNonNull(perPage).writes(documents));
         }
         return new Batch(writes, sources, documents.size(), documents.get(documents.size() - 1).get("_id"),
-                doneBefore + documents.size());
+                doneBefore + documents.size(), carried == null ? new BsonDocument() : carried.snapshot());
     }
 
-    /** Writes {@code batch} and saves its checkpoint (in one transaction where there are transactions). */
-    private Tally writeAndCheckpoint(Batch batch, boolean transactional) {
+    /**
+     * Writes {@code batch} and saves its checkpoint (in one transaction where there are transactions), with the
+     * step's tallies: {@code before}, the batches acknowledged before it, and this one.
+     */
+    private Tally writeAndCheckpoint(Batch batch, Tally before, boolean transactional) {
         Tally tallied = new Tally();
-        if (!transactional || !writeInTransaction(batch.writes(), batch.lastOfPage(), batch.doneAfter(), tallied)) {
+        if (!transactional || !writeInTransaction(batch, before, tallied)) {
             write(batch.writes(), batch.sources(), tallied);
-            checkpoint.save(batch.lastOfPage(), batch.doneAfter());
+            checkpoint.save(position(batch, before, tallied));
         }
         return tallied;
+    }
+
+    /** Where the step stands once {@code batch} is acknowledged. */
+    private static Checkpoint.Position position(Batch batch, Tally before, Tally tallied) {
+        Tally total = before.copy();
+        total.add(tallied);
+        total.read += batch.size();
+        total.batches++;
+        return new Checkpoint.Position(batch.lastOfPage(), batch.doneAfter(),
+                new BsonDocument("tally", total.saved()).append("step", batch.carriedAfter()));
     }
 
     /** Counts an acknowledged batch, reports progress, pauses if asked to; returns the documents done. */
@@ -356,9 +428,37 @@ public final class Batches {
         }
     }
 
-    /** The step's filter, restricted to the documents after {@code last} in {@code _id} order (all when null). */
+    /**
+     * The step's filter, restricted to the documents after {@code last} in {@code _id} order (all when null): those
+     * after it within its type bracket ({@code $gt} compares within one), and those of every later bracket.
+     */
     private Bson after(@Nullable BsonValue last) {
-        return last == null ? filter : Filters.and(filter, Filters.gt("_id", last));
+        if (last == null) {
+            return filter;
+        }
+        List<String> later = BsonOrder.aliasesAfter(BsonOrder.bracket(last));
+        Bson next = later.isEmpty() ? Filters.gt("_id", last)
+                : Filters.or(Filters.gt("_id", last), BsonOrder.typeIn("_id", later));
+        return Filters.and(filter, next);
+    }
+
+    /**
+     * Refuses to resume over {@code _id}s of a type no portable {@code $type} alias names (symbols, JavaScript,
+     * DBPointers): {@link #after} could not say whether they lie before or after the checkpoint, and would skip
+     * them. One query, on resumption only.
+     */
+    private void refuseUnportableIds() {
+        BsonDocument odd = source.find(Filters.and(filter, Filters.not(BsonOrder.typeIn("_id",
+                BsonOrder.allAliases())))).projection(Projections.include("_id")).first();
+        if (odd != null) {
+            throw unportable(odd.get("_id"));
+        }
+    }
+
+    private IllegalStateException unportable(BsonValue id) {
+        return new IllegalStateException("batched step '" + name + "' over " + source.getNamespace()
+                + " met _id " + BsonValues.show(id) + " of type " + id.getBsonType() + ", which no portable $type"
+                + " alias names, so a resumed step could skip it; give such documents _ids of another type first");
     }
 
     /**
@@ -402,7 +502,12 @@ public final class Batches {
             }
             List<BsonDocument> page = new ArrayList<>(Math.min(batchSize, 1024));
             while (page.size() < batchSize && cursor.hasNext()) {
-                page.add(cursor.next());
+                BsonDocument document = cursor.next();
+                BsonValue id = document.get("_id");
+                if (id != null && !BsonOrder.portable(id.getBsonType())) {
+                    throw unportable(id);
+                }
+                page.add(document);
             }
             return page;
         }
@@ -417,15 +522,15 @@ public final class Batches {
     }
 
     /** Writes one batch and its checkpoint in a transaction; false if an item was refused and nothing was written. */
-    private boolean writeInTransaction(List<WriteModel<BsonDocument>> writes, BsonValue lastOfPage, long doneAfter,
-            Tally tally) {
+    private boolean writeInTransaction(Batch batch, Tally before, Tally tally) {
+        List<WriteModel<BsonDocument>> writes = batch.writes();
         try (ClientSession session = Objects.requireNonNull(transactionClient).startSession()) {
             Tally inTransaction = session.withTransaction(() -> {
                 Tally t = new Tally();
                 if (!writes.isEmpty()) {
                     t.add(target.bulkWrite(session, writes, new BulkWriteOptions().ordered(false)));
                 }
-                checkpoint.save(session, lastOfPage, doneAfter);
+                checkpoint.save(session, position(batch, before, t));
                 return t;
             });
             tally.inserted += inTransaction.inserted;
@@ -458,10 +563,10 @@ public final class Batches {
             for (BulkWriteError error : e.getWriteErrors()) {
                 tally.failed++;
                 if (tally.failures.size() < MAX_RECORDED_FAILURES) {
-                    String origin = sources != null
+                    String where = sources != null
                             ? new BsonDocument("_id", sources.get(error.getIndex())).toJson()
-                            : describe(writes.get(error.getIndex()));
-                    tally.failures.add(new BatchReport.WriteFailure(origin, error.getCode(), error.getMessage()));
+                            : origin.apply(writes.get(error.getIndex()));
+                    tally.failures.add(new BatchReport.WriteFailure(where, error.getCode(), error.getMessage()));
                 }
             }
             if (e.getWriteConcernError() != null) {
@@ -521,6 +626,40 @@ public final class Batches {
         long deleted;
         long failed;
         final List<BatchReport.WriteFailure> failures = new ArrayList<>();
+
+        /** A copy of the counts (the failures named are this run's and stay behind). */
+        Tally copy() {
+            Tally t = new Tally();
+            t.read = read;
+            t.batches = batches;
+            t.inserted = inserted;
+            t.modified = modified;
+            t.upserted = upserted;
+            t.deleted = deleted;
+            t.failed = failed;
+            return t;
+        }
+
+        BsonDocument saved() {
+            return new BsonDocument("read", new BsonInt64(read)).append("batches", new BsonInt64(batches))
+                    .append("inserted", new BsonInt64(inserted)).append("modified", new BsonInt64(modified))
+                    .append("upserted", new BsonInt64(upserted)).append("deleted", new BsonInt64(deleted))
+                    .append("failed", new BsonInt64(failed));
+        }
+
+        void restore(BsonDocument saved) {
+            read = count(saved, "read");
+            batches = count(saved, "batches");
+            inserted = count(saved, "inserted");
+            modified = count(saved, "modified");
+            upserted = count(saved, "upserted");
+            deleted = count(saved, "deleted");
+            failed = count(saved, "failed");
+        }
+
+        private static long count(BsonDocument saved, String key) {
+            return saved.getNumber(key, new BsonInt64(0)).longValue();
+        }
 
         /** Adds what another tally of writes counted (not its reads or batches). */
         void add(Tally other) {

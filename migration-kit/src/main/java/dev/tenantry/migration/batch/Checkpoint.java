@@ -3,101 +3,146 @@ package dev.tenantry.migration.batch;
 import com.mongodb.client.ClientSession;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.ReplaceOptions;
+import dev.tenantry.migration.internal.BsonOrder;
 import java.util.Objects;
 import org.bson.BsonDocument;
+import org.bson.BsonInt32;
 import org.bson.BsonInt64;
 import org.bson.BsonString;
 import org.bson.BsonValue;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where a batched step remembers how far it got: the {@code _id} of the last document of the last acknowledged
- * batch, and how many documents were done.
+ * Where a batched step remembers how far it got: the {@code _id} of the last document of the last acknowledged batch
+ * (with its BSON type bracket), how many documents were done, and what the step carried along (its tallies), so that
+ * a resumed step reads on from there and reports totals across its runs.
+ *
+ * <p>Implementations must be safe for use by two threads one after the other (a step that reads ahead saves from a
+ * second thread).
  *
  * @since 0.1
  */
 public interface Checkpoint {
 
-    /** The last {@code _id} done, or null to start at the beginning. */
-    @Nullable BsonValue lastId();
+    /** The position saved last, or null to start at the beginning. */
+    @Nullable Position load();
 
-    /** Documents done before, for progress. */
-    long done();
-
-    /** Records that everything up to {@code lastId} is done, {@code done} documents in all. */
-    void save(BsonValue lastId, long done);
+    /** Records that everything up to {@code position} is done. */
+    void save(Position position);
 
     /**
      * Records the position inside {@code session}'s transaction, so it commits with the batch it follows. By default
      * the session is ignored, which suits checkpoints held outside MongoDB.
      */
-    default void save(ClientSession session, BsonValue lastId, long done) {
-        save(lastId, done);
+    default void save(ClientSession session, Position position) {
+        save(position);
     }
 
     /** Forgets the position, once the step is complete. */
     void clear();
 
+    /**
+     * A step's position: the last {@code _id} done, the documents done in all, and the state the step carries
+     * between runs (tallies, reports), as BSON. The last {@code _id}'s BSON type bracket is part of it: MongoDB
+     * compares {@code $gt} only within a bracket, so a step resumes after the last {@code _id} within its bracket and
+     * then reads every later bracket ({@link Batches}).
+     *
+     * @param lastId the {@code _id} of the last document done
+     * @param done how many documents were done in all
+     * @param carried what the step carries between runs; empty when it carries nothing
+     * @since 0.1
+     */
+    record Position(BsonValue lastId, long done, BsonDocument carried) {
+
+        /**
+         * Checks the values.
+         *
+         * @throws IllegalArgumentException if {@code done} is negative
+         */
+        public Position {
+            Objects.requireNonNull(lastId, "lastId");
+            Objects.requireNonNull(carried, "carried");
+            if (done < 0) {
+                throw new IllegalArgumentException("done must not be negative, was " + done);
+            }
+        }
+
+        /** The BSON type bracket of {@link #lastId()}, as stored: e.g. {@code "objectId"}, {@code "string"}. */
+        public String bracket() {
+            return BsonOrder.bracket(lastId).storedName();
+        }
+    }
+
     /** A checkpoint kept only in memory (for steps that need no resumption, and tests). */
     static Checkpoint inMemory() {
         return new Checkpoint() {
-            private @Nullable BsonValue last;
-            private long count;
+            private volatile @Nullable Position position;
 
             @Override
-            public @Nullable BsonValue lastId() {
-                return last;
+            public @Nullable Position load() {
+                return position;
             }
 
             @Override
-            public long done() {
-                return count;
-            }
-
-            @Override
-            public void save(BsonValue lastId, long done) {
-                this.last = lastId;
-                this.count = done;
+            public void save(Position position) {
+                this.position = Objects.requireNonNull(position, "position");
             }
 
             @Override
             public void clear() {
-                last = null;
-                count = 0;
+                position = null;
             }
         };
     }
 
-    /** A checkpoint stored as the document {@code {_id: step}} of {@code collection}, so it survives a crash. */
+    /**
+     * A checkpoint stored as the document {@code {_id: step}} of {@code collection}, so it survives a crash:
+     * {@code {_id, v: 2, lastId, bracket, done, carried}}. A document of the first format ({@code lastId} and
+     * {@code done} only) is read too.
+     *
+     * @throws IllegalStateException from {@link #load()} if the stored bracket disagrees with the stored {@code _id}'s
+     *     type, or the format is newer than this version understands
+     */
     static Checkpoint stored(MongoCollection<BsonDocument> collection, String step) {
         Objects.requireNonNull(collection, "collection");
         Objects.requireNonNull(step, "step");
         BsonDocument id = new BsonDocument("_id", new BsonString(step));
         return new Checkpoint() {
             @Override
-            public @Nullable BsonValue lastId() {
+            public @Nullable Position load() {
                 BsonDocument doc = collection.find(id).first();
-                return doc == null ? null : doc.get("lastId");
+                if (doc == null || !doc.containsKey("lastId")) {
+                    return null;
+                }
+                int version = doc.getNumber("v", new BsonInt32(1)).intValue();
+                if (version > FORMAT) {
+                    throw new IllegalStateException("checkpoint " + step + " in " + collection.getNamespace()
+                            + " has format " + version + "; this version reads up to " + FORMAT);
+                }
+                BsonValue lastId = doc.get("lastId");
+                String bracket = BsonOrder.bracket(lastId).storedName();
+                if (doc.containsKey("bracket") && !doc.getString("bracket").getValue().equals(bracket)) {
+                    throw new IllegalStateException("checkpoint " + step + " in " + collection.getNamespace()
+                            + " records bracket " + doc.get("bracket") + " for a lastId of bracket " + bracket);
+                }
+                return new Position(lastId, doc.getNumber("done", new BsonInt64(0)).longValue(),
+                        doc.getDocument("carried", new BsonDocument()));
             }
 
             @Override
-            public long done() {
-                BsonDocument doc = collection.find(id).first();
-                return doc == null ? 0 : doc.getNumber("done", new BsonInt64(0)).longValue();
+            public void save(Position position) {
+                collection.replaceOne(id, state(position), new ReplaceOptions().upsert(true));
             }
 
             @Override
-            public void save(BsonValue lastId, long done) {
-                collection.replaceOne(id, state(lastId, done), new ReplaceOptions().upsert(true));
+            public void save(ClientSession session, Position position) {
+                collection.replaceOne(session, id, state(position), new ReplaceOptions().upsert(true));
             }
 
-            @Override
-            public void save(ClientSession session, BsonValue lastId, long done) {
-                collection.replaceOne(session, id, state(lastId, done), new ReplaceOptions().upsert(true));
-            }
-
-            private BsonDocument state(BsonValue lastId, long done) {
-                return id.clone().append("lastId", lastId).append("done", new BsonInt64(done));
+            private BsonDocument state(Position p) {
+                return id.clone().append("v", new BsonInt32(FORMAT)).append("lastId", p.lastId())
+                        .append("bracket", new BsonString(p.bracket())).append("done", new BsonInt64(p.done()))
+                        .append("carried", p.carried());
             }
 
             @Override
@@ -106,4 +151,7 @@ public interface Checkpoint {
             }
         };
     }
+
+    /** The format of stored checkpoints. */
+    int FORMAT = 2;
 }

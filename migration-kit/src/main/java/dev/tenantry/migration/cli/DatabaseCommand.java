@@ -4,6 +4,7 @@ import com.mongodb.ConnectionString;
 import dev.tenantry.migration.MigrationFailedException;
 import dev.tenantry.migration.MigrationFingerprintException;
 import dev.tenantry.migration.MigrationLockedException;
+import dev.tenantry.migration.MissingCollectionsException;
 import java.io.PrintWriter;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -80,6 +81,10 @@ abstract class DatabaseCommand implements Callable<Integer> {
                     + (locked.expiresAt() == null ? "" : " until " + locked.expiresAt())
                     + " (its lease is refreshed while it runs): wait for it to finish, or pass --wait-for-lock "
                     + "<duration> to wait", e);
+        }
+        if (e instanceof MissingCollectionsException) {
+            return new CliException(TenantryMigrate.EXIT_USAGE, e.getMessage() + " (--allow-missing-collections)",
+                    e);
         }
         if (e instanceof MigrationFingerprintException) {
             return new CliException(TenantryMigrate.EXIT_CHANGED, e.getMessage(), e);

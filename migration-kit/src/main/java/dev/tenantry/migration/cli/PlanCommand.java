@@ -5,7 +5,6 @@ import dev.tenantry.migration.Plan;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -31,14 +30,19 @@ final class PlanCommand extends RunnerCommand {
         }
         out.println(plans.size() + (plans.size() == 1 ? " pending migration" : " pending migrations")
                 + " (dry run, nothing written):");
+        boolean failing = false;
         for (Map.Entry<String, Plan> e : plans.entrySet()) {
             Migration m = byId.get(e.getKey());
             out.println("  " + m.version() + "  " + m.id() + "  " + m.description());
-            if (e.getValue().counts().isEmpty()) {
+            Plan plan = e.getValue();
+            if (plan.lines().isEmpty()) {
                 out.println("      (no counts)");
             }
-            e.getValue().counts().forEach((name, n) ->
-                    out.println(String.format(Locale.ROOT, "      %s: %,d", name, n)));
+            plan.toString().lines().forEach(line -> out.println("    " + line));
+            failing |= plan.predictsFailure();
+        }
+        if (failing) {
+            out.println("The plan predicts failures (WOULD FAIL above): migrate would stop there.");
         }
         return TenantryMigrate.EXIT_OK;
     }

@@ -38,6 +38,11 @@ abstract class RunnerCommand extends DatabaseCommand {
             description = "The runner's checkpoint collection; default: tenantry_migration_checkpoints.")
     private @Nullable String checkpointCollection;
 
+    @Option(names = "--allow-missing-collections",
+            description = "Run migrations even where collections they declare they read are missing; by default "
+                    + "the runner refuses (exit code " + TenantryMigrate.EXIT_USAGE + ").")
+    private boolean allowMissingCollections;
+
     /**
      * The user's migrations; their class loader stays open until the command ends.
      *
@@ -71,6 +76,9 @@ abstract class RunnerCommand extends DatabaseCommand {
         }
         if (checkpointCollection != null) {
             builder.checkpointCollection(checkpointCollection);
+        }
+        if (allowMissingCollections) {
+            builder.allowMissingCollections();
         }
         try {
             return builder.build();

@@ -49,6 +49,23 @@ public final class BsonValues {
         }
     }
 
+    /**
+     * A digest of {@code value} as the server compares it ({@link #normal normal} form): the hex of the first 16
+     * bytes of the SHA-256 of the BSON document {@code {v: value}}. Lets a ledger prove that a value still exists
+     * elsewhere without keeping a copy of it.
+     */
+    public static String digest(BsonValue value) {
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+        sha.update(new org.bson.RawBsonDocument(new BsonDocument("v", normal(value)),
+                new org.bson.codecs.BsonDocumentCodec()).getByteBuffer().asNIO());
+        return java.util.HexFormat.of().formatHex(java.util.Arrays.copyOf(sha.digest(), 16));
+    }
+
     /** {@code value} for people: {@code ObjectId("...")}, {@code "text"}, {@code 42}, or extended JSON. */
     public static String show(@Nullable BsonValue value) {
         if (value == null) {

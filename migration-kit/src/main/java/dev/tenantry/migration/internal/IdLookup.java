@@ -18,12 +18,12 @@ import org.bson.conversions.Bson;
 public final class IdLookup {
 
     /**
-     * The most {@code _id}s in one {@code $in} list. Small enough that no batch size or {@code _id} size nears the
-     * 16 MB command limit; on a real server a page's look-up then costs a few more round trips and nothing per id.
-     * (The embedded test server matches an {@code $in} against every listed value, so its cost grows with the square
-     * of the list; this size keeps that in check without costing a real server anything that matters.)
+     * The most values in one {@code $in} list: a page of a thousand documents is looked up in one round trip, which a
+     * real server answers from its index, while no {@code _id} size nears the 16 MB command limit (a thousand
+     * 1 KB ids are 1 MB). (The embedded test server matches every document it finds against every listed value, so
+     * there a look-up costs the square of the list; that is the fake's cost, not a real server's.)
      */
-    public static final int MAX_IN = 64;
+    public static final int MAX_IN = 1000;
 
     private IdLookup() {
     }

@@ -10,6 +10,7 @@ import com.mongodb.client.model.WriteModel;
 import dev.tenantry.migration.Plan;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.bson.BsonDocument;
 import org.bson.BsonNull;
 import org.bson.BsonValue;
@@ -80,14 +81,30 @@ public final class AddField extends BatchedStep<AddField> {
         return "add " + collectionName() + "." + (field == null ? "?" : field);
     }
 
+    @Override
+    public Set<String> reads() {
+        return Set.of(collectionName());
+    }
+
+    @Override
+    public Set<String> writes() {
+        return written();
+    }
+
     /**
      * Counts the documents that lack the field: {@code "<collection> without <field>"}. Reads only.
      *
      * @throws IllegalStateException if the field is not set
      */
     @Override
-    public Plan plan() {
-        return Plan.of(collectionName() + " without " + requireField(), collection.countDocuments(pending()));
+    public Plan.Line plan() {
+        return plan(Planning.alone());
+    }
+
+    @Override
+    Plan.Line plan(Planning planning) {
+        return Plan.Line.of(name()).with(collectionName() + " without " + requireField(),
+                collection.countDocuments(planScope(Filters.exists(requireField(), false), planning)));
     }
 
     /**
@@ -105,7 +122,7 @@ public final class AddField extends BatchedStep<AddField> {
         var batch = batches(pending).projection(Projections.include("_id")).runPages(page -> {
             BsonValue first = page.get(0).get("_id");
             BsonValue last = page.get(page.size() - 1).get("_id");
-            if (first.getBsonType() == last.getBsonType()) {
+            if (sameType(first, last)) {
                 // One update per page over its _id range, found by the _id index on any server; the filter repeats
                 // "does not exist", so nothing set meanwhile is overwritten and nothing outside the step is touched.
                 return List.of(new UpdateManyModel<>(Filters.and(pending, Filters.gte("_id", first),
@@ -117,7 +134,16 @@ public final class AddField extends BatchedStep<AddField> {
             }
             return writes;
         });
-        return report(batch, new Misses());
+        return report(batch);
+    }
+
+    /**
+     * Whether a range from {@code first} to {@code last} holds only values of their type: the same BSON type, and for
+     * binary data the same subtype (the embedded test server does not compare binaries of different subtypes).
+     */
+    private static boolean sameType(BsonValue first, BsonValue last) {
+        return first.getBsonType() == last.getBsonType()
+                && (!first.isBinary() || first.asBinary().getType() == last.asBinary().getType());
     }
 
     private Bson pending() {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 import org.bson.conversions.Bson;
@@ -150,16 +151,33 @@ public final class EnsureCollection implements Step {
         return "ensure " + collection;
     }
 
+    @Override
+    public Set<String> reads() {
+        return Set.of();
+    }
+
+    @Override
+    public Set<String> writes() {
+        return Set.of(collection);
+    }
+
     /**
-     * Counts {@code "collections to create"} (0 or 1) and {@code "indexes to create"}. Reads only.
-     *
-     * @throws IllegalStateException if an existing index conflicts with a wanted one, as {@link #run()} would
+     * Counts {@code "collections to create"} (0 or 1) and {@code "indexes to create"}; an existing index that conflicts
+     * with a wanted one is a predicted failure, as {@link #run()} would refuse. Reads only.
      */
     @Override
-    public Plan plan() {
+    public Plan.Line plan() {
         boolean exists = exists();
-        return Plan.of("collections to create", exists ? 0 : 1).with("indexes to create",
-                exists ? missing().size() : indexes.size());
+        Plan.Line line = Plan.Line.of(name()).with("collections to create", exists ? 0 : 1);
+        if (!exists) {
+            return line.with("indexes to create", indexes.size());
+        }
+        try {
+            return line.with("indexes to create", missing().size());
+        } catch (IllegalStateException conflict) {
+            return line.with("indexes to create", 0).with(new Plan.Failure("existing indexes conflict with wanted"
+                    + " ones: " + conflict.getMessage(), 1, List.of()));
+        }
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.tenantry.migration.internal.IdLookup;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,9 +41,11 @@ import org.jspecify.annotations.Nullable;
  * <p>Only documents whose reference field is missing or null are touched, with {@code $set} (and {@code $unset} of
  * the old reference with {@link #dropOldReference()}, {@code $set} of the tenant with {@link #writeTenant()}), so a
  * rerun has nothing left to do. A document whose old reference or tenant is missing, or whose target is missing,
- * foreign or (by look-up) ambiguous, keeps its references (it may still be given its tenant) and is reported in the
- * {@link StepReport}. As with {@link Backfill}, run it while nothing else writes the new reference, then rerun it
- * to catch documents created meanwhile.
+ * foreign or (by look-up) ambiguous, keeps its references (it may still be given its tenant) and is unresolved: by
+ * default the step does the rest, then fails naming them ({@link #onUnresolved} quarantines or skips them instead).
+ * A target the split {@link OnConflict#MERGE merged} the old reference into is found through its
+ * {@link #mergedFrom merged-from} field. As with {@link Backfill}, run it while nothing else writes the new
+ * reference, then rerun it to catch documents created meanwhile.
  *
  * <p>Not thread-safe: configure, then run from one thread. Running again is safe.
  *
@@ -59,6 +62,8 @@ public final class Repoint extends BatchedStep<Repoint> {
     private @Nullable String lookupField;
     private boolean dropOldReference;
     private boolean writeTenant;
+    private String mergedField = Split.DEFAULT_MERGED_FIELD;
+    private @Nullable String provenance;
 
     private Repoint(MongoCollection<BsonDocument> collection) {
         super(collection);
@@ -193,6 +198,34 @@ public final class Repoint extends BatchedStep<Repoint> {
         return this;
     }
 
+    /**
+     * Where the {@link Split} that made the targets records the shared documents it {@link OnConflict#MERGE merged}
+     * into a target (default {@value Split#DEFAULT_MERGED_FIELD}): a document whose computed target is missing is
+     * pointed at the target of its tenant that lists its old reference there.
+     *
+     * @param field a field path of the target documents
+     * @return this step
+     * @throws IllegalArgumentException if it is not a usable field path
+     */
+    public Repoint mergedFrom(String field) {
+        this.mergedField = Fields.check("mergedFrom", field);
+        return this;
+    }
+
+    /**
+     * The field of the targets that records the shared document each was made from (default: the old reference's
+     * name, as {@link Split} names its provenance). With {@link #dropOldReference()}, an old reference is dropped only
+     * where its target records it there or as merged, so it is kept somewhere.
+     *
+     * @param field a field path of the target documents
+     * @return this step
+     * @throws IllegalArgumentException if it is not a usable field path
+     */
+    public Repoint provenance(String field) {
+        this.provenance = Fields.check("provenance", field);
+        return this;
+    }
+
     @Override
     Repoint self() {
         return this;
@@ -203,22 +236,57 @@ public final class Repoint extends BatchedStep<Repoint> {
         return "repoint " + collectionName() + "." + (field == null ? "?" : field);
     }
 
+    @Override
+    public Set<String> reads() {
+        Set<String> out = new LinkedHashSet<>(List.of(collectionName(), targetName()));
+        if (tenantVia != null) {
+            out.add(tenantVia.name());
+        }
+        return out;
+    }
+
+    @Override
+    public Set<String> writes() {
+        return written();
+    }
+
     /**
-     * Counts the documents whose reference is not set yet: {@code "<collection> to re-point"}. Reads only.
+     * Counts the documents whose reference is not set yet, {@code "<collection> to re-point"}, and those whose target
+     * cannot be found (no old reference, no tenant, no target, a foreign or ambiguous one), as the step's
+     * {@link #onUnresolved policy} treats them: a predicted failure (by default), {@code "<collection> to quarantine
+     * (...)"} or {@code "<collection> to leave alone (...)"}. Reads only: the documents to re-point in pages, with
+     * the look-ups a run makes. Where an earlier step of the same plan writes the target collection, targets are not
+     * looked up (they may not exist yet) and the line depends on that step.
      *
      * @throws IllegalStateException if the field, the old reference or the target is not set
      */
     @Override
-    public Plan plan() {
+    public Plan.Line plan() {
+        return plan(Planning.alone());
+    }
+
+    @Override
+    Plan.Line plan(Planning planning) {
         validate();
-        return Plan.of(collectionName() + " to re-point", collection.countDocuments(pending()));
+        Bson pending = planScope(Filters.eq(Objects.requireNonNull(field), null), planning);
+        long count = collection.countDocuments(pending);
+        boolean checkTargets = planning.writersOf(targetName()).isEmpty();
+        Map<String, Long> counts = new LinkedHashMap<>();
+        Map<String, List<BsonValue>> ids = dependent(planning) ? Map.of() : simulate(pending,
+                Projections.include(readFields()), (page, trial) -> resolve(page, trial, checkTargets), counts);
+        long bad = counts.values().stream().mapToLong(Long::longValue).sum();
+        Plan.Line line = Plan.Line.of(name()).with(collectionName() + " to re-point", count - bad);
+        return unresolvable(line, planning, ids, counts);
     }
 
     /**
-     * Sets the reference on every document that lacks it and whose target is found.
+     * Sets the reference on every document that lacks it and whose target is found; the others are settled by the
+     * step's {@link #onUnresolved policy}.
      *
-     * @return what was written and what was left alone
+     * @return what was written and what was left alone or quarantined
      * @throws IllegalStateException if the field, the old reference or the target is not set
+     * @throws StepFailedException if documents could not be resolved (and the policy is to fail), writes were
+     *     refused, or an old reference to drop is recorded nowhere else, once everything else is done
      * @throws RuntimeException what the server throws, other than refused items; the checkpoint then holds the
      *     last acknowledged batch
      */
@@ -226,47 +294,97 @@ public final class Repoint extends BatchedStep<Repoint> {
         validate();
         String f = Objects.requireNonNull(field);
         String old = Objects.requireNonNull(from);
-        List<String> read = new ArrayList<>(List.of(old, tenantField));
+        List<@Nullable MongoCollection<BsonDocument>> lookedUp = Arrays.asList(target,
+                tenantVia == null ? null : tenantVia.collection());
+        boolean quarantining = onUnresolved() == OnUnresolved.QUARANTINE;
+        var batch = batches(pending(), collection, lookedUp).projection(Projections.include(readFields()))
+                .runPages(page -> {
+                    Resolution resolved = resolve(page, state, true);
+                    List<WriteModel<BsonDocument>> writes = new ArrayList<>(page.size());
+                    for (int i = 0; i < page.size(); i++) {
+                        BsonValue id = page.get(i).get("_id");
+                        if (quarantining && state.missed(id)) {
+                            continue; // it moves to quarantine as it is
+                        }
+                        List<Bson> updates = new ArrayList<>(3);
+                        BsonValue ref = resolved.refs[i];
+                        if (ref != null) {
+                            updates.add(Updates.set(f, ref));
+                            if (dropOldReference && resolved.kept[i]) {
+                                updates.add(Updates.unset(old));
+                            } else if (dropOldReference) {
+                                state.count(StepReport.VALUES_REFUSED, 1);
+                            }
+                        }
+                        BsonValue tenant = resolved.tenants[i];
+                        if (writeTenant && tenant != null
+                                && BsonValues.isNull(BsonValues.get(page.get(i), tenantField))) {
+                            updates.add(Updates.set(tenantField, tenant));
+                        }
+                        if (!updates.isEmpty()) {
+                            // By _id alone, as in Backfill: nothing else writes the new reference during the
+                            // expand phase.
+                            writes.add(new UpdateOneModel<>(Filters.eq("_id", id),
+                                    updates.size() == 1 ? updates.get(0) : Updates.combine(updates)));
+                        }
+                    }
+                    writes.addAll(settle(true));
+                    return writes;
+                });
+        return report(batch);
+    }
+
+    @Override
+    List<String> failures(StepReport report) {
+        long refused = report.count(StepReport.VALUES_REFUSED);
+        return refused == 0 ? List.of() : List.of(refused + " old references (" + from + ") were kept: their "
+                + targetName() + " document records neither " + provenance() + " nor " + mergedField
+                + ", so dropping them would lose them (keep a provenance in the split)");
+    }
+
+    /** The fields a page reads. */
+    private List<String> readFields() {
+        List<String> read = new ArrayList<>(List.of(Objects.requireNonNull(from), tenantField));
         if (tenantVia != null) {
             read.add(tenantVia.localKey());
         }
-        Misses misses = new Misses();
-        List<@Nullable MongoCollection<BsonDocument>> lookedUp = Arrays.asList(target,
-                tenantVia == null ? null : tenantVia.collection());
-        var batch = batches(pending(), collection, lookedUp).projection(Projections.include(read)).runPages(page -> {
-            BsonValue[] tenants = Lookups.tenants(page, tenantField, tenantVia, misses);
-            BsonValue[] refs = lookupField == null ? computed(page, tenants, misses) : lookedUp(page, tenants, misses);
-            List<WriteModel<BsonDocument>> writes = new ArrayList<>(page.size());
-            for (int i = 0; i < page.size(); i++) {
-                List<Bson> updates = new ArrayList<>(3);
-                if (refs[i] != null) {
-                    updates.add(Updates.set(f, refs[i]));
-                    if (dropOldReference) {
-                        updates.add(Updates.unset(old));
-                    }
-                }
-                BsonValue tenant = tenants[i];
-                if (writeTenant && tenant != null && BsonValues.isNull(BsonValues.get(page.get(i), tenantField))) {
-                    updates.add(Updates.set(tenantField, tenant));
-                }
-                if (!updates.isEmpty()) {
-                    // By _id alone, as in Backfill: nothing else writes the new reference during the expand phase.
-                    writes.add(new UpdateOneModel<>(Filters.eq("_id", page.get(i).get("_id")),
-                            updates.size() == 1 ? updates.get(0) : Updates.combine(updates)));
-                }
-            }
-            return writes;
-        });
-        return report(batch, misses);
+        return read;
     }
 
-    /** The computed references, each confirmed to exist in the document's tenant. */
-    private @Nullable BsonValue[] computed(List<BsonDocument> page, @Nullable BsonValue[] tenants, Misses misses) {
+    /** Each document's tenant and new reference, and whether its target records the old one. */
+    private record Resolution(@Nullable BsonValue[] tenants, @Nullable BsonValue[] refs, boolean[] kept) {
+    }
+
+    /**
+     * Resolves a page: each document's tenant and target, recording in {@code st} those that have none; with
+     * {@code checkTargets} false (a plan whose earlier steps make the targets), targets are not looked up.
+     */
+    private Resolution resolve(List<BsonDocument> page, StepState st, boolean checkTargets) {
+        BsonValue[] tenants = Lookups.tenants(page, tenantField, tenantVia, st);
+        boolean[] kept = new boolean[page.size()];
+        if (!checkTargets) {
+            for (int i = 0; i < page.size(); i++) {
+                oldReference(page.get(i), tenants[i], st);
+            }
+            return new Resolution(tenants, new BsonValue[page.size()], kept);
+        }
+        BsonValue[] refs = lookupField == null ? computed(page, tenants, st, kept)
+                : lookedUp(page, tenants, st, kept);
+        return new Resolution(tenants, refs, kept);
+    }
+
+    /**
+     * The computed references, each confirmed to exist in the document's tenant; a target that is missing is looked
+     * for among the targets a {@link Split} merged the old reference into ({@link #mergedFrom}).
+     */
+    private @Nullable BsonValue[] computed(List<BsonDocument> page, @Nullable BsonValue[] tenants, StepState st,
+            boolean[] kept) {
         BsonValue[] refs = new BsonValue[page.size()];
+        BsonValue[] olds = new BsonValue[page.size()];
         for (int i = 0; i < page.size(); i++) {
-            BsonValue old = oldReference(page.get(i), tenants[i], misses);
-            if (old != null && tenants[i] != null) {
-                refs[i] = ids.id(old, Objects.requireNonNull(tenants[i]));
+            olds[i] = oldReference(page.get(i), tenants[i], st);
+            if (olds[i] != null && tenants[i] != null) {
+                refs[i] = ids.id(olds[i], Objects.requireNonNull(tenants[i]));
             }
         }
         Set<BsonValue> wanted = new LinkedHashSet<>();
@@ -276,38 +394,98 @@ public final class Repoint extends BatchedStep<Repoint> {
             }
         }
         Map<BsonValue, BsonDocument> found = IdLookup.byId(Objects.requireNonNull(target), wanted,
-                Projections.include(tenantField));
+                Projections.include(tenantField, provenance(), mergedField));
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < page.size(); i++) {
+            if (refs[i] != null && !found.containsKey(BsonValues.normal(refs[i]))) {
+                missing.add(i);
+            }
+        }
+        Map<List<BsonValue>, BsonDocument> merged = merged(missing, olds, tenants);
         for (int i = 0; i < page.size(); i++) {
             BsonValue ref = refs[i];
             if (ref == null) {
                 continue;
             }
             BsonDocument doc = found.get(BsonValues.normal(ref));
+            if (doc == null) {
+                doc = merged.get(List.of(BsonValues.normal(olds[i]), BsonValues.normal(tenants[i])));
+                if (doc != null) {
+                    refs[i] = ref = doc.get("_id");
+                }
+            }
             BsonValue tenant = doc == null ? null : BsonValues.get(doc, tenantField);
             if (doc == null) {
-                BsonValue old = BsonValues.get(page.get(i), Objects.requireNonNull(from));
-                misses.add(page.get(i).get("_id"), "no " + targetName() + " document " + BsonValues.show(ref)
-                        + " for " + from + " " + BsonValues.show(old) + " in " + tenantField + " "
-                        + BsonValues.show(tenants[i]));
+                st.miss(page.get(i).get("_id"), new StepState.Miss("no " + targetName() + " document",
+                        "no " + targetName() + " document " + BsonValues.show(ref) + " for " + from + " "
+                                + BsonValues.show(olds[i]) + " in " + tenantField + " " + BsonValues.show(tenants[i])));
                 refs[i] = null;
             } else if (BsonValues.isNull(tenant)
                     || !BsonValues.normal(tenant).equals(BsonValues.normal(Objects.requireNonNull(tenants[i])))) {
-                misses.add(page.get(i).get("_id"), targetName() + " " + BsonValues.show(ref) + " belongs to "
-                        + tenantField + " " + BsonValues.show(tenant) + ", not " + BsonValues.show(tenants[i]));
+                st.miss(page.get(i).get("_id"), new StepState.Miss(targetName() + " of another " + tenantField,
+                        targetName() + " " + BsonValues.show(ref) + " belongs to " + tenantField + " "
+                                + BsonValues.show(tenant) + ", not " + BsonValues.show(tenants[i])));
                 refs[i] = null;
+            } else {
+                kept[i] = holds(doc, provenance(), olds[i]) || holds(doc, mergedField, olds[i]);
             }
         }
         return refs;
     }
 
+    /** The targets that list one of the missing documents' old references as merged, by (old reference, tenant). */
+    private Map<List<BsonValue>, BsonDocument> merged(List<Integer> missing, @Nullable BsonValue[] olds,
+            @Nullable BsonValue[] tenants) {
+        Map<List<BsonValue>, BsonDocument> out = new HashMap<>();
+        if (missing.isEmpty()) {
+            return out;
+        }
+        Set<BsonValue> oldValues = new LinkedHashSet<>();
+        Set<BsonValue> tenantValues = new LinkedHashSet<>();
+        for (int i : missing) {
+            oldValues.add(Objects.requireNonNull(olds[i]));
+            tenantValues.add(Objects.requireNonNull(tenants[i]));
+        }
+        List<BsonValue> all = new ArrayList<>(oldValues);
+        for (int start = 0; start < all.size(); start += IdLookup.MAX_IN) {
+            Bson query = Filters.and(Filters.in(mergedField, all.subList(start, Math.min(all.size(),
+                    start + IdLookup.MAX_IN))), Filters.in(tenantField, tenantValues));
+            for (BsonDocument doc : Objects.requireNonNull(target).find(query)
+                    .projection(Projections.include(tenantField, provenance(), mergedField))) {
+                BsonValue t = BsonValues.get(doc, tenantField);
+                BsonValue m = BsonValues.get(doc, mergedField);
+                if (t != null && m != null && m.isArray()) {
+                    for (BsonValue source : m.asArray()) {
+                        out.putIfAbsent(List.of(BsonValues.normal(source), BsonValues.normal(t)), doc);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Whether {@code doc}'s {@code path} is {@code value} or an array holding it. */
+    static boolean holds(BsonDocument doc, String path, @Nullable BsonValue value) {
+        BsonValue v = BsonValues.get(doc, path);
+        if (v == null || value == null) {
+            return false;
+        }
+        BsonValue wanted = BsonValues.normal(value);
+        if (BsonValues.normal(v).equals(wanted)) {
+            return true;
+        }
+        return v.isArray() && v.asArray().stream().anyMatch(e -> BsonValues.normal(e).equals(wanted));
+    }
+
     /** The references found by look-up on {@code lookupField} within each document's tenant. */
-    private @Nullable BsonValue[] lookedUp(List<BsonDocument> page, @Nullable BsonValue[] tenants, Misses misses) {
+    private @Nullable BsonValue[] lookedUp(List<BsonDocument> page, @Nullable BsonValue[] tenants, StepState st,
+            boolean[] kept) {
         String by = Objects.requireNonNull(lookupField);
         BsonValue[] olds = new BsonValue[page.size()];
         Set<BsonValue> oldValues = new LinkedHashSet<>();
         Set<BsonValue> tenantValues = new LinkedHashSet<>();
         for (int i = 0; i < page.size(); i++) {
-            olds[i] = oldReference(page.get(i), tenants[i], misses);
+            olds[i] = oldReference(page.get(i), tenants[i], st);
             if (olds[i] != null && tenants[i] != null) {
                 oldValues.add(olds[i]);
                 tenantValues.add(tenants[i]);
@@ -339,25 +517,31 @@ public final class Repoint extends BatchedStep<Repoint> {
                     List.of());
             if (matches.size() == 1) {
                 refs[i] = matches.get(0);
+                kept[i] = true; // the target holds the old reference under the field it was found by
             } else {
-                misses.add(page.get(i).get("_id"), (matches.isEmpty() ? "no " : matches.size() + " ") + targetName()
-                        + " documents with " + by + " " + BsonValues.show(old) + " in " + tenantField + " "
-                        + BsonValues.show(tenant));
+                String category = (matches.isEmpty() ? "no " : "several ") + targetName() + " documents with " + by;
+                st.miss(page.get(i).get("_id"), new StepState.Miss(category, (matches.isEmpty() ? "no "
+                        : matches.size() + " ") + targetName() + " documents with " + by + " " + BsonValues.show(old)
+                        + " in " + tenantField + " " + BsonValues.show(tenant)));
             }
         }
         return refs;
     }
 
     /** The document's old reference, or null (recorded) if missing; a missing tenant is already recorded. */
-    private @Nullable BsonValue oldReference(BsonDocument doc, @Nullable BsonValue tenant, Misses misses) {
+    private @Nullable BsonValue oldReference(BsonDocument doc, @Nullable BsonValue tenant, StepState st) {
         BsonValue old = BsonValues.get(doc, Objects.requireNonNull(from));
         if (BsonValues.isNull(old)) {
             if (tenant != null) {
-                misses.add(doc.get("_id"), "no " + from);
+                st.miss(doc.get("_id"), "no " + from);
             }
             return null;
         }
         return old;
+    }
+
+    private String provenance() {
+        return provenance != null ? provenance : Objects.requireNonNull(from);
     }
 
     private Bson pending() {

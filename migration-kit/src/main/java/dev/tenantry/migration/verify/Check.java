@@ -12,7 +12,8 @@ import org.bson.BsonValue;
  * @param name what was checked, e.g. {@code "bookings.customerId -> customers: same businessId"}
  * @param violations how many violations were found; 0 when the check passed
  * @param samples the {@code _id}s of the first violating documents (at most {@value Verifier#MAX_SAMPLES})
- * @param detail more about the violations, e.g. {@code "expected 30000, found 29999"}; empty when none
+ * @param detail more about the violations, e.g. {@code "expected 30000, found 29999"}, or about what a passing check
+ *     saw, e.g. {@code "12 documents quarantined"}; may be empty
  * @since 0.1
  */
 public record Check(String name, long violations, List<BsonValue> samples, String detail) {

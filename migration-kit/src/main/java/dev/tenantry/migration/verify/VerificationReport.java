@@ -67,7 +67,7 @@ public record VerificationReport(List<Check> checks) {
                 + ")") + (c.samples().isEmpty() ? "" : ", e.g. _id " + BsonValues.show(c.samples()));
     }
 
-    /** A table: one line per check with its outcome, violations, name, and detail and samples when it failed. */
+    /** A table: one line per check with its outcome, violations, name and detail, and samples when it failed. */
     @Override
     public String toString() {
         StringBuilder out = new StringBuilder();
@@ -77,13 +77,11 @@ public record VerificationReport(List<Check> checks) {
         for (Check c : checks) {
             out.append(String.format(Locale.ROOT, "  %-6s  %10d  %s", c.passed() ? "ok" : "FAILED", c.violations(),
                     c.name()));
-            if (!c.passed()) {
-                if (!c.detail().isEmpty()) {
-                    out.append(" -- ").append(c.detail());
-                }
-                if (!c.samples().isEmpty()) {
-                    out.append(" -- e.g. _id ").append(BsonValues.show(c.samples()));
-                }
+            if (!c.detail().isEmpty()) {
+                out.append(" -- ").append(c.detail());
+            }
+            if (!c.passed() && !c.samples().isEmpty()) {
+                out.append(" -- e.g. _id ").append(BsonValues.show(c.samples()));
             }
             out.append(System.lineSeparator());
         }

@@ -25,6 +25,8 @@ import org.bson.conversions.Bson;
  *         .reference("bookings", "customerId", "customers")
  *         .uniquePerTenant("customers", "email")
  *         .absent("users", "phone", "company")
+ *         .removedValues("users")          // every value an Unset removed lives on in customers or users_archive
+ *         .quarantined("bookings")         // every quarantined booking has its reason and left bookings
  *         .reconcile("bookings before and after", bookingsBefore, db.getCollection("bookings").countDocuments())
  *         .run();
  * System.out.print(report);
@@ -33,7 +35,8 @@ import org.bson.conversions.Bson;
  *
  * <p>Checks run in declaration order and only read. References are checked in batches in Java: the referencing
  * collection is read through one cursor and each batch's targets with {@code $in} queries on {@code _id};
- * uniqueness is one {@code $group} aggregation. Each failed check names up to {@value #MAX_SAMPLES} violating
+ * uniqueness is one {@code $group} aggregation; removed values are checked from the unset's ledger, each against the
+ * destination document it names, by digest. Each failed check names up to {@value #MAX_SAMPLES} violating
  * documents.
  *
  * <p>Not thread-safe while being configured; {@link #run()} may be called again, e.g. before and after a step.
@@ -180,6 +183,52 @@ public final class Verifier {
         Bson filter = any.size() == 1 ? any.get(0) : Filters.or(any);
         String name = collection + ": no " + String.join(", ", fields);
         checks.add(() -> List.of(matching(name, collection, filter)));
+        return this;
+    }
+
+    /**
+     * Checks a quarantine ({@code <collection>_quarantine}, as {@link dev.tenantry.migration.steps.Quarantine} and
+     * the steps' quarantine policy fill it): every quarantined document names its reason and holds the document
+     * whole, and none is still in {@code collection}; check {@code "<collection>_quarantine: each with its reason, none
+     * left in <collection>"}, whose detail counts the documents quarantined.
+     *
+     * @param collection the collection documents were quarantined from, e.g. bookings
+     * @return this verifier
+     * @throws IllegalArgumentException if the name is not usable
+     */
+    public Verifier quarantined(String collection) {
+        Values.collection("collection", collection);
+        checks.add(() -> List.of(QuarantineCheck.run(database, collection, collection + "_quarantine", batchSize)));
+        return this;
+    }
+
+    /**
+     * Checks that every value an {@link dev.tenantry.migration.steps.Unset} removed from {@code collection} still
+     * exists: in the destination document its ledger names (compared by digest), or in the archive; a value the step
+     * was allowed to discard is a violation, since it exists nowhere. Check {@code "<collection>: removed values kept
+     * or in <collection>_archive"}, whose detail counts the values.
+     *
+     * @param collection the stripped collection, e.g. users
+     * @return this verifier
+     * @throws IllegalArgumentException if the name is not usable
+     */
+    public Verifier removedValues(String collection) {
+        Values.collection("collection", collection);
+        return removedValues(collection, collection + "_archive");
+    }
+
+    /**
+     * As {@link #removedValues(String)}, with the ledger in {@code archive}.
+     *
+     * @param collection the stripped collection
+     * @param archive the collection the unset archived to
+     * @return this verifier
+     * @throws IllegalArgumentException if a name is not usable
+     */
+    public Verifier removedValues(String collection, String archive) {
+        Values.collection("collection", collection);
+        Values.collection("archive", archive);
+        checks.add(() -> List.of(RemovedValuesCheck.run(database, collection, archive, batchSize)));
         return this;
     }
 

@@ -2,8 +2,9 @@
  * Verification of tenant isolation after a data migration, as a report a script prints or asserts on.
  *
  * <p>A {@link dev.tenantry.migration.verify.Verifier} declares checks (every document carries the tenant field, no
- * reference is unset, dangling or crosses tenants, values are unique per tenant, retired fields are gone, counts
- * reconcile) and runs them with reads only into a {@link dev.tenantry.migration.verify.VerificationReport}: one
+ * reference is unset, dangling or crosses tenants, values are unique per tenant, retired fields are gone, every value
+ * an {@code Unset} removed still exists in its destination or the archive, a quarantine is sound, counts reconcile)
+ * and runs them with reads only into a {@link dev.tenantry.migration.verify.VerificationReport}: one
  * {@link dev.tenantry.migration.verify.Check} per check, with its violations and the {@code _id}s of the first
  * violating documents. Seed 2, verified inside its migration:
  *
@@ -15,6 +16,8 @@
  *             .uniquePerTenant("customers", "email")
  *             .absent("bookings", "userId")
  *             .absent("users", "phone", "company", "country", "address", "city", "state", "zipCode")
+ *             .removedValues("users")                             // kept in customers or users_archive
+ *             .quarantined("bookings")                            // each with its reason, none left behind
  *             .run().toMigrationReport();
  * }
  * }</pre>

@@ -28,6 +28,7 @@ import org.bson.BsonInt32;
 import org.bson.BsonString;
 import org.bson.BsonValue;
 import org.bson.Document;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -171,11 +172,11 @@ class BatchesIT {
                 Checkpoint stored = Checkpoint.stored(checkpoints, "split");
                 Checkpoint crashing = new DelegatingCheckpoint(stored) {
                     @Override
-                    public void save(BsonValue lastId, long done) {
+                    public void save(Position position) {
                         if (++saved[0] == failAt && afterWrite) {
                             throw new IllegalStateException("crash after batch " + failAt + " was written");
                         }
-                        super.save(lastId, done);
+                        super.save(position);
                         if (saved[0] == failAt) {
                             throw new IllegalStateException("crash after batch " + failAt + " was checkpointed");
                         }
@@ -232,7 +233,7 @@ class BatchesIT {
         }).run(BatchesIT::split));
         assertEquals("lease lost", lost.getMessage());
         assertEquals(2L * BATCH, customers.countDocuments(), "two batches written, the third not");
-        assertEquals(2L * BATCH, Checkpoint.stored(checkpoints, "split").done());
+        assertEquals(2L * BATCH, done(Checkpoint.stored(checkpoints, "split")));
     }
 
     @Test
@@ -252,11 +253,11 @@ class BatchesIT {
         Checkpoint stored = Checkpoint.stored(checkpoints, "split");
         Checkpoint waiting = new DelegatingCheckpoint(stored) {
             @Override
-            public void save(BsonValue lastId, long done) {
-                if (done == BATCH) {
+            public void save(Position position) {
+                if (position.done() == BATCH) {
                     awaitOrFail(secondPageSeen, "the handler of page 2 did not run while batch 1 was written");
                 }
-                super.save(lastId, done);
+                super.save(position);
             }
         };
         int[] pages = {0};
@@ -287,7 +288,7 @@ class BatchesIT {
                 }));
         assertEquals("handler failed on page 3", failed.getMessage());
         assertEquals(2L * BATCH, customers.countDocuments(), "batches 1 and 2 written, nothing of page 3");
-        assertEquals(2L * BATCH, Checkpoint.stored(checkpoints, "split").done());
+        assertEquals(2L * BATCH, done(Checkpoint.stored(checkpoints, "split")));
     }
 
     @Test
@@ -296,12 +297,12 @@ class BatchesIT {
         CountDownLatch handlerFailed = new CountDownLatch(1);
         Checkpoint failing = new DelegatingCheckpoint(stored) {
             @Override
-            public void save(BsonValue lastId, long done) {
-                if (done == 2L * BATCH) {
+            public void save(Position position) {
+                if (position.done() == 2L * BATCH) {
                     awaitOrFail(handlerFailed, "the handler of page 3 did not run while batch 2 was written");
                     throw new IllegalStateException("checkpoint of batch 2 failed");
                 }
-                super.save(lastId, done);
+                super.save(position);
             }
         };
         int[] pages = {0};
@@ -318,8 +319,13 @@ class BatchesIT {
         assertEquals("handler failed on page 3", failed.getMessage());
         assertEquals(1, failed.getSuppressed().length);
         assertEquals("checkpoint of batch 2 failed", failed.getSuppressed()[0].getMessage());
-        assertEquals(1L * BATCH, stored.done(), "the checkpoint holds batch 1, the last acknowledged");
+        assertEquals(1L * BATCH, done(stored), "the checkpoint holds batch 1, the last acknowledged");
         assertEquals(2L * BATCH, customers.countDocuments(), "batch 2 was written, so a rerun writes it again");
+    }
+
+    private static long done(Checkpoint checkpoint) {
+        Checkpoint.Position position = checkpoint.load();
+        return position == null ? 0 : position.done();
     }
 
     private static void awaitOrFail(CountDownLatch latch, String otherwise) {
@@ -342,18 +348,13 @@ class BatchesIT {
         }
 
         @Override
-        public BsonValue lastId() {
-            return delegate.lastId();
+        public @Nullable Position load() {
+            return delegate.load();
         }
 
         @Override
-        public long done() {
-            return delegate.done();
-        }
-
-        @Override
-        public void save(BsonValue lastId, long done) {
-            delegate.save(lastId, done);
+        public void save(Position position) {
+            delegate.save(position);
         }
 
         @Override

@@ -81,6 +81,11 @@ public final class CliTestMigrations {
         }
 
         @Override
+        public java.util.Set<String> reads() {
+            return java.util.Set.of("users");
+        }
+
+        @Override
         public void execute(MigrationContext ctx) {
             ctx.checkLease();
             long n = ctx.database().getCollection("users").updateMany(Filters.exists("tag", false),

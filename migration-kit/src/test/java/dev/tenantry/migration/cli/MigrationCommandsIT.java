@@ -75,8 +75,31 @@ class MigrationCommandsIT {
                 "  1  create-users  creates the users",
                 "      users to insert: 3",
                 "  2  tag-users  tags the users",
-                "      users to tag: 3", ""), run.out());
+                "      users to tag: 3",
+                "      note: it reads users, missing now: the runner refuses it unless an earlier pending migration"
+                        + " (create-users) creates them",
+                "      note: it runs after pending create-users: its counts are as the database is now, before"
+                        + " create-users runs", ""), run.out());
         assertEquals(List.of(), database.listCollectionNames().into(new ArrayList<>()), "nothing written");
+    }
+
+    @Test
+    void aMigrationReadingCollectionsTheDatabaseLacksIsRefusedWithExitTwoAndNothingIsCreated() {
+        database.drop();
+        CliRun run = run("migrate", List.of(CliTestMigrations.TAG_USERS));
+        assertEquals(TenantryMigrate.EXIT_USAGE, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("tag-users (version 2) reads users, which database " + database.getName()
+                + " does not have"), run.err());
+        assertTrue(run.err().contains("--allow-missing-collections"), run.err());
+        assertEquals(List.of(), database.listCollectionNames().into(new ArrayList<>()),
+                "not even the runner's own collections: nothing was written");
+
+        CliRun plan = run("plan", List.of(CliTestMigrations.TAG_USERS));
+        assertEquals(TenantryMigrate.EXIT_OK, plan.exitCode(), plan.toString());
+        assertTrue(plan.out().contains("WOULD FAIL: 1 collections it reads are missing"), plan.out());
+
+        CliRun allowed = run("migrate", List.of(CliTestMigrations.TAG_USERS), "--allow-missing-collections");
+        assertEquals(TenantryMigrate.EXIT_OK, allowed.exitCode(), allowed.toString());
     }
 
     @Test

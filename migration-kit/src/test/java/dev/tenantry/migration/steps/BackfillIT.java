@@ -21,7 +21,10 @@ import org.bson.Document;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Backfill: the field comes from the related document; unresolved documents are reported and left alone. */
+/**
+ * Backfill: the field comes from the related document; documents it cannot resolve fail the step (naming them), are
+ * quarantined or are left alone, as told, and the plan predicts them.
+ */
 @MongoTest
 class BackfillIT {
 
@@ -66,27 +69,31 @@ class BackfillIT {
     }
 
     @Test
-    void theFieldIsCopiedFromTheRelatedDocumentAndUnresolvedOnesAreReportedNotGuessed() {
-        StepReport report = step().run();
+    void theFieldIsCopiedFromTheRelatedDocumentAndTheStepFailsNamingTheDocumentsItCouldNotResolve() {
+        StepFailedException failed = assertThrows(StepFailedException.class, () -> step().run());
+        StepReport report = failed.report();
 
         assertEquals(Map.of(1, new BsonString("b1"), 2, new BsonString("b2"), 3, new BsonString("b1"),
                 4, new BsonString("-"), 5, new BsonString("-"), 6, new BsonString("-"), 7, new BsonString("b4"),
-                8, new BsonString("kept")), businessIds());
+                8, new BsonString("kept")), businessIds(), "everything else is done; nothing is guessed");
         assertEquals(4, report.batch().modified());
         assertEquals(3, report.unresolved());
         assertEquals(List.of(new BsonInt32(4), new BsonInt32(5), new BsonInt32(6)),
                 report.samples().stream().map(StepReport.Unresolved::id).toList());
         assertEquals(List.of("no serviceId", "no services document with _id \"s9\" (serviceId)",
-                "services \"s3\" has no businessId"), report.samples().stream().map(StepReport.Unresolved::reason)
-                .toList());
+                "services without businessId (services \"s3\")"), report.samples().stream()
+                .map(StepReport.Unresolved::reason).toList());
+        assertTrue(failed.getMessage().contains("3 bookings documents could not be resolved"), failed.getMessage());
+        assertTrue(failed.getMessage().contains("no serviceId"), failed.getMessage());
         assertTrue(!report.clean());
     }
 
     @Test
-    void aRerunWritesNothingAndRereadsOnlyTheUnresolved() {
-        step().run();
+    void skippingLeavesTheUnresolvedAloneAndARerunWritesNothingAndRereadsOnlyThem() {
+        StepReport first = step().onUnresolved(OnUnresolved.SKIP).run();
+        assertEquals(3, first.unresolved());
         Map<Integer, BsonValue> after = businessIds();
-        StepReport again = step().run();
+        StepReport again = step().onUnresolved(OnUnresolved.SKIP).run();
         assertEquals(after, businessIds());
         assertEquals(3, again.batch().read());
         assertEquals(0, again.batch().modified());
@@ -94,23 +101,81 @@ class BackfillIT {
     }
 
     @Test
+    void quarantiningMovesTheUnresolvedWithTheirReasonsAndARestorePutsThemBack() {
+        List<BsonDocument> unresolved = bookings.find(new Document("_id", new Document("$in", List.of(4, 5, 6))))
+                .into(new java.util.ArrayList<>());
+        MongoCollection<BsonDocument> quarantine = db.getCollection("bookings_quarantine", BsonDocument.class);
+        StepReport report = step().onUnresolved(OnUnresolved.QUARANTINE).quarantineTo(quarantine).run();
+
+        assertTrue(report.clean(), report::toString);
+        assertEquals(3, report.quarantined());
+        assertEquals(5, bookings.countDocuments());
+        assertEquals(3, quarantine.countDocuments());
+        BsonDocument missingService = quarantine.find(new Document("_id", 5)).first();
+        assertEquals("no services document with _id \"s9\" (serviceId)", missingService.getString("reason")
+                .getValue());
+        assertEquals(unresolved.get(1), missingService.getDocument("document"), "kept whole");
+        assertEquals("bookings", missingService.getString("from").getValue());
+
+        assertEquals(3, Quarantine.of(db, "bookings").restore());
+        assertEquals(0, quarantine.countDocuments());
+        assertEquals(unresolved, bookings.find(new Document("_id", new Document("$in", List.of(4, 5, 6))))
+                .into(new java.util.ArrayList<>()), "restored as they were");
+    }
+
+    @Test
+    void aValueMayBeDerivedFromTheRelatedDocumentAndWhatCannotBeDerivedIsUnresolvedWithItsReason() {
+        StepReport report = Backfill.of(bookings).field("tenant").from(Relation.of(services, "serviceId"),
+                service -> {
+                    BsonValue business = service.get("businessId");
+                    if (business == null) {
+                        return null;
+                    }
+                    if (business.asString().getValue().equals("b4")) {
+                        throw new IllegalArgumentException("b4 is no tenant id");
+                    }
+                    return new BsonString("tenant-" + business.asString().getValue());
+                }, "businessId").onUnresolved(OnUnresolved.SKIP).run();
+        assertEquals(3, bookings.countDocuments(new Document("tenant", "tenant-b1").append("_id",
+                new Document("$in", List.of(1, 3)))) + bookings.countDocuments(new Document("tenant", "tenant-b2")
+                .append("_id", 2)));
+        assertEquals(List.of("no serviceId", "no services document with _id \"s9\" (serviceId)",
+                "services: nothing derived (services \"s3\")", "services 4: b4 is no tenant id"),
+                report.samples().stream().map(StepReport.Unresolved::reason).toList());
+    }
+
+    @Test
     void theRelatedFieldMayHaveAnotherName() {
-        Backfill.of(bookings).field("ownerId").from(Relation.of(services, "serviceId"), "ownerId").run();
+        Backfill.of(bookings).field("ownerId").from(Relation.of(services, "serviceId"), "ownerId")
+                .onUnresolved(OnUnresolved.SKIP).run();
         assertEquals(2, bookings.countDocuments(new Document("ownerId", "o1")));
         assertEquals(2, bookings.countDocuments(new Document("ownerId", "o2")));
     }
 
     @Test
-    void thePlanCountsTheDocumentsLackingTheField() {
-        assertEquals(Plan.of("bookings to backfill with businessId", 7), step().plan());
-        step().run();
-        assertEquals(Plan.of("bookings to backfill with businessId", 3), step().plan());
+    void thePlanCountsTheDocumentsLackingTheFieldAndPredictsThoseThatCannotBeResolved() {
+        Plan.Line line = step().plan();
+        assertEquals(Map.of("bookings to backfill with businessId", 4L), line.counts());
+        assertEquals(1, line.failures().size(), line.toString());
+        Plan.Failure failure = line.failures().get(0);
+        assertEquals(3, failure.count());
+        assertTrue(failure.reason().contains("no serviceId: 1") && failure.reason().contains("no services document"
+                + " (serviceId): 1") && failure.reason().contains("services without businessId: 1"), failure.reason());
+
+        Plan.Line quarantining = step().onUnresolved(OnUnresolved.QUARANTINE).plan();
+        assertTrue(quarantining.failures().isEmpty());
+        assertEquals(3L, quarantining.counts().entrySet().stream().filter(e -> e.getKey()
+                .startsWith("bookings to quarantine")).findFirst().orElseThrow().getValue(), quarantining.toString());
+
+        step().onUnresolved(OnUnresolved.SKIP).run();
+        assertEquals(Map.of("bookings to backfill with businessId", 0L), step().plan().counts());
+        assertEquals(3, step().plan().failures().get(0).count());
     }
 
     @Test
     void inAMigrationTheStepKeepsItsCheckpointInTheRunAndCountsInTheHistory() {
         StubContext ctx = new StubContext(client, db, false);
-        step().in(ctx).run();
+        step().onUnresolved(OnUnresolved.SKIP).in(ctx).run();
         assertEquals(Map.of("backfill bookings.businessId: written", 4L,
                 "backfill bookings.businessId: unresolved", 3L), ctx.counts);
         assertTrue(ctx.leaseChecks >= 3, "a lease check before every batch");

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mongodb.client.MongoDatabase;
 import dev.tenantry.migration.batch.Checkpoint;
+import dev.tenantry.migration.batch.CrashingCheckpoint;
 import dev.tenantry.testing.MongoTest;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.bson.BsonDocument;
-import org.bson.BsonValue;
 import org.bson.Document;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -100,8 +100,9 @@ class CrashAtEveryBatchBoundaryIT {
                 String where = "boundary " + boundary + (afterWrite ? " (written, not checkpointed)"
                         : " (checkpointed)");
                 reseed();
-                Checkpoint crashing = crashing(stored("step"), boundary, afterWrite);
-                assertThrows(Crash.class, () -> step.apply(new Seed2Steps(db, BATCH), crashing), where);
+                Checkpoint crashing = new CrashingCheckpoint(stored("step"), boundary, afterWrite);
+                assertThrows(CrashingCheckpoint.Crash.class, () -> step.apply(new Seed2Steps(db, BATCH), crashing),
+                        where);
                 Seed2Steps again = new Seed2Steps(db, BATCH);
                 StepReport rerun = step.apply(again, stored("step"));
                 rest.accept(again);
@@ -110,47 +111,5 @@ class CrashAtEveryBatchBoundaryIT {
                 assertEquals(uninterrupted, state(), where);
             }
         }
-    }
-
-    /** Thrown by the crashing checkpoint. */
-    private static final class Crash extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Crash(String message) {
-            super(message);
-        }
-    }
-
-    /** A checkpoint that crashes at batch {@code failAt}: before saving (the batch is written) or after. */
-    private static Checkpoint crashing(Checkpoint stored, int failAt, boolean afterWrite) {
-        return new Checkpoint() {
-            private int saved;
-
-            @Override
-            public @Nullable BsonValue lastId() {
-                return stored.lastId();
-            }
-
-            @Override
-            public long done() {
-                return stored.done();
-            }
-
-            @Override
-            public void save(BsonValue lastId, long done) {
-                if (++saved == failAt && afterWrite) {
-                    throw new Crash("crash after batch " + failAt + " was written");
-                }
-                stored.save(lastId, done);
-                if (saved == failAt) {
-                    throw new Crash("crash after batch " + failAt + " was checkpointed");
-                }
-            }
-
-            @Override
-            public void clear() {
-                stored.clear();
-            }
-        };
     }
 }

@@ -101,7 +101,10 @@ class RepointIT {
                 BsonDocument.parse("{_id: 8, userId: 'u1'}")));
         // u4's customer in b1 has the right id but claims business b2: never point a b1 booking at it.
         customers.insertOne(customer("u4", "b1").append("businessId", new BsonString("b2")));
-        StepReport report = step().run();
+        StepFailedException failed = assertThrows(StepFailedException.class, () -> step().run());
+        assertEquals(4, failed.report().unresolved(), "by default the step fails, naming them");
+        bookings.updateMany(Filters.exists("customerId"), new Document("$unset", new Document("customerId", "")));
+        StepReport report = step().onUnresolved(OnUnresolved.SKIP).run();
         assertEquals(4, report.unresolved());
         List<String> reasons = report.samples().stream().map(StepReport.Unresolved::reason).toList();
         assertTrue(reasons.get(0).startsWith("no customers document ObjectId("), reasons.get(0));
@@ -113,7 +116,7 @@ class RepointIT {
         customers.insertOne(new BsonDocument("_id", new BsonString("twin")).append("userId", new BsonString("u1"))
                 .append("businessId", new BsonString("b2")));
         bookings.insertOne(BsonDocument.parse("{_id: 9, userId: 'u1', businessId: 'b2'}"));
-        StepReport lookup = step().byLookup("userId").run();
+        StepReport lookup = step().byLookup("userId").onUnresolved(OnUnresolved.SKIP).run();
         assertTrue(lookup.samples().stream().anyMatch(u -> u.id().equals(new BsonInt32(9))
                 && u.reason().equals("2 customers documents with userId \"u1\" in businessId \"b2\"")),
                 lookup::toString);
@@ -131,11 +134,11 @@ class RepointIT {
             }
             expected.add(after);
         }
-        StepReport report = step().dropOldReference().run();
+        StepReport report = step().dropOldReference().onUnresolved(OnUnresolved.SKIP).run();
         assertEquals(expected, bookings(), "re-pointed bookings lose userId; the unresolved one keeps it");
         assertEquals(4, report.batch().modified());
         assertEquals(1, report.unresolved());
-        StepReport again = step().dropOldReference().run();
+        StepReport again = step().dropOldReference().onUnresolved(OnUnresolved.SKIP).run();
         assertEquals(expected, bookings());
         assertEquals(1, again.batch().read(), "only the unresolved booking is still pending");
         assertEquals(0, again.batch().modified());
@@ -153,7 +156,8 @@ class RepointIT {
                 BsonDocument.parse("{_id: 3, userId: 'u3', serviceId: 's1'}"),      // no customer: tenant only
                 BsonDocument.parse("{_id: 4, userId: 'u2', serviceId: 's2', businessId: 'b1'}"), // keeps its own
                 BsonDocument.parse("{_id: 5, userId: 'u2', serviceId: 'gone'}")));   // nothing to go on
-        StepReport report = step().tenantVia(Relation.of(services, "serviceId")).writeTenant().run();
+        StepReport report = step().tenantVia(Relation.of(services, "serviceId")).writeTenant()
+                .onUnresolved(OnUnresolved.SKIP).run();
         List<BsonDocument> after = bookings();
         assertEquals(BsonDocument.parse("{_id: 1, userId: 'u1', serviceId: 's1', businessId: 'b1'}")
                 .append("customerId", id("u1", "b1")), after.get(0), "field order aside");
@@ -171,10 +175,42 @@ class RepointIT {
     }
 
     @Test
-    void thePlanCountsBookingsNotYetRepointed() {
-        assertEquals(Plan.of("bookings to re-point", 4), step().plan());
-        step().run();
-        assertEquals(Plan.of("bookings to re-point", 0), step().plan());
+    void thePlanCountsBookingsNotYetRepointedAndPredictsThoseWithoutACustomer() {
+        assertEquals(java.util.Map.of("bookings to re-point", 4L), step().plan().counts());
+        assertTrue(step().plan().failures().isEmpty());
+        bookings.insertOne(BsonDocument.parse("{_id: 5, userId: 'u3', businessId: 'b1'}"));
+        Plan.Line line = step().plan();
+        assertEquals(java.util.Map.of("bookings to re-point", 4L), line.counts());
+        assertEquals(1, line.failures().size(), line.toString());
+        assertEquals(1, line.failures().get(0).count());
+        assertTrue(line.failures().get(0).reason().contains("no customers document: 1"), line.toString());
+        step().onUnresolved(OnUnresolved.SKIP).run();
+        assertEquals(java.util.Map.of("bookings to re-point", 0L), step().plan().counts());
+    }
+
+    @Test
+    void aBookingWhoseUserWasMergedIntoAnotherCustomerPointsAtThatCustomer() {
+        // u9 shares u2's customer in b1 (a split merged them): no customer of its own, listed in mergedFrom
+        customers.updateOne(Filters.eq("_id", id("u2", "b1")), new Document("$set", new Document("mergedFrom",
+                List.of("u9"))));
+        bookings.insertOne(BsonDocument.parse("{_id: 5, userId: 'u9', businessId: 'b1'}"));
+        StepReport report = step().dropOldReference().run();
+        assertTrue(report.clean(), report::toString);
+        BsonDocument merged = bookings.find(Filters.eq("_id", 5)).first();
+        assertEquals(id("u2", "b1"), merged.get("customerId"));
+        assertTrue(!merged.containsKey("userId"), "the customer records u9, so its reference may go");
+    }
+
+    @Test
+    void droppingAnOldReferenceTheTargetDoesNotRecordIsRefusedAndTheStepFails() {
+        customers.updateOne(Filters.eq("_id", id("u2", "b1")), new Document("$unset", new Document("userId", "")));
+        StepFailedException failed = assertThrows(StepFailedException.class, () -> step().dropOldReference().run());
+        assertEquals(1, failed.report().count(StepReport.VALUES_REFUSED));
+        assertTrue(failed.getMessage().contains("old references (userId) were kept"), failed.getMessage());
+        BsonDocument kept = bookings.find(Filters.eq("_id", 3)).first();
+        assertEquals(id("u2", "b1"), kept.get("customerId"), "re-pointed");
+        assertEquals(new BsonString("u2"), kept.get("userId"), "but its userId, recorded nowhere else, stays");
+        assertEquals(3, bookings.countDocuments(Filters.exists("userId", false)));
     }
 
     @Test

@@ -153,6 +153,11 @@ final class Seed2Data {
         }
     }
 
+    /** How many customer-only values the users hold. */
+    long customerFieldValues() {
+        return users.values().stream().mapToLong(u -> CUSTOMER_ONLY.stream().filter(u::containsKey).count()).sum();
+    }
+
     /** How many users have at least one customer-only field. */
     long usersWithCustomerFields() {
         return users.values().stream().filter(u -> CUSTOMER_ONLY.stream().anyMatch(u::containsKey)).count();

@@ -35,10 +35,15 @@ final class Seed2Steps {
                 .defaultValue("name", "Unknown Customer").batchSize(batchSize);
         repoint = Repoint.of(bookings).field("customerId").from("userId").to(customerDocs)
                 .tenantField("businessId").batchSize(batchSize);
-        unsetUserId = Unset.of(bookings).fields("userId").batchSize(batchSize);
-        stripUsers = Unset.of(users).fields(Seed2Data.CUSTOMER_ONLY.toArray(String[]::new)).batchSize(batchSize);
+        unsetUserId = Unset.of(bookings).fields("userId")
+                .keptIn(Destination.of(customerDocs).via("customerId").field("userId", "userId", "mergedFrom"))
+                .archiveTo(db.getCollection("bookings_archive", BsonDocument.class)).batchSize(batchSize);
+        stripUsers = Unset.of(users).fields(Seed2Data.CUSTOMER_ONLY.toArray(String[]::new))
+                .keptIn(Destination.of(customerDocs).by("userId", "mergedFrom")).archive()
+                .archiveTo(db.getCollection("users_archive", BsonDocument.class)).batchSize(batchSize);
     }
 
+    /** Standalone steps keep their ledgers in the given archive collections; in a run, in the run's database. */
     Seed2Steps in(MigrationContext ctx) {
         customers.in(ctx);
         backfill.in(ctx);
@@ -79,9 +84,10 @@ final class Seed2Steps {
                 .reference("bookings", "customerId", "customers").uniquePerTenant("customers", "email");
     }
 
-    /** The checks of the contracted state. */
+    /** The checks of the contracted state: nothing removed is lost. */
     static Verifier contracted(MongoDatabase db) {
         return expanded(db).absent("bookings", "userId")
-                .absent("users", Seed2Data.CUSTOMER_ONLY.toArray(String[]::new));
+                .absent("users", Seed2Data.CUSTOMER_ONLY.toArray(String[]::new))
+                .removedValues("users").removedValues("bookings");
     }
 }

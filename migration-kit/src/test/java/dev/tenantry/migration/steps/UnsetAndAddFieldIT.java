@@ -50,7 +50,7 @@ class UnsetAndAddFieldIT {
     }
 
     private Unset strip() {
-        return Unset.of(users).fields("phone", "city", "address").batchSize(2);
+        return Unset.of(users).fields("phone", "city", "address").allowLoss().batchSize(2);
     }
 
     @Test
@@ -99,7 +99,7 @@ class UnsetAndAddFieldIT {
         users.insertMany(List.of(BsonDocument.parse("{_id: 5, email: 'e@x', phone: '5', keep: true}"),
                 BsonDocument.parse("{_id: 'u6', email: 'g@x', city: 'g'}")));
         StepReport report = Unset.of(users).filter(new Document("keep", new Document("$ne", true)))
-                .fields("phone", "city", "address").batchSize(3).run();
+                .fields("phone", "city", "address").allowLoss().batchSize(3).run();
         assertEquals(List.of(BsonDocument.parse("{_id: 1, email: 'a@x'}"), BsonDocument.parse("{_id: 2, email: 'b@x'}"),
                 BsonDocument.parse("{_id: 3, email: 'c@x'}"), BsonDocument.parse("{_id: 4, email: 'd@x'}"),
                 BsonDocument.parse("{_id: 5, email: 'e@x', phone: '5', keep: true}"),
@@ -114,10 +114,13 @@ class UnsetAndAddFieldIT {
     }
 
     @Test
-    void unsetPlansTheDocumentsToStrip() {
-        assertEquals(Plan.of("users to strip", 3), strip().plan());
+    void unsetPlansTheDocumentsToStripAndTheValuesItWouldDestroy() {
+        assertEquals(java.util.Map.of("users to strip", 3L, "values to discard (lost)", 4L), strip().plan().counts());
+        Plan.Line refusing = Unset.of(users).fields("phone", "city", "address").plan();
+        assertEquals(1, refusing.failures().size(), refusing.toString());
+        assertEquals(4, refusing.failures().get(0).count(), "a null phone is no value to lose");
         strip().run();
-        assertEquals(Plan.of("users to strip", 0), strip().plan());
+        assertEquals(java.util.Map.of("users to strip", 0L), strip().plan().counts());
     }
 
     @Test
@@ -135,10 +138,10 @@ class UnsetAndAddFieldIT {
     void addFieldTakesAnyValueTheDriverEncodesAndPlans() {
         Date when = Date.from(Instant.parse("2030-01-01T00:00:00Z"));
         AddField step = AddField.of(organizations).field("plan.since", when);
-        assertEquals(Plan.of("organizations without plan.since", 4), step.plan());
+        assertEquals(java.util.Map.of("organizations without plan.since", 4L), step.plan().counts());
         step.run();
         assertEquals(4, organizations.countDocuments(new Document("plan.since", when)));
-        assertEquals(Plan.of("organizations without plan.since", 0), step.plan());
+        assertEquals(java.util.Map.of("organizations without plan.since", 0L), step.plan().counts());
     }
 
     @Test

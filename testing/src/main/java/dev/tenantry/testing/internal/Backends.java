@@ -33,7 +33,8 @@ public final class Backends {
             Capability.REPLACE_WITH, Capability.SET_STAGE, Capability.SET_WINDOW_FIELDS, Capability.DENSIFY,
             Capability.GRAPH_LOOKUP_RESTRICT, Capability.CONCISE_LOOKUP, Capability.COLLATION,
             Capability.JSON_SCHEMA, Capability.COLL_MOD, Capability.HELLO, Capability.EXPLAIN,
-            Capability.CHANGE_STREAMS, Capability.TTL_EXPIRY, Capability.PARTIAL_UNIQUE_INDEXES);
+            Capability.CHANGE_STREAMS, Capability.TTL_EXPIRY, Capability.PARTIAL_UNIQUE_INDEXES,
+            Capability.BINARY_SUBTYPE_ORDER);
 
     private static @Nullable Selection selection;
 
