@@ -66,9 +66,13 @@ class SoftDeleteIT {
     }
 
     private TenantDatabase tenantDatabase(IsolationStrategy strategy) {
+        return builder(strategy).build();
+    }
+
+    private TenantDatabase.Builder builder(IsolationStrategy strategy) {
         return TenantDatabase.builder(client, database.getName()).tenantDatabasePrefix(prefix)
                 .collection("customers", strategy, SoftDelete.retainFor(RETENTION).clock(clock))
-                .collection("bookings", strategy).build();
+                .collection("bookings", strategy);
     }
 
     private static Document customer(String email) {
@@ -154,10 +158,11 @@ class SoftDeleteIT {
     @ParameterizedTest
     @EnumSource(IsolationStrategy.class)
     void aUniqueIndexLetsADeletedDocumentBeCreatedAgainButNotTwoLiveOnes(IsolationStrategy strategy) {
-        TenantCollection<Document> customers = tenantDatabase(strategy).getCollection("customers");
+        TenantCollection<Document> customers = builder(strategy)
+                .index("customers", Indexes.ascending("email"), new IndexOptions().unique(true)).build()
+                .getCollection("customers");
         Tenants.run(ACME, () -> {
-            customers.createIndex(Indexes.ascending("email"), new IndexOptions().unique(true));
-            customers.insertOne(customer("x"));
+            customers.insertOne(customer("x")); // the unique index is declared: created on first use
             assertDuplicate(() -> customers.insertOne(customer("x")));
             customers.deleteOne(Filters.eq("email", "x"));
             customers.insertOne(customer("x")); // re-created while the deleted one is kept
@@ -168,10 +173,7 @@ class SoftDeleteIT {
             assertEquals(2, customers.onlyDeleted().countDocuments());
             assertDuplicate(() -> customers.restore(Filters.eq("email", "x")));
         });
-        Tenants.run(GLOBEX, () -> {
-            customers.createIndex(Indexes.ascending("email"), new IndexOptions().unique(true));
-            customers.insertOne(customer("x")); // unique per tenant
-        });
+        Tenants.run(GLOBEX, () -> customers.insertOne(customer("x"))); // unique per tenant
     }
 
     private static void assertDuplicate(Runnable write) {

@@ -77,16 +77,14 @@ final class AuditStore {
         }
     }
 
-    /** Creates the indexes the chain and the queries need (they lead with the tenant); idempotent. */
-    void ensureIndexes() {
-        log.createIndexes(List.of(
-                new IndexModel(Indexes.ascending("seq"), new IndexOptions().unique(true)),
-                new IndexModel(Indexes.descending("time")),
-                new IndexModel(Indexes.compoundIndex(Indexes.ascending("actorId"), Indexes.descending("seq"))),
-                new IndexModel(Indexes.compoundIndex(Indexes.ascending("action"), Indexes.descending("seq"))),
-                new IndexModel(Indexes.compoundIndex(Indexes.ascending("targetType"), Indexes.ascending("targetId"),
-                        Indexes.descending("seq")))));
-    }
+    /** The indexes the chain and the queries need, declared on the log's collection (they lead with the tenant). */
+    static final List<IndexModel> INDEXES = List.of(
+            new IndexModel(Indexes.ascending("seq"), new IndexOptions().unique(true)),
+            new IndexModel(Indexes.descending("time")),
+            new IndexModel(Indexes.compoundIndex(Indexes.ascending("actorId"), Indexes.descending("seq"))),
+            new IndexModel(Indexes.compoundIndex(Indexes.ascending("action"), Indexes.descending("seq"))),
+            new IndexModel(Indexes.compoundIndex(Indexes.ascending("targetType"), Indexes.ascending("targetId"),
+                    Indexes.descending("seq"))));
 
     /**
      * Writes {@code batch} (all for the current tenant) at the end of its chain and returns the entries as stored.

@@ -51,11 +51,13 @@ public final class AuditTrailImpl implements AuditTrail {
         this.clock = clock;
         this.systemTenant = systemTenant;
         String headsName = collectionName + "Heads";
-        TenantDatabase db = TenantDatabase.builder(client, databaseName).tenantField(tenantField)
-                .collection(collectionName).collection(headsName).build();
+        TenantDatabase.Builder declared = TenantDatabase.builder(client, databaseName).tenantField(tenantField)
+                .collection(collectionName).collection(headsName);
+        AuditStore.INDEXES.forEach(index -> declared.index(collectionName, index.getKeys(), index.getOptions()));
+        TenantDatabase db = declared.build();
         this.store = new AuditStore(db.getCollection(collectionName, BsonDocument.class),
                 db.getCollection(headsName, BsonDocument.class), new AuditCodec(tenantField, hmacKey));
-        Tenants.run(systemTenant, store::ensureIndexes); // a SHARED collection: one set of indexes for all tenants
+        db.ensureIndexes(); // a SHARED collection: one set of indexes for all tenants, declared, created at start-up
         if (asynchronous) {
             this.writer = new AsyncWriter(store::append, queueCapacity, batchSize, maxBatchDelay, overflowPolicy,
                     overflowTimeout, minBackoff, maxBackoff);

@@ -11,18 +11,27 @@ import org.bson.BsonValue;
 import org.bson.conversions.Bson;
 import org.jspecify.annotations.Nullable;
 
-/** A distinct whose filter stays confined to the tenant it was built for. */
+/**
+ * A distinct whose filter stays confined to the tenant it was built for. Its setters render what they take once, into
+ * private copies, as {@link ScopedFindIterable}'s do.
+ */
 final class ScopedDistinctIterable<R> extends CheckedIterable<R> implements DistinctIterable<R> {
 
     private final DistinctIterable<R> delegate;
+    private final Renderer renderer;
     private final String field;
+    private final TenantId tenant;
     private final @Nullable BsonDocument also;
-    private @Nullable Bson filter;
+    /** The private copy of the caller's filter, or null. */
+    private @Nullable BsonDocument filter;
     private boolean exact;
 
-    ScopedDistinctIterable(TenantId bound, String field, @Nullable BsonDocument also, DistinctIterable<R> delegate,
-                       @Nullable Bson filter) {
+    /** {@code filter} is a private copy already. */
+    ScopedDistinctIterable(TenantId bound, Renderer renderer, String field, @Nullable BsonDocument also,
+                           DistinctIterable<R> delegate, @Nullable BsonDocument filter) {
         super(bound);
+        this.tenant = bound;
+        this.renderer = renderer;
         this.also = also;
         this.delegate = delegate;
         this.field = field;
@@ -31,7 +40,7 @@ final class ScopedDistinctIterable<R> extends CheckedIterable<R> implements Dist
     }
 
     private void applyFilter() {
-        delegate.filter(new TenantFilter(field, bound().value(), filter, exact, also));
+        delegate.filter(TenantFilter.scope(field, tenant.value(), filter, exact, also));
     }
 
     @Override
@@ -41,7 +50,7 @@ final class ScopedDistinctIterable<R> extends CheckedIterable<R> implements Dist
 
     @Override
     public DistinctIterable<R> filter(@Nullable Bson filter) {
-        this.filter = filter;
+        this.filter = renderer.renderOrNull(filter);
         applyFilter();
         return this;
     }
@@ -74,13 +83,13 @@ final class ScopedDistinctIterable<R> extends CheckedIterable<R> implements Dist
 
     @Override
     public DistinctIterable<R> comment(@Nullable BsonValue comment) {
-        delegate.comment(comment);
+        delegate.comment(PlainBson.copyOrNull(comment));
         return this;
     }
 
     @Override
     public DistinctIterable<R> hint(@Nullable Bson hint) {
-        delegate.hint(hint);
+        delegate.hint(renderer.renderOrNull(hint));
         return this;
     }
 

@@ -8,24 +8,34 @@ import com.mongodb.client.cursor.TimeoutMode;
 import com.mongodb.client.model.Collation;
 import dev.tenantry.TenantId;
 import java.util.concurrent.TimeUnit;
+import org.bson.BsonDocument;
 import org.bson.BsonValue;
 import org.bson.Document;
-import org.bson.BsonDocument;
 import org.bson.conversions.Bson;
 import org.jspecify.annotations.Nullable;
 
-/** A find whose filter, however often it is set, stays confined to the tenant it was built for. */
+/**
+ * A find whose filter, however often it is set, stays confined to the tenant it was built for. Every {@code Bson} and
+ * {@code BsonValue} a setter takes is rendered once, when it is called, into a private copy that the driver's iterable
+ * then holds; the caller's object is never read again.
+ */
 final class ScopedFindIterable<R> extends CheckedIterable<R> implements FindIterable<R> {
 
     private final FindIterable<R> delegate;
+    private final Renderer renderer;
     private final String field;
+    private final TenantId tenant;
     private final @Nullable BsonDocument also;
-    private @Nullable Bson filter;
+    /** The private copy of the caller's filter, or null. */
+    private @Nullable BsonDocument filter;
     private boolean exact;
 
-    ScopedFindIterable(TenantId bound, String field, @Nullable BsonDocument also, FindIterable<R> delegate,
-                       @Nullable Bson filter) {
+    /** {@code filter} is a private copy already. */
+    ScopedFindIterable(TenantId bound, Renderer renderer, String field, @Nullable BsonDocument also,
+                       FindIterable<R> delegate, @Nullable BsonDocument filter) {
         super(bound);
+        this.tenant = bound;
+        this.renderer = renderer;
         this.also = also;
         this.delegate = delegate;
         this.field = field;
@@ -34,7 +44,7 @@ final class ScopedFindIterable<R> extends CheckedIterable<R> implements FindIter
     }
 
     private void applyFilter() {
-        delegate.filter(new TenantFilter(field, bound().value(), filter, exact, also));
+        delegate.filter(TenantFilter.scope(field, tenant.value(), filter, exact, also));
     }
 
     @Override
@@ -44,7 +54,7 @@ final class ScopedFindIterable<R> extends CheckedIterable<R> implements FindIter
 
     @Override
     public FindIterable<R> filter(@Nullable Bson filter) {
-        this.filter = filter;
+        this.filter = renderer.renderOrNull(filter);
         applyFilter();
         return this;
     }
@@ -83,13 +93,13 @@ final class ScopedFindIterable<R> extends CheckedIterable<R> implements FindIter
 
     @Override
     public FindIterable<R> projection(@Nullable Bson projection) {
-        delegate.projection(projection);
+        delegate.projection(renderer.renderOrNull(projection));
         return this;
     }
 
     @Override
     public FindIterable<R> sort(@Nullable Bson sort) {
-        delegate.sort(sort);
+        delegate.sort(renderer.renderOrNull(sort));
         return this;
     }
 
@@ -125,13 +135,13 @@ final class ScopedFindIterable<R> extends CheckedIterable<R> implements FindIter
 
     @Override
     public FindIterable<R> comment(@Nullable BsonValue comment) {
-        delegate.comment(comment);
+        delegate.comment(PlainBson.copyOrNull(comment));
         return this;
     }
 
     @Override
     public FindIterable<R> hint(@Nullable Bson hint) {
-        delegate.hint(hint);
+        delegate.hint(renderer.renderOrNull(hint));
         return this;
     }
 
@@ -143,19 +153,19 @@ final class ScopedFindIterable<R> extends CheckedIterable<R> implements FindIter
 
     @Override
     public FindIterable<R> let(@Nullable Bson variables) {
-        delegate.let(variables);
+        delegate.let(renderer.renderOrNull(variables));
         return this;
     }
 
     @Override
     public FindIterable<R> max(@Nullable Bson max) {
-        delegate.max(max);
+        delegate.max(renderer.renderOrNull(max));
         return this;
     }
 
     @Override
     public FindIterable<R> min(@Nullable Bson min) {
-        delegate.min(min);
+        delegate.min(renderer.renderOrNull(min));
         return this;
     }
 
