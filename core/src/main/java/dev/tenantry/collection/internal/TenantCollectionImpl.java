@@ -972,11 +972,10 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         TenantId tenant = ddlTenant(indexName == null ? "dropIndex" : "*".equals(indexName) ? "dropIndexes"
                 : "dropIndex");
         MongoCollection<T> c = ddlCollection(tenant);
-        String name = indexName != null ? indexName : indexNamed(session, c, renderer.render(Objects.requireNonNull(
-                keys)));
+        BsonDocument given = keys == null ? null : renderer.render(keys);
+        String name = given == null ? indexName : indexNamed(session, c, given);
         if (name == null) { // not there: let the server say so, as the driver would
-            BsonDocument leading = IndexKeys.tenantLeading(field, renderer.render(Objects.requireNonNull(keys)),
-                    new IndexOptions());
+            BsonDocument leading = IndexKeys.tenantLeading(field, Objects.requireNonNull(given), new IndexOptions());
             run(() -> {
                 if (session == null) {
                     c.dropIndex(leading, options);
