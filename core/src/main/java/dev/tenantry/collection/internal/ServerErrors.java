@@ -1,5 +1,6 @@
 package dev.tenantry.collection.internal;
 
+import com.mongodb.DuplicateKeyException;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoCommandException;
@@ -75,24 +76,42 @@ final class ServerErrors {
         if (e.getClass() == MongoCommandException.class && isDuplicateKey(e.getCode())) {
             MongoCommandException command = (MongoCommandException) e;
             log(e, logicalName);
-            BsonDocument response = new BsonDocument("ok", new BsonDouble(0))
-                    .append("errmsg", new BsonString(message(command.getErrorMessage(), logicalName)))
-                    .append("code", new BsonInt32(command.getErrorCode()))
-                    .append("codeName", new BsonString(command.getErrorCodeName()));
-            BsonValue keyPattern = command.getResponse().get("keyPattern");
-            if (keyPattern != null && keyPattern.isDocument()) {
-                response.append("keyPattern", PlainBson.copy(keyPattern)); // field names only: structure, not data
-            }
-            if (!command.getErrorLabels().isEmpty()) {
-                BsonArray labels = new BsonArray();
-                command.getErrorLabels().forEach(label -> labels.add(new BsonString(label)));
-                response.append("errorLabels", labels);
-            }
-            MongoCommandException safe = new MongoCommandException(response, command.getServerAddress());
+            MongoCommandException safe = new MongoCommandException(response(command.getResponse(),
+                    command.getErrorMessage(), logicalName, e), command.getServerAddress());
+            safe.setStackTrace(e.getStackTrace());
+            return safe;
+        }
+        if (e.getClass() == DuplicateKeyException.class) {
+            DuplicateKeyException duplicate = (DuplicateKeyException) e;
+            log(e, logicalName);
+            DuplicateKeyException safe = new DuplicateKeyException(response(duplicate.getResponse(),
+                    duplicate.getErrorMessage(), logicalName, e), duplicate.getServerAddress(),
+                    duplicate.getWriteConcernResult());
             safe.setStackTrace(e.getStackTrace());
             return safe;
         }
         return e;
+    }
+
+    /** A server response carrying the code, a message without values, and the key pattern (field names only). */
+    private static BsonDocument response(BsonDocument original, String message, String logicalName, MongoException e) {
+        BsonDocument response = new BsonDocument("ok", new BsonDouble(0))
+                .append("errmsg", new BsonString(message(message, logicalName)))
+                .append("code", new BsonInt32(e.getCode()));
+        BsonValue codeName = original.get("codeName");
+        if (codeName != null && codeName.isString()) {
+            response.append("codeName", codeName);
+        }
+        BsonValue keyPattern = original.get("keyPattern");
+        if (keyPattern != null && keyPattern.isDocument()) {
+            response.append("keyPattern", PlainBson.copy(keyPattern)); // field names only: structure, not data
+        }
+        if (!e.getErrorLabels().isEmpty()) {
+            BsonArray labels = new BsonArray();
+            e.getErrorLabels().forEach(label -> labels.add(new BsonString(label)));
+            response.append("errorLabels", labels);
+        }
+        return response;
     }
 
     /**
