@@ -30,6 +30,11 @@ import org.jspecify.annotations.Nullable;
  * {@code $unionWith}) may reach only registered collections, so an unregistered collection can never be read through
  * a tenant-scoped one.
  *
+ * <p>Indexes are schema, declared here with the collections ({@link Builder#index}) and created by the library: a
+ * shared collection's once (on first use, or at start-up through {@link #ensureIndexes()}, with no tenant), each
+ * tenant's own collection's when the tenant is created in the directory and when its collection is first used. Index
+ * DDL on a shared collection never runs from a tenant scope.
+ *
  * @since 0.1
  */
 public interface TenantDatabase {
@@ -245,7 +250,7 @@ public interface TenantDatabase {
             return this;
         }
 
-        /** Declares an ascending or other index with default options; see {@link #index(String, Bson, IndexOptions)}. */
+        /** Declares an index with default options; see {@link #index(String, Bson, IndexOptions)}. */
         public Builder index(String logicalName, Bson keys) {
             return index(logicalName, keys, new IndexOptions());
         }

@@ -363,7 +363,8 @@ class RenderOnceIT {
             op("insertOne", true, a -> itemsB.insertOne(a.doc("document", DOCUMENT, EVIL_DOCUMENT),
                     new InsertOneOptions().comment(a.value("comment"))));
             op("insertMany", true, a -> itemsB.insertMany(List.of(a.doc("document 1", DOCUMENT, EVIL_DOCUMENT),
-                    a.doc("document 2", DOCUMENT, EVIL_DOCUMENT)), new InsertManyOptions().comment(a.value("comment"))));
+                    a.doc("document 2", DOCUMENT, EVIL_DOCUMENT)),
+                    new InsertManyOptions().comment(a.value("comment"))));
             for (boolean many : new boolean[] {false, true}) {
                 String update = many ? "updateMany" : "updateOne";
                 op(update, true, a -> update(many, a.bson("filter", FILTER, EVIL_FILTER),

@@ -864,8 +864,8 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         if (shared != null) {
             throw new TenantViolationException(operation + " on SHARED collection '" + logicalName + "' is refused "
                     + "in the scope of tenant '" + tenant + "': its indexes are one structure that every tenant's "
-                    + "data shares. Declare indexes with TenantDatabase.builder(...).index(\"" + logicalName + "\", keys, "
-                    + "options), and the library creates them; run any other index change in "
+                    + "data shares. Declare indexes with TenantDatabase.builder(...).index(\"" + logicalName
+                    + "\", keys, options), and the library creates them; run any other index change in "
                     + "Tenants.runAsSystem(reason, ...)");
         }
         return tenant;
