@@ -50,12 +50,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonString;
 import org.bson.Document;
-import org.bson.codecs.configuration.CodecRegistry;
 import org.bson.conversions.Bson;
 import org.junit.jupiter.api.Test;
 
@@ -374,8 +372,9 @@ class RandomizedIsolationIT {
             BsonDocument widened = new BsonDocument("tenantId", new BsonString(other.value()));
             switch (random.nextInt(6)) {
                 case 0: { // a filter and an update that render differently the second time
-                    Bson filter = shift(BsonDocument.parse("{v: {$gt: " + v + "}}"), new BsonDocument());
-                    Bson update = shift(BsonDocument.parse("{$inc: {v: 1}}"), new BsonDocument("$set", widened));
+                    Bson filter = Shifting.bson(BsonDocument.parse("{v: {$gt: " + v + "}}"), new BsonDocument());
+                    Bson update = Shifting.bson(BsonDocument.parse("{$inc: {v: 1}}"),
+                            new BsonDocument("$set", widened));
                     coll.updateMany(filter, update);
                     mine.replaceAll((key, old) -> old > v ? old + 1 : old);
                     break;
@@ -383,7 +382,7 @@ class RandomizedIsolationIT {
                 case 1: { // a caller-held filter emptied after find() returned, and by the projection's rendering
                     BsonDocument filter = BsonDocument.parse("{tenantId: '" + tenant + "', k: {$lt: " + k + "}}");
                     List<Integer> found = new ArrayList<>();
-                    coll.find(filter).projection(mutator(BsonDocument.parse("{k: 1}"), () -> filter.clear()))
+                    coll.find(filter).projection(Shifting.mutator(BsonDocument.parse("{k: 1}"), filter::clear))
                             .sort(Sorts.ascending("k")).forEach(d -> found.add(d.getInteger("k")));
                     assertEquals(new ArrayList<>(mine.headMap(k).keySet()), found);
                     BsonDocument held = BsonDocument.parse("{k: {$gte: " + k + "}}");
@@ -409,13 +408,13 @@ class RandomizedIsolationIT {
                         return;
                     }
                     BsonDocument first = new BsonDocument("k", new BsonInt32(k)).append("v", new BsonInt32(v));
-                    collB.insertOne(new FlipDocument(first, first.clone().append("tenantId",
+                    collB.insertOne(new Shifting.Document(first, first.clone().append("tenantId",
                             new BsonString(other.value()))));
                     mine.put(k, v);
                     break;
                 }
                 case 4: { // an upsert filter that names another tenant the second time
-                    coll.updateOne(shift(new BsonDocument("k", new BsonInt32(k)), new BsonDocument("k",
+                    coll.updateOne(Shifting.bson(new BsonDocument("k", new BsonInt32(k)), new BsonDocument("k",
                             new BsonInt32(k)).append("tenantId", new BsonString(other.value()))), Updates.set("v", v),
                             new UpdateOptions().upsert(true));
                     mine.put(k, v);
@@ -424,7 +423,7 @@ class RandomizedIsolationIT {
                 default: { // an update document the filter's rendering turns against another tenant: refused or benign
                     BsonDocument update = BsonDocument.parse("{$inc: {v: 2}}");
                     try {
-                        coll.updateOne(mutator(new BsonDocument("k", new BsonInt32(k)), () -> {
+                        coll.updateOne(Shifting.mutator(new BsonDocument("k", new BsonInt32(k)), () -> {
                             update.clear();
                             update.put("$set", widened);
                         }), update);
@@ -723,90 +722,6 @@ class RandomizedIsolationIT {
             }
             assertEquals(model, stored, "stored documents after step " + step);
             assertEquals(binModel, storedBin, "stored soft-delete documents after step " + step);
-        }
-    }
-
-    private static Bson shift(BsonDocument first, BsonDocument later) {
-        AtomicInteger renders = new AtomicInteger();
-        return new Bson() {
-            @Override
-            public <D> BsonDocument toBsonDocument(Class<D> documentClass, CodecRegistry registry) {
-                return (renders.getAndIncrement() == 0 ? first : later).clone();
-            }
-        };
-    }
-
-    /** A Bson that renders as {@code doc} and, the first time, runs {@code sideEffect}. */
-    private static Bson mutator(BsonDocument doc, Runnable sideEffect) {
-        AtomicInteger renders = new AtomicInteger();
-        return new Bson() {
-            @Override
-            public <D> BsonDocument toBsonDocument(Class<D> documentClass, CodecRegistry registry) {
-                if (renders.getAndIncrement() == 0) {
-                    sideEffect.run();
-                }
-                return doc.clone();
-            }
-        };
-    }
-
-    /** A document that reads as {@code first} when first iterated and as {@code later} afterwards. */
-    private static final class FlipDocument extends BsonDocument {
-        private static final long serialVersionUID = 1L;
-        private final transient BsonDocument first;
-        private final transient BsonDocument later;
-        private transient boolean flipped;
-
-        FlipDocument(BsonDocument first, BsonDocument later) {
-            this.first = first;
-            this.later = later;
-        }
-
-        private BsonDocument now() {
-            return flipped ? later : first;
-        }
-
-        @Override
-        public Set<Map.Entry<String, org.bson.BsonValue>> entrySet() {
-            Set<Map.Entry<String, org.bson.BsonValue>> entries = new java.util.LinkedHashSet<>(now().entrySet());
-            flipped = true;
-            return entries;
-        }
-
-        @Override
-        public org.bson.BsonValue get(Object key) {
-            return now().get(key);
-        }
-
-        @Override
-        public boolean containsKey(Object key) {
-            return now().containsKey(key);
-        }
-
-        @Override
-        public org.bson.BsonValue put(String key, org.bson.BsonValue value) {
-            later.put(key, value);
-            return first.put(key, value);
-        }
-
-        @Override
-        public int size() {
-            return now().size();
-        }
-
-        @Override
-        public boolean isEmpty() {
-            return now().isEmpty();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return this == o;
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(System.identityHashCode(this));
         }
     }
 }

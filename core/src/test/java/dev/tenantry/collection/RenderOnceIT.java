@@ -53,7 +53,6 @@ import org.bson.BsonObjectId;
 import org.bson.BsonString;
 import org.bson.BsonValue;
 import org.bson.Document;
-import org.bson.codecs.configuration.CodecRegistry;
 import org.bson.conversions.Bson;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -390,18 +389,15 @@ class RenderOnceIT {
             }
             for (boolean upsert : new boolean[] {false, true}) {
                 String suffix = upsert ? " upsert" : "";
-                op("replaceOne" + suffix, true, a -> itemsB.replaceOne(a.bson("filter", upsert ? UPSERT_FILTER
-                        : FILTER, upsert ? EVIL_UPSERT_FILTER : EVIL_FILTER), a.doc("replacement", DOCUMENT,
-                        EVIL_DOCUMENT), new ReplaceOptions().upsert(upsert).hint(a.bson("hint", HINT, EVIL_HINT))
+                op("replaceOne" + suffix, true, a -> itemsB.replaceOne(filter(a, upsert), a.doc("replacement",
+                        DOCUMENT, EVIL_DOCUMENT), new ReplaceOptions().upsert(upsert).hint(a.bson("hint", HINT, EVIL_HINT))
                         .let(a.bson("let", LET, EVIL_LET)).comment(a.value("comment"))));
-                op("findOneAndReplace" + suffix, true, a -> itemsB.findOneAndReplace(a.bson("filter",
-                        upsert ? UPSERT_FILTER : FILTER, upsert ? EVIL_UPSERT_FILTER : EVIL_FILTER),
+                op("findOneAndReplace" + suffix, true, a -> itemsB.findOneAndReplace(filter(a, upsert),
                         a.doc("replacement", DOCUMENT, EVIL_DOCUMENT), new FindOneAndReplaceOptions().upsert(upsert)
                                 .projection(a.bson("projection", PROJECTION, EVIL_PROJECTION))
                                 .sort(a.bson("sort", SORT, EVIL_SORT)).hint(a.bson("hint", HINT, EVIL_HINT))
                                 .let(a.bson("let", LET, EVIL_LET)).comment(a.value("comment"))));
-                op("findOneAndUpdate" + suffix, true, a -> items.findOneAndUpdate(a.bson("filter",
-                        upsert ? UPSERT_FILTER : FILTER, upsert ? EVIL_UPSERT_FILTER : EVIL_FILTER),
+                op("findOneAndUpdate" + suffix, true, a -> items.findOneAndUpdate(filter(a, upsert),
                         a.bson("update", UPDATE, EVIL_UPDATE), new FindOneAndUpdateOptions().upsert(upsert)
                                 .projection(a.bson("projection", PROJECTION, EVIL_PROJECTION))
                                 .sort(a.bson("sort", SORT, EVIL_SORT)).hint(a.bson("hint", HINT, EVIL_HINT))
@@ -466,6 +462,11 @@ class RenderOnceIT {
             return many ? items.updateMany(filter, update, options) : items.updateOne(filter, update, options);
         }
 
+        /** The filter position: an upsert's names the tenant, as an upsert's may. */
+        private static Bson filter(Args a, boolean upsert) {
+            return upsert ? a.bson("filter", UPSERT_FILTER, EVIL_UPSERT_FILTER) : a.bson("filter", FILTER, EVIL_FILTER);
+        }
+
         private static UpdateOptions options(Args a) {
             return new UpdateOptions().hint(a.bson("hint", HINT, EVIL_HINT)).let(a.bson("let", LET, EVIL_LET))
                     .comment(a.value("comment"));
@@ -493,38 +494,35 @@ class RenderOnceIT {
         }
 
         Bson bson(String name, String benign, String evil) {
-            positions.put(name, Kind.BSON);
-            if (!name.equals(target)) {
-                return plain(benign, evil);
-            }
-            switch (attack) {
-                case SHIFTING:
-                    return new Shifting(BsonDocument.parse(benign), BsonDocument.parse(evil), renders, null);
-                case MUTATOR:
-                    return new Shifting(BsonDocument.parse(benign), BsonDocument.parse(benign), renders, held);
-                case MUTATED_AFTER:
-                    return targetHeld(benign, evil);
-                default:
-                    return flipping(BsonDocument.parse(benign));
-            }
+            return (Bson) attacked(name, Kind.BSON, benign, evil);
         }
 
         BsonDocument doc(String name, String benign, String evil) {
-            positions.put(name, Kind.DOCUMENT);
+            return (BsonDocument) attacked(name, Kind.DOCUMENT, benign, evil);
+        }
+
+        /** The argument at position {@code name}: harmless, or this run's attack if it is the target. */
+        private Object attacked(String name, Kind kind, String benign, String evil) {
+            positions.put(name, kind);
             if (!name.equals(target)) {
                 return plain(benign, evil);
             }
+            BsonDocument first = BsonDocument.parse(benign);
             switch (attack) {
                 case SHIFTING:
-                    return new ShiftingDocument(BsonDocument.parse(benign), BsonDocument.parse(evil), renders, null);
+                    return shifting(kind, first, BsonDocument.parse(evil), null);
                 case MUTATOR:
-                    return new ShiftingDocument(BsonDocument.parse(benign), BsonDocument.parse(benign), renders,
-                            held);
+                    return shifting(kind, first, first, () -> held.forEach(Args::mutate));
                 case MUTATED_AFTER:
                     return targetHeld(benign, evil);
                 default:
-                    return flipping(BsonDocument.parse(benign));
+                    return flipping(first);
             }
+        }
+
+        private Object shifting(Kind kind, BsonDocument first, BsonDocument later, Runnable onFirst) {
+            return kind == Kind.BSON ? Shifting.bson(first, later, renders, onFirst)
+                    : new Shifting.Document(first, later, renders, onFirst);
         }
 
         BsonValue value(String name) {
@@ -532,7 +530,8 @@ class RenderOnceIT {
             if (!name.equals(target)) {
                 return plain(COMMENT, EVIL_COMMENT);
             }
-            return attack == Attack.MUTATED_AFTER ? targetHeld(COMMENT, EVIL_COMMENT) : new FlippingString("ok");
+            return attack == Attack.MUTATED_AFTER ? targetHeld(COMMENT, EVIL_COMMENT)
+                    : new Shifting.FlippingString("ok", MARK + "_LEAF");
         }
 
         private BsonDocument plain(String benign, String evil) {
@@ -576,125 +575,7 @@ class RenderOnceIT {
                 v.asArray().forEach(e -> out.add(flippingValue(e)));
                 return out;
             }
-            return v.isString() ? new FlippingString(v.asString().getValue()) : v;
-        }
-    }
-
-    /** A Bson that renders {@code first} once and {@code later} afterwards; a mutator also changes held arguments. */
-    private static final class Shifting implements Bson {
-        private final BsonDocument first;
-        private final BsonDocument later;
-        private final AtomicInteger renders;
-        private final List<BsonDocument[]> mutates;
-
-        Shifting(BsonDocument first, BsonDocument later, AtomicInteger renders, List<BsonDocument[]> mutates) {
-            this.first = first;
-            this.later = later;
-            this.renders = renders;
-            this.mutates = mutates;
-        }
-
-        @Override
-        public <D> BsonDocument toBsonDocument(Class<D> documentClass, CodecRegistry registry) {
-            if (renders.incrementAndGet() == 1) {
-                if (mutates != null) {
-                    mutates.forEach(Args::mutate);
-                }
-                return first.clone();
-            }
-            return later.clone();
-        }
-    }
-
-    /** A document that reads as {@code first} until it is first iterated, then as {@code later}. */
-    private static final class ShiftingDocument extends BsonDocument {
-        private static final long serialVersionUID = 1L;
-        private final transient BsonDocument first;
-        private final transient BsonDocument later;
-        private final transient AtomicInteger reads;
-        private final transient List<BsonDocument[]> mutates;
-        private transient boolean flipped;
-
-        ShiftingDocument(BsonDocument first, BsonDocument later, AtomicInteger reads, List<BsonDocument[]> mutates) {
-            this.first = first;
-            this.later = later;
-            this.reads = reads;
-            this.mutates = mutates;
-        }
-
-        private BsonDocument now() {
-            return flipped ? later : first;
-        }
-
-        @Override
-        public Set<Map.Entry<String, BsonValue>> entrySet() {
-            Set<Map.Entry<String, BsonValue>> entries = new LinkedHashSet<>(now().entrySet());
-            if (reads.incrementAndGet() == 1 && mutates != null) {
-                mutates.forEach(Args::mutate);
-            }
-            flipped = true;
-            return entries;
-        }
-
-        @Override
-        public Set<String> keySet() {
-            return now().keySet();
-        }
-
-        @Override
-        public java.util.Collection<BsonValue> values() {
-            return now().values();
-        }
-
-        @Override
-        public BsonValue get(Object key) {
-            return now().get(key);
-        }
-
-        @Override
-        public boolean containsKey(Object key) {
-            return now().containsKey(key);
-        }
-
-        @Override
-        public int size() {
-            return now().size();
-        }
-
-        @Override
-        public boolean isEmpty() {
-            return now().isEmpty();
-        }
-
-        @Override
-        public BsonValue put(String key, BsonValue value) {
-            later.put(key, value);
-            return first.put(key, value);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return this == o;
-        }
-
-        @Override
-        public int hashCode() {
-            return System.identityHashCode(this);
-        }
-    }
-
-    /** A string that reads as its value once, then as the mark. */
-    static final class FlippingString extends BsonString {
-        private static final long serialVersionUID = 1L;
-        private final transient AtomicInteger reads = new AtomicInteger();
-
-        FlippingString(String value) {
-            super(value);
-        }
-
-        @Override
-        public String getValue() {
-            return reads.getAndIncrement() == 0 ? super.getValue() : MARK + "_LEAF";
+            return v.isString() ? new Shifting.FlippingString(v.asString().getValue(), MARK + "_LEAF") : v;
         }
     }
 }

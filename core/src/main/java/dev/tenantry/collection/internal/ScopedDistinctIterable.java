@@ -19,28 +19,16 @@ final class ScopedDistinctIterable<R> extends CheckedIterable<R> implements Dist
 
     private final DistinctIterable<R> delegate;
     private final Renderer renderer;
-    private final String field;
-    private final TenantId tenant;
-    private final @Nullable BsonDocument also;
-    /** The private copy of the caller's filter, or null. */
-    private @Nullable BsonDocument filter;
-    private boolean exact;
+    private final IterableFilter filter;
 
     /** {@code filter} is a private copy already. */
     ScopedDistinctIterable(TenantId bound, Renderer renderer, String field, @Nullable BsonDocument also,
                            DistinctIterable<R> delegate, @Nullable BsonDocument filter) {
         super(bound);
-        this.tenant = bound;
         this.renderer = renderer;
-        this.also = also;
         this.delegate = delegate;
-        this.field = field;
-        this.filter = filter;
-        applyFilter();
-    }
-
-    private void applyFilter() {
-        delegate.filter(TenantFilter.scope(field, tenant.value(), filter, exact, also));
+        this.filter = new IterableFilter(renderer, field, bound, also, filter);
+        delegate.filter(this.filter.scoped());
     }
 
     @Override
@@ -50,16 +38,14 @@ final class ScopedDistinctIterable<R> extends CheckedIterable<R> implements Dist
 
     @Override
     public DistinctIterable<R> filter(@Nullable Bson filter) {
-        this.filter = renderer.renderOrNull(filter);
-        applyFilter();
+        delegate.filter(this.filter.filter(filter));
         return this;
     }
 
     @Override
     public DistinctIterable<R> collation(@Nullable Collation collation) {
         delegate.collation(collation);
-        exact = collation != null;
-        applyFilter();
+        delegate.filter(filter.collation(collation));
         return this;
     }
 

@@ -23,28 +23,16 @@ final class ScopedFindIterable<R> extends CheckedIterable<R> implements FindIter
 
     private final FindIterable<R> delegate;
     private final Renderer renderer;
-    private final String field;
-    private final TenantId tenant;
-    private final @Nullable BsonDocument also;
-    /** The private copy of the caller's filter, or null. */
-    private @Nullable BsonDocument filter;
-    private boolean exact;
+    private final IterableFilter filter;
 
     /** {@code filter} is a private copy already. */
     ScopedFindIterable(TenantId bound, Renderer renderer, String field, @Nullable BsonDocument also,
                        FindIterable<R> delegate, @Nullable BsonDocument filter) {
         super(bound);
-        this.tenant = bound;
         this.renderer = renderer;
-        this.also = also;
         this.delegate = delegate;
-        this.field = field;
-        this.filter = filter;
-        applyFilter();
-    }
-
-    private void applyFilter() {
-        delegate.filter(TenantFilter.scope(field, tenant.value(), filter, exact, also));
+        this.filter = new IterableFilter(renderer, field, bound, also, filter);
+        delegate.filter(this.filter.scoped());
     }
 
     @Override
@@ -54,16 +42,14 @@ final class ScopedFindIterable<R> extends CheckedIterable<R> implements FindIter
 
     @Override
     public FindIterable<R> filter(@Nullable Bson filter) {
-        this.filter = renderer.renderOrNull(filter);
-        applyFilter();
+        delegate.filter(this.filter.filter(filter));
         return this;
     }
 
     @Override
     public FindIterable<R> collation(@Nullable Collation collation) {
         delegate.collation(collation);
-        exact = collation != null;
-        applyFilter();
+        delegate.filter(filter.collation(collation));
         return this;
     }
 

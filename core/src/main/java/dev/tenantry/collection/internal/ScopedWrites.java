@@ -77,6 +77,11 @@ final class ScopedWrites<T> {
         static Change of(List<? extends Bson> pipeline) {
             return new Change(null, Objects.requireNonNull(pipeline, "update"));
         }
+
+        /** The change of an update model: its document if it has one, else its pipeline (each read once). */
+        static Change of(@Nullable Bson update, @Nullable List<? extends Bson> pipeline) {
+            return update != null ? of(update) : of(Objects.requireNonNull(pipeline, "update"));
+        }
     }
 
     /**
@@ -200,16 +205,12 @@ final class ScopedWrites<T> {
         }
         if (request instanceof UpdateOneModel) {
             UpdateOneModel<T> update = (UpdateOneModel<T>) request;
-            Bson document = update.getUpdate();
-            return update(tenant, update.getFilter(), document != null ? Change.of(document)
-                    : Change.of(Objects.requireNonNull(update.getUpdatePipeline(), "update")),
+            return update(tenant, update.getFilter(), Change.of(update.getUpdate(), update.getUpdatePipeline()),
                     OptionsCopies.update(update.getOptions(), renderer), false);
         }
         if (request instanceof UpdateManyModel) {
             UpdateManyModel<T> update = (UpdateManyModel<T>) request;
-            Bson document = update.getUpdate();
-            return update(tenant, update.getFilter(), document != null ? Change.of(document)
-                    : Change.of(Objects.requireNonNull(update.getUpdatePipeline(), "update")),
+            return update(tenant, update.getFilter(), Change.of(update.getUpdate(), update.getUpdatePipeline()),
                     OptionsCopies.update(update.getOptions(), renderer), true);
         }
         if (request instanceof DeleteOneModel) {

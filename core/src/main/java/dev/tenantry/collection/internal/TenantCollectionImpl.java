@@ -694,27 +694,30 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         MongoCollection<BsonDocument> c = raw(tenant);
         if (model instanceof UpdateOneModel) {
             UpdateOneModel<BsonDocument> m = (UpdateOneModel<BsonDocument>) model;
-            Bson update = m.getUpdate();
-            List<? extends Bson> pipeline = Objects.requireNonNullElse(m.getUpdatePipeline(), List.of());
-            return send(() -> update != null
-                    ? (s == null ? c.updateOne(m.getFilter(), update, m.getOptions())
-                            : c.updateOne(s, m.getFilter(), update, m.getOptions()))
-                    : (s == null ? c.updateOne(m.getFilter(), pipeline, m.getOptions())
-                            : c.updateOne(s, m.getFilter(), pipeline, m.getOptions())));
+            return sendUpdate(s, c, m.getFilter(), m.getUpdate(), m.getUpdatePipeline(), m.getOptions(), false);
         }
         if (model instanceof UpdateManyModel) {
             UpdateManyModel<BsonDocument> m = (UpdateManyModel<BsonDocument>) model;
-            Bson update = m.getUpdate();
-            List<? extends Bson> pipeline = Objects.requireNonNullElse(m.getUpdatePipeline(), List.of());
-            return send(() -> update != null
-                    ? (s == null ? c.updateMany(m.getFilter(), update, m.getOptions())
-                            : c.updateMany(s, m.getFilter(), update, m.getOptions()))
-                    : (s == null ? c.updateMany(m.getFilter(), pipeline, m.getOptions())
-                            : c.updateMany(s, m.getFilter(), pipeline, m.getOptions())));
+            return sendUpdate(s, c, m.getFilter(), m.getUpdate(), m.getUpdatePipeline(), m.getOptions(), true);
         }
         ReplaceOneModel<BsonDocument> m = (ReplaceOneModel<BsonDocument>) model;
         return send(() -> s == null ? c.replaceOne(m.getFilter(), m.getReplacement(), m.getReplaceOptions())
                 : c.replaceOne(s, m.getFilter(), m.getReplacement(), m.getReplaceOptions()));
+    }
+
+    /** The driver's updateOne or updateMany, with an update document or pipeline, with a session or without. */
+    private UpdateResult sendUpdate(@Nullable ClientSession s, MongoCollection<BsonDocument> c, Bson filter,
+                                    @Nullable Bson update, @Nullable List<? extends Bson> pipeline,
+                                    UpdateOptions options, boolean many) {
+        if (update != null) {
+            return send(() -> many ? (s == null ? c.updateMany(filter, update, options)
+                    : c.updateMany(s, filter, update, options)) : (s == null ? c.updateOne(filter, update, options)
+                    : c.updateOne(s, filter, update, options)));
+        }
+        List<? extends Bson> stages = Objects.requireNonNull(pipeline, "update");
+        return send(() -> many ? (s == null ? c.updateMany(filter, stages, options)
+                : c.updateMany(s, filter, stages, options)) : (s == null ? c.updateOne(filter, stages, options)
+                : c.updateOne(s, filter, stages, options)));
     }
 
     /** Sends a delete model, or the marking update standing for one, and answers as the delete it is. */
