@@ -100,6 +100,9 @@ public final class PlainBson {
     /** A private copy of {@code value}: immutable leaves as they are, everything else copied. */
     public static BsonValue copy(BsonValue value) {
         Class<?> type = value.getClass();
+        if (type == BsonDocument.class) { // the common cases first
+            return copy((BsonDocument) value);
+        }
         if (type == BsonString.class || type == BsonInt32.class || type == BsonInt64.class
                 || type == BsonDouble.class || type == BsonBoolean.class || type == BsonNull.class
                 || type == BsonObjectId.class || type == BsonDateTime.class || type == BsonDecimal128.class
@@ -112,8 +115,9 @@ public final class PlainBson {
             return copy((BsonDocument) value);
         }
         if (value instanceof BsonArray) {
-            BsonArray out = new BsonArray();
-            for (BsonValue element : (BsonArray) value) {
+            BsonArray array = (BsonArray) value;
+            BsonArray out = new BsonArray(array.size());
+            for (BsonValue element : array) {
                 if (element == null) {
                     throw new NullPointerException("a BSON array holds null");
                 }
