@@ -1,7 +1,8 @@
 package dev.tenantry;
 
 /**
- * A string that is not a valid {@link TenantId}; the message names the rule it broke.
+ * A string that is not a valid {@link TenantId}, or a tenant id that cannot be used where it was to be used (its own
+ * database would be one MongoDB reserves); the message names the rule it broke.
  *
  * @since 0.1
  */

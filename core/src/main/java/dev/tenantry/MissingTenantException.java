@@ -4,7 +4,8 @@ package dev.tenantry;
  * Tenant-scoped work was attempted where no tenant is set: Tenantry fails closed rather than guess.
  *
  * <p>Open a scope with {@link Tenants#run} or {@link Tenants#call}, or carry the caller's scope into other threads
- * with {@link Tenants#propagating(java.util.concurrent.Executor)} or {@link Tenants#bind(Runnable)} and its siblings.
+ * with {@link Tenants#propagating(java.util.concurrent.Executor)}, {@link Tenants#bind(Runnable)} and its siblings, or
+ * {@link ScopedFuture}.
  *
  * @since 0.1
  */

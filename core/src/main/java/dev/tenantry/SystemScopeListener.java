@@ -12,6 +12,10 @@ package dev.tenantry;
 @FunctionalInterface
 public interface SystemScopeListener {
 
-    /** Called once per entry into system scope. */
+    /**
+     * Called once per entry into system scope: each call of {@link Tenants#runAsSystem}/{@link Tenants#callAsSystem},
+     * and each run of work bound in system scope on another thread or after its scope closed
+     * ({@link SystemAccess#propagated()}).
+     */
     void onSystemScope(SystemAccess access);
 }

@@ -12,6 +12,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -31,11 +34,20 @@ import org.jspecify.annotations.Nullable;
  * tenant directory refuses suspended tenants and tenants scheduled for deletion this way.
  *
  * <p>Scopes are thread-confined. {@link #propagating(Executor)} and the {@code bind...} methods carry the caller's
- * scope to other threads, executors and {@link java.util.concurrent.CompletableFuture} stages (they have distinct
- * names so a lambda never matches two of them):
+ * scope to other threads and executors (they have distinct names so a lambda never matches two of them). Bound work
+ * re-enters the captured scope each time it runs, on whatever thread, and that re-entry is an entry like any other:
+ * a tenant scope is checked by every {@link TenantScopeGuard} again (so a tenant suspended since the work was bound
+ * gets no more work done), and a system scope is reported to every {@link SystemScopeListener} again (marked
+ * {@linkplain SystemAccess#propagated() propagated}). Work that runs on the very thread and inside the very scope it
+ * was bound in is not re-checked: that scope's entry was checked already.
+ *
+ * <p><b>{@link java.util.concurrent.CompletableFuture} continuations run in the scope of whichever thread completes
+ * the future</b>, not the one that registered them: {@code future.thenApply(fn)} runs {@code fn} on the completing
+ * thread, which may be serving another tenant. Use {@link ScopedFuture}, whose every dependent stage runs in the scope
+ * current where it was registered:
  * <pre>{@code
- * CompletableFuture.supplyAsync(Tenants.bindSupplier(() -> invoices.countDocuments()), pool)
- *         .thenApplyAsync(Tenants.bindFunction(count -> report(count)), pool);
+ * ScopedFuture.supplyAsync(() -> invoices.countDocuments(), pool)   // in the caller's scope
+ *         .thenApply(count -> report(count));                        // in the caller's scope, on any thread
  * }</pre>
  * This class is thread-safe.
  *
@@ -57,8 +69,11 @@ public final class Tenants {
         T call() throws X;
     }
 
-    /** What is in force on a thread: a tenant, system scope, both (a tenant opened inside system scope), or none. */
-    private record Scope(@Nullable TenantId tenant, @Nullable String systemReason) {
+    /**
+     * What is in force on a thread: a tenant, system scope, or both (a tenant opened inside system scope); a thread
+     * with none holds {@code null}. {@code system} is the entry that opened the system scope.
+     */
+    private record Scope(@Nullable TenantId tenant, @Nullable SystemAccess system) {
     }
 
     private static final ThreadLocal<@Nullable Scope> CURRENT = new ThreadLocal<>();
@@ -139,13 +154,11 @@ public final class Tenants {
     /** Asks the guards (outside system scope), then opens the tenant's scope; returns what was in force. */
     private static @Nullable Scope enterTenant(TenantId tenant) {
         Scope previous = CURRENT.get();
-        @Nullable String systemReason = previous == null ? null : previous.systemReason();
-        if (systemReason == null) {
-            for (TenantScopeGuard guard : GUARDS) {
-                guard.check(tenant);
-            }
+        @Nullable SystemAccess system = previous == null ? null : previous.system();
+        if (system == null) {
+            checkGuards(tenant);
         }
-        CURRENT.set(new Scope(tenant, systemReason));
+        CURRENT.set(new Scope(tenant, system));
         return previous;
     }
 
@@ -157,12 +170,42 @@ public final class Tenants {
         }
         Scope previous = CURRENT.get();
         SystemAccess access = new SystemAccess(reason, Thread.currentThread().getName(),
-                previous == null ? null : previous.tenant());
+                previous == null ? null : previous.tenant(), false);
+        report(access);
+        CURRENT.set(new Scope(null, access));
+        return previous;
+    }
+
+    /**
+     * Re-enters a scope captured by bound work, on the thread the work now runs on: a tenant scope is checked by the
+     * guards again and a system scope is reported again, unless it is the very scope in force here (then its entry
+     * was checked already). Returns what was in force; on a refusal nothing changes.
+     */
+    private static @Nullable Scope reenter(@Nullable Scope captured) {
+        Scope previous = CURRENT.get();
+        if (captured != null && captured != previous) {
+            SystemAccess system = captured.system();
+            if (system != null) {
+                report(new SystemAccess(system.reason(), Thread.currentThread().getName(), system.enclosingTenant(),
+                        true));
+            } else {
+                checkGuards(Objects.requireNonNull(captured.tenant()));
+            }
+        }
+        CURRENT.set(captured);
+        return previous;
+    }
+
+    private static void checkGuards(TenantId tenant) {
+        for (TenantScopeGuard guard : GUARDS) {
+            guard.check(tenant);
+        }
+    }
+
+    private static void report(SystemAccess access) {
         for (SystemScopeListener listener : LISTENERS) {
             listener.onSystemScope(access);
         }
-        CURRENT.set(new Scope(null, reason));
-        return previous;
     }
 
     private static void restore(@Nullable Scope previous) {
@@ -181,7 +224,8 @@ public final class Tenants {
             throw new MissingTenantException(scope == null
                     ? "no tenant is set on thread '" + Thread.currentThread().getName() + "'; run this inside "
                             + "Tenants.run(tenant, ...) or carry the caller's scope with Tenants.propagating/bind"
-                    : "system scope ('" + scope.systemReason() + "') has no current tenant; open one inside it with "
+                    : "system scope ('" + Objects.requireNonNull(scope.system()).reason() + "') has no current tenant; "
+                            + "open one inside it with "
                             + "Tenants.run(tenant, ...)");
         }
         return scope.tenant();
@@ -196,11 +240,12 @@ public final class Tenants {
     /** Whether this thread runs inside system scope (also inside a tenant scope opened within it). */
     public static boolean inSystemScope() {
         Scope scope = CURRENT.get();
-        return scope != null && scope.systemReason() != null;
+        return scope != null && scope.system() != null;
     }
 
     /**
-     * Registers a listener told of every later entry into system scope.
+     * Registers a listener told of every later entry into system scope, including each time work bound in system
+     * scope runs ({@link SystemAccess#propagated()}).
      *
      * @return a handle whose {@code close()} removes the listener
      */
@@ -211,8 +256,9 @@ public final class Tenants {
     }
 
     /**
-     * Registers a guard asked before every later tenant scope opens outside system scope; one that throws keeps the
-     * scope from opening.
+     * Registers a guard asked before every later tenant scope opens outside system scope, including each time work
+     * bound to a tenant scope ({@code bind...}, {@link #propagating}, {@link ScopedFuture}) runs; one that throws
+     * keeps the scope from opening and the work from running.
      *
      * @return a handle whose {@code close()} removes the guard
      */
@@ -232,13 +278,18 @@ public final class Tenants {
 
     // ---------------------------------------------------------------- propagation
 
-    /** Returns {@code runnable} bound to the caller's current scope: it runs in that scope on whatever thread. */
+    /**
+     * Returns {@code runnable} bound to the caller's current scope: it runs in that scope on whatever thread, and
+     * restores the running thread's scope afterwards. Each run re-enters the scope as described in the class
+     * documentation (guards asked again, system scope reported again).
+     *
+     * @throws NullPointerException if {@code runnable} is null
+     */
     public static Runnable bind(Runnable runnable) {
         Objects.requireNonNull(runnable, "runnable");
         Scope captured = CURRENT.get();
         return () -> {
-            Scope previous = CURRENT.get();
-            restore(captured);
+            Scope previous = reenter(captured);
             try {
                 runnable.run();
             } finally {
@@ -247,13 +298,12 @@ public final class Tenants {
         };
     }
 
-    /** Returns {@code callable} bound to the caller's current scope. */
+    /** Returns {@code callable} bound to the caller's current scope; see {@link #bind(Runnable)}. */
     public static <T> Callable<T> bindCallable(Callable<T> callable) {
         Objects.requireNonNull(callable, "callable");
         Scope captured = CURRENT.get();
         return () -> {
-            Scope previous = CURRENT.get();
-            restore(captured);
+            Scope previous = reenter(captured);
             try {
                 return callable.call();
             } finally {
@@ -262,13 +312,12 @@ public final class Tenants {
         };
     }
 
-    /** Returns {@code supplier} bound to the caller's current scope, e.g. for {@code CompletableFuture.supplyAsync}. */
+    /** Returns {@code supplier} bound to the caller's current scope; see {@link #bind(Runnable)}. */
     public static <T> Supplier<T> bindSupplier(Supplier<T> supplier) {
         Objects.requireNonNull(supplier, "supplier");
         Scope captured = CURRENT.get();
         return () -> {
-            Scope previous = CURRENT.get();
-            restore(captured);
+            Scope previous = reenter(captured);
             try {
                 return supplier.get();
             } finally {
@@ -277,13 +326,12 @@ public final class Tenants {
         };
     }
 
-    /** Returns {@code function} bound to the caller's current scope, e.g. for {@code thenApplyAsync}. */
+    /** Returns {@code function} bound to the caller's current scope; see {@link #bind(Runnable)}. */
     public static <T, R> Function<T, R> bindFunction(Function<T, R> function) {
         Objects.requireNonNull(function, "function");
         Scope captured = CURRENT.get();
         return value -> {
-            Scope previous = CURRENT.get();
-            restore(captured);
+            Scope previous = reenter(captured);
             try {
                 return function.apply(value);
             } finally {
@@ -292,9 +340,54 @@ public final class Tenants {
         };
     }
 
+    /** {@code function} bound to the caller's current scope, for {@link ScopedFuture}. */
+    static <T, U, R> BiFunction<T, U, R> bindBiFunction(BiFunction<T, U, R> function) {
+        Objects.requireNonNull(function, "function");
+        Scope captured = CURRENT.get();
+        return (t, u) -> {
+            Scope previous = reenter(captured);
+            try {
+                return function.apply(t, u);
+            } finally {
+                restore(previous);
+            }
+        };
+    }
+
+    /** {@code consumer} bound to the caller's current scope, for {@link ScopedFuture}. */
+    static <T> Consumer<T> bindConsumer(Consumer<T> consumer) {
+        Objects.requireNonNull(consumer, "consumer");
+        Scope captured = CURRENT.get();
+        return value -> {
+            Scope previous = reenter(captured);
+            try {
+                consumer.accept(value);
+            } finally {
+                restore(previous);
+            }
+        };
+    }
+
+    /** {@code consumer} bound to the caller's current scope, for {@link ScopedFuture}. */
+    static <T, U> BiConsumer<T, U> bindBiConsumer(BiConsumer<T, U> consumer) {
+        Objects.requireNonNull(consumer, "consumer");
+        Scope captured = CURRENT.get();
+        return (t, u) -> {
+            Scope previous = reenter(captured);
+            try {
+                consumer.accept(t, u);
+            } finally {
+                restore(previous);
+            }
+        };
+    }
+
     /**
      * An executor that runs each task in the scope of the thread that submitted it, and restores the worker's
-     * previous scope afterwards, so pooled threads never keep a tenant.
+     * previous scope afterwards, so pooled threads never keep a tenant. Each task re-enters its scope as
+     * {@link #bind(Runnable)} does.
+     *
+     * @throws NullPointerException if {@code executor} is null
      */
     public static Executor propagating(Executor executor) {
         Objects.requireNonNull(executor, "executor");

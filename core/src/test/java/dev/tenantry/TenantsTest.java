@@ -18,6 +18,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -207,5 +209,148 @@ class TenantsTest {
         workers.shutdown();
         submitters.shutdown();
         assertTrue(mismatches.isEmpty(), mismatches.toString());
+    }
+
+    @Test
+    void workBoundInSystemScopeIsReportedEachTimeItEntersSystemScope() throws Exception {
+        List<SystemAccess> seen = new CopyOnWriteArrayList<>();
+        Tenants.Registration registration = Tenants.addSystemScopeListener(seen::add);
+        try {
+            Runnable bound = Tenants.call(A, () -> Tenants.callAsSystem("nightly purge", () -> {
+                Runnable task = Tenants.bind(() -> assertTrue(Tenants.inSystemScope()));
+                task.run(); // inline, inside the very scope it was bound in: that entry was reported already
+                return task;
+            }));
+            assertEquals(1, seen.size());
+            for (int i = 0; i < 3; i++) {
+                pool.submit(bound).get(10, TimeUnit.SECONDS);
+            }
+            Tenants.run(B, bound::run); // on this thread again, but after the system scope closed
+            assertEquals(5, seen.size(), "every entry into system scope must be reported: " + seen);
+        } finally {
+            registration.close();
+        }
+    }
+
+    @Test
+    void propagatedSystemScopeEntriesSayWhereTheyCameFrom() throws Exception {
+        List<SystemAccess> seen = new CopyOnWriteArrayList<>();
+        Tenants.Registration registration = Tenants.addSystemScopeListener(seen::add);
+        ExecutorService propagating = Tenants.propagating(Executors.newSingleThreadExecutor(
+                r -> new Thread(r, "propagated-worker")));
+        try {
+            Tenants.run(A, () -> Tenants.runAsSystem("export all organizations", () ->
+                    propagating.submit(() -> Tenants.inSystemScope()).get(10, TimeUnit.SECONDS)));
+            assertEquals(2, seen.size());
+            assertFalse(seen.get(0).propagated());
+            SystemAccess propagated = seen.get(1);
+            assertTrue(propagated.propagated());
+            assertEquals("export all organizations", propagated.reason());
+            assertEquals("propagated-worker", propagated.threadName());
+            assertEquals(Optional.of(A), propagated.enclosing(), "the tenant around the entry the work was bound in");
+        } finally {
+            registration.close();
+            propagating.shutdownNow();
+        }
+    }
+
+    @Test
+    void aListenerThatRefusesAPropagatedEntryStopsTheBoundWork() throws Exception {
+        List<String> ran = new CopyOnWriteArrayList<>();
+        Runnable bound = Tenants.callAsSystem("support", () -> Tenants.bind(() -> ran.add("ran")));
+        Tenants.Registration registration = Tenants.addSystemScopeListener(access -> {
+            throw new IllegalStateException("audit store down");
+        });
+        try {
+            java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> pool.submit(bound).get(10, TimeUnit.SECONDS));
+            assertEquals("audit store down", e.getCause().getMessage());
+        } finally {
+            registration.close();
+        }
+        assertEquals(List.of(), ran, "system work must not run unrecorded");
+    }
+
+    @Test
+    void workBoundToATenantSuspendedSinceIsRefusedWhenItRuns() throws Exception {
+        java.util.Set<TenantId> suspended = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Tenants.Registration guard = Tenants.addScopeGuard(tenant -> {
+            if (suspended.contains(tenant)) {
+                throw new TenantryException("tenant '" + tenant + "' is suspended");
+            }
+        });
+        ExecutorService propagating = Tenants.propagating(Executors.newSingleThreadExecutor());
+        try {
+            List<String> ran = new CopyOnWriteArrayList<>();
+            Runnable task = Tenants.call(A, () -> Tenants.bind(() -> ran.add("runnable")));
+            java.util.concurrent.Callable<String> callable = Tenants.call(A,
+                    () -> Tenants.bindCallable(() -> "callable"));
+            Supplier<String> supplier = Tenants.call(A, () -> Tenants.bindSupplier(() -> "supplier"));
+            Function<String, String> function = Tenants.call(A, () -> Tenants.bindFunction(v -> v));
+            CountDownLatch release = new CountDownLatch(1);
+            Future<?> queued = Tenants.call(A, () -> propagating.submit(() -> {
+                ran.add("queued");
+                return null;
+            }));
+            queued.get(10, TimeUnit.SECONDS);
+            Future<?> waiting = Tenants.call(A, () -> {
+                propagating.execute(() -> await(release)); // holds the worker until A is suspended
+                return propagating.submit(() -> ran.add("submitted before the suspension"));
+            });
+            suspended.add(A);
+            release.countDown();
+
+            assertSuspended(assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> pool.submit(task).get(10, TimeUnit.SECONDS)).getCause());
+            assertSuspended(assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> pool.submit(callable).get(10, TimeUnit.SECONDS)).getCause());
+            assertSuspended(assertThrows(TenantryException.class, supplier::get));
+            assertSuspended(assertThrows(TenantryException.class, () -> function.apply("x")));
+            assertSuspended(assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> waiting.get(10, TimeUnit.SECONDS)).getCause());
+            assertEquals(List.of("queued"), ran, "nothing bound to a suspended tenant may run after the suspension");
+            // inside system scope the guards are not asked, as for Tenants.run
+            Runnable system = Tenants.callAsSystem("purge", () -> Tenants.call(A, () -> Tenants.bind(
+                    () -> ran.add("system"))));
+            pool.submit(system).get(10, TimeUnit.SECONDS);
+            assertEquals(List.of("queued", "system"), ran);
+        } finally {
+            guard.close();
+            propagating.shutdownNow();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertTrue(latch.await(10, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void assertSuspended(Throwable thrown) {
+        assertTrue(thrown instanceof TenantryException, String.valueOf(thrown));
+        assertEquals("tenant 'a' is suspended", thrown.getMessage());
+    }
+
+    @Test
+    void boundWorkLeavesTheRunningThreadsScopeAsItWasAlsoWhenRefused() {
+        Runnable bound = Tenants.call(A, () -> Tenants.bind(() -> assertEquals(A, Tenants.current())));
+        Tenants.run(B, () -> {
+            bound.run();
+            assertEquals(B, Tenants.current());
+        });
+        Tenants.Registration guard = Tenants.addScopeGuard(tenant -> {
+            throw new TenantryException("closed");
+        });
+        try {
+            Tenants.runAsSystem("x", () -> {
+                assertThrows(TenantryException.class, bound::run);
+                assertTrue(Tenants.inSystemScope(), "a refused re-entry changes nothing");
+            });
+        } finally {
+            guard.close();
+        }
     }
 }

@@ -27,8 +27,14 @@ public record AuditAction(String name) {
     public static final AuditAction EXPORT = new AuditAction("EXPORT");
     /** Cross-tenant work ran in system scope. */
     public static final AuditAction SYSTEM_ACCESS = new AuditAction("SYSTEM_ACCESS");
-    /** Old audit entries were purged; the entry keeps the anchor that verification resumes from. */
+    /**
+     * Old audit entries were purged; the entry keeps the anchor that verification resumes from. Reserved: only the
+     * trail records it.
+     */
     public static final AuditAction AUDIT_PURGE = new AuditAction("AUDIT_PURGE");
+
+    /** The prefix of the actions the trail records for its own bookkeeping, which callers cannot record. */
+    public static final String RESERVED_PREFIX = "AUDIT_";
 
     /**
      * Validates the name.
@@ -53,6 +59,14 @@ public record AuditAction(String name) {
      */
     public static AuditAction of(String name) {
         return new AuditAction(name);
+    }
+
+    /**
+     * Whether the trail keeps this action for its own bookkeeping (its name starts with {@value #RESERVED_PREFIX},
+     * like {@link #AUDIT_PURGE}): {@link AuditTrail#record} refuses it, so no caller can forge a purge anchor.
+     */
+    public boolean isReserved() {
+        return name.startsWith(RESERVED_PREFIX);
     }
 
     @Override

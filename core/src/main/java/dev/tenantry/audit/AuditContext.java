@@ -13,11 +13,20 @@ import org.jspecify.annotations.Nullable;
  * @param actorType what kind of actor ({@code user}, {@code service}, {@code system}), or null
  * @param ip the client's address, or null
  * @param userAgent the client's user agent, or null
- * @param requestId the request's id, or null
+ * @param requestId the request's id, assigned by the server, or null
+ * @param clientRequestId a correlation id the client sent with the request, kept apart from {@code requestId} because
+ *     the client chose it; null when the client sent none (or none the adapter accepted)
  * @since 0.1
  */
 public record AuditContext(@Nullable String actorId, @Nullable String actorType, @Nullable String ip,
-                           @Nullable String userAgent, @Nullable String requestId) {
+                           @Nullable String userAgent, @Nullable String requestId,
+                           @Nullable String clientRequestId) {
+
+    /** A context without a client correlation id. */
+    public AuditContext(@Nullable String actorId, @Nullable String actorType, @Nullable String ip,
+                        @Nullable String userAgent, @Nullable String requestId) {
+        this(actorId, actorType, ip, userAgent, requestId, null);
+    }
 
     private static final ThreadLocal<@Nullable AuditContext> CURRENT = new ThreadLocal<>();
 
@@ -29,7 +38,7 @@ public record AuditContext(@Nullable String actorId, @Nullable String actorType,
 
     /** This context with request metadata added. */
     public AuditContext withRequest(@Nullable String ip, @Nullable String userAgent, @Nullable String requestId) {
-        return new AuditContext(actorId, actorType, ip, userAgent, requestId);
+        return new AuditContext(actorId, actorType, ip, userAgent, requestId, clientRequestId);
     }
 
     /** The context in force on this thread, if any. */

@@ -17,13 +17,15 @@ import org.jspecify.annotations.Nullable;
  * @param actorType the kind of actor, or null to take it from the context
  * @param ip the client's address, or null to take it from the context
  * @param userAgent the client's user agent, or null to take it from the context
- * @param requestId the request id, or null to take it from the context
+ * @param requestId the request id the server assigned, or null to take it from the context
+ * @param clientRequestId the correlation id the client sent, kept apart from {@code requestId} and marked as the
+ *     client's; null to take it from the context
  * @since 0.1
  */
 public record AuditEvent(AuditAction action, @Nullable String targetType, @Nullable String targetId,
                          @Nullable String summary, AuditOutcome outcome, @Nullable String reason,
                          @Nullable String actorId, @Nullable String actorType, @Nullable String ip,
-                         @Nullable String userAgent, @Nullable String requestId) {
+                         @Nullable String userAgent, @Nullable String requestId, @Nullable String clientRequestId) {
 
     /** The longest summary kept; audit entries stay small so the log stays fast. */
     public static final int MAX_SUMMARY = 2048;
@@ -48,9 +50,24 @@ public record AuditEvent(AuditAction action, @Nullable String targetType, @Nulla
         check("ip", ip, MAX_FIELD);
         check("userAgent", userAgent, MAX_FIELD);
         check("requestId", requestId, MAX_FIELD);
+        check("clientRequestId", clientRequestId, MAX_FIELD);
         if (outcome != AuditOutcome.SUCCESS && (reason == null || reason.isBlank())) {
             throw new IllegalArgumentException("a " + outcome + " audit event needs a reason");
         }
+    }
+
+    /**
+     * An event without a client correlation id.
+     *
+     * @throws NullPointerException if the action or outcome is null
+     * @throws IllegalArgumentException as the canonical constructor does
+     */
+    public AuditEvent(AuditAction action, @Nullable String targetType, @Nullable String targetId,
+                      @Nullable String summary, AuditOutcome outcome, @Nullable String reason,
+                      @Nullable String actorId, @Nullable String actorType, @Nullable String ip,
+                      @Nullable String userAgent, @Nullable String requestId) {
+        this(action, targetType, targetId, summary, outcome, reason, actorId, actorType, ip, userAgent, requestId,
+                null);
     }
 
     private static void check(String field, @Nullable String value, int max) {
@@ -78,6 +95,7 @@ public record AuditEvent(AuditAction action, @Nullable String targetType, @Nulla
         private @Nullable String ip;
         private @Nullable String userAgent;
         private @Nullable String requestId;
+        private @Nullable String clientRequestId;
 
         private Builder(AuditAction action) {
             this.action = Objects.requireNonNull(action, "action");
@@ -125,6 +143,12 @@ public record AuditEvent(AuditAction action, @Nullable String targetType, @Nulla
             return this;
         }
 
+        /** The client's correlation id, overriding the context's. */
+        public Builder clientRequestId(@Nullable String id) {
+            this.clientRequestId = id;
+            return this;
+        }
+
         /**
          * The event.
          *
@@ -132,7 +156,7 @@ public record AuditEvent(AuditAction action, @Nullable String targetType, @Nulla
          */
         public AuditEvent build() {
             return new AuditEvent(action, targetType, targetId, summary, outcome, reason, actorId, actorType, ip,
-                    userAgent, requestId);
+                    userAgent, requestId, clientRequestId);
         }
     }
 }

@@ -1,7 +1,9 @@
 package dev.tenantry.audit;
 
+import dev.tenantry.internal.Arguments;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,12 +34,19 @@ public record AuditQuery(@Nullable Instant from, @Nullable Instant to, @Nullable
     /**
      * Validates the query.
      *
-     * @throws IllegalArgumentException if the limit is out of range, {@code from} is not before {@code to}, a
-     *     target id is given without a target type, or the cursor is malformed
+     * @throws IllegalArgumentException if the limit is out of range, {@code from} or {@code to} is outside the range
+     *     a MongoDB date holds, {@code from} is not before {@code to}, a target id is given without a target type, or
+     *     the cursor is malformed
      */
     public AuditQuery {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("audit query limit must be 1.." + MAX_LIMIT + ", was " + limit);
+        }
+        if (from != null) {
+            Arguments.storable("audit query 'from'", from);
+        }
+        if (to != null) {
+            Arguments.storable("audit query 'to'", to);
         }
         if (from != null && to != null && !from.isBefore(to)) {
             throw new IllegalArgumentException("audit query 'from' (" + from + ") must be before 'to' (" + to + ")");
@@ -94,23 +103,24 @@ public record AuditQuery(@Nullable Instant from, @Nullable Instant to, @Nullable
         return new AuditQuery(from, to, actorId, action, targetType, targetId, outcome, limit, cursor);
     }
 
-    /** The sequence a cursor stands for. */
+    /**
+     * The sequence a cursor stands for, read strictly: {@code s} and the sequence in canonical decimal (no sign, no
+     * leading zero, no spaces), exactly as {@link #cursorFor} writes it.
+     */
     static long cursorSequence(String cursor) {
-        if (!cursor.startsWith("s") || cursor.length() < 2 || cursor.length() > 20) {
-            throw new IllegalArgumentException("malformed audit cursor '" + cursor + "': pass a nextCursor from a "
-                    + "previous page");
+        if (!CURSOR.matcher(cursor).matches()) {
+            throw new IllegalArgumentException("malformed audit cursor '" + cursor + "': a cursor is 's' and a "
+                    + "sequence number from 1, as nextCursor gives it; pass a nextCursor from a previous page");
         }
         try {
-            long sequence = Long.parseLong(cursor.substring(1));
-            if (sequence < 1) {
-                throw new NumberFormatException();
-            }
-            return sequence;
+            return Long.parseLong(cursor, 1, cursor.length(), 10);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("malformed audit cursor '" + cursor + "': pass a nextCursor from a "
-                    + "previous page");
+            throw new IllegalArgumentException("malformed audit cursor '" + cursor + "': its sequence is beyond "
+                    + Long.MAX_VALUE + "; pass a nextCursor from a previous page");
         }
     }
+
+    private static final Pattern CURSOR = Pattern.compile("s[1-9][0-9]{0,18}");
 
     /** The sequence this query continues after, or {@code Long.MAX_VALUE} for the first page. */
     public long afterSequence() {

@@ -7,7 +7,9 @@ import dev.tenantry.audit.internal.AuditTrailImpl;
 import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.collection.WriteListener;
 import dev.tenantry.export.ExportFormat;
+import dev.tenantry.internal.Arguments;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -19,20 +21,34 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Every method works on the current tenant ({@link dev.tenantry.Tenants#current()}) and throws {@link
  * dev.tenantry.MissingTenantException} where none is set; to read another tenant's log, open its scope inside
- * system scope. Entries are written to the {@value #DEFAULT_COLLECTION} collection through tenant-scoped
- * collections.
+ * system scope. Entries are written to the {@value #DEFAULT_COLLECTION} collection, each stamped with its tenant and
+ * filtered by it; the trail opens no tenant scope of its own to write, so no {@link dev.tenantry.TenantScopeGuard}
+ * (a directory refusing a suspended tenant) can keep an accepted entry from being written.
  *
  * <p>Synchronous (the default): {@link #record} returns once MongoDB acknowledged the entry. Asynchronous: {@link
  * #record} queues the entry in a bounded queue drained by a batcher; the {@link OverflowPolicy} says what happens when
- * it is full, failed writes are retried with backoff until they succeed, and {@link #close()} writes everything
- * queued before it returns. Either way an accepted entry is never lost silently.
+ * it is full. A write that fails for a transient reason (MongoDB unreachable or not answering in time, a primary
+ * stepping down; classified by the driver's exception types, error labels and codes) is retried with backoff until it
+ * succeeds; an entry MongoDB refuses for good is moved at once, without holding up any other entry, to the dead-letter
+ * place (the {@value #DEFAULT_COLLECTION}{@value #DEAD_LETTER_SUFFIX} collection, or a {@linkplain
+ * Builder#deadLetterFile file}) and counted in {@link AuditStats#deadLettered()}. {@link #close(Duration)} writes
+ * everything queued, or, once its deadline passes, moves what is left to the dead-letter place and says how much. An
+ * accepted entry is never lost silently: it is in the log, in the dead-letter place, or (when both are unreachable)
+ * in the application's log at ERROR, one line of JSON each.
+ *
+ * <p>Actions whose name starts with {@value AuditAction#RESERVED_PREFIX} ({@link AuditAction#AUDIT_PURGE}) are the
+ * trail's own bookkeeping and cannot be recorded by callers.
  *
  * <p>Tamper evidence: each tenant's entries form a hash chain (sequence, previous hash, SHA-256 over a canonical
  * encoding, or HMAC-SHA256 with a {@linkplain Builder#hmacKey key}). {@link #verify()} reports the first broken link,
- * whether an entry was modified, deleted, inserted or reordered. Without a key, anyone able to rewrite the whole
- * collection could recompute the chain; with a key kept outside the database they cannot.
+ * whether an entry was modified, deleted, inserted or reordered, and never throws because of what it reads. A purge
+ * anchor is an entry of the chain like any other, hashed (or authenticated with the key) the same way, and is trusted
+ * only where the entries before it are gone. Without a key, anyone able to rewrite the whole collection could
+ * recompute the chain; with a key kept outside the database they cannot, anchors included.
  *
- * <p>Thread-safe. Close it to stop the asynchronous writer (flushing first).
+ * <p>Thread-safe. Close it to stop the asynchronous writer (flushing first). An asynchronous trail also closes itself
+ * when the JVM shuts down, within its {@linkplain Builder#closeTimeout close timeout}, and logs what it could not
+ * write.
  *
  * @since 0.1
  */
@@ -40,6 +56,9 @@ public interface AuditTrail extends AutoCloseable {
 
     /** The collection entries are written to unless {@link Builder#collectionName} says otherwise. */
     String DEFAULT_COLLECTION = "AuditLog";
+
+    /** The suffix of the dead-letter collection's name, after the log's ({@code AuditLogDeadLetters}). */
+    String DEAD_LETTER_SUFFIX = "DeadLetters";
 
     /** Starts building a trail over {@code databaseName}. */
     static Builder builder(MongoClient client, String databaseName) {
@@ -50,6 +69,7 @@ public interface AuditTrail extends AutoCloseable {
      * Records an event for the current tenant: written before returning (synchronous), or queued (asynchronous).
      *
      * @throws dev.tenantry.MissingTenantException if no tenant is set
+     * @throws IllegalArgumentException if the action is {@linkplain AuditAction#isReserved() reserved}
      * @throws AuditOverflowException if the asynchronous queue refused it (timeout policy, or the trail is closed)
      */
     void record(AuditEvent event);
@@ -83,7 +103,7 @@ public interface AuditTrail extends AutoCloseable {
      * first one inside the retention on.
      *
      * @return how many entries were deleted
-     * @throws IllegalArgumentException if {@code retention} is negative
+     * @throws IllegalArgumentException if {@code retention} is negative or longer than 100 years
      */
     long purgeOlderThan(Duration retention);
 
@@ -108,9 +128,24 @@ public interface AuditTrail extends AutoCloseable {
      */
     SystemScopeListener systemScopeListener();
 
-    /** Stops intake and, when asynchronous, writes everything queued and waits for it. */
+    /**
+     * Stops intake and, when asynchronous, writes everything queued, waiting at most the {@linkplain
+     * Builder#closeTimeout close timeout}; see {@link #close(Duration)}. What it could not write is logged.
+     */
     @Override
     void close();
+
+    /**
+     * Stops intake and, when asynchronous, waits until everything queued is written or {@code timeout} passes; then
+     * moves whatever is still unwritten to the dead-letter place and says how much. Every call waits, also a second
+     * or concurrent one, and all are told the same outcome; the earliest deadline asked for is the one kept.
+     *
+     * @param timeout the longest to wait for the queue to be written (the dead-letter place may take up to a few
+     *     seconds more)
+     * @return how many entries were not written to the log, and where they are instead
+     * @throws IllegalArgumentException if {@code timeout} is negative or longer than 100 years
+     */
+    AuditCloseReport close(Duration timeout);
 
     /**
      * Builds an {@link AuditTrail}. Setters validate at once and name the bad value; defaults are constants.
@@ -124,6 +159,16 @@ public interface AuditTrail extends AutoCloseable {
         public static final Duration DEFAULT_MAX_BATCH_DELAY = Duration.ofMillis(50);
         /** Tenant whose log holds system-scope entries made outside any tenant, by default. */
         public static final TenantId DEFAULT_SYSTEM_TENANT = TenantId.of("system");
+        /** How long a close (and the JVM's shutdown) waits for the queue to be written, by default. */
+        public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
+        /** The longest one asynchronous write may take before it counts as failed (and is retried), by default. */
+        public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(10);
+        /** The wait for room under {@link OverflowPolicy#BLOCK_WITH_TIMEOUT}, by default. */
+        public static final Duration DEFAULT_OVERFLOW_TIMEOUT = Duration.ofSeconds(1);
+        /** The first wait before a failed asynchronous write is retried, by default. */
+        public static final Duration DEFAULT_MIN_BACKOFF = Duration.ofMillis(50);
+        /** The longest wait between retries of a failed asynchronous write, by default. */
+        public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(5);
 
         private final MongoClient client;
         private final String databaseName;
@@ -137,25 +182,42 @@ public interface AuditTrail extends AutoCloseable {
         private int batchSize = DEFAULT_BATCH_SIZE;
         private Duration maxBatchDelay = DEFAULT_MAX_BATCH_DELAY;
         private OverflowPolicy overflowPolicy = OverflowPolicy.BLOCK;
-        private Duration overflowTimeout = Duration.ofSeconds(1);
-        private Duration minBackoff = Duration.ofMillis(50);
-        private Duration maxBackoff = Duration.ofSeconds(5);
+        private Duration overflowTimeout = DEFAULT_OVERFLOW_TIMEOUT;
+        private Duration minBackoff = DEFAULT_MIN_BACKOFF;
+        private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+        private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+        private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
+        private @Nullable Path deadLetterFile;
         private boolean recordSystemScope;
 
         private Builder(MongoClient client, String databaseName) {
             this.client = Objects.requireNonNull(client, "client");
-            this.databaseName = Objects.requireNonNull(databaseName, "databaseName");
+            this.databaseName = Arguments.databaseName("audit database name", databaseName);
         }
 
-        /** The tenant field, as in the application's {@link TenantDatabase}. */
+        /**
+         * The tenant field, as in the application's {@link TenantDatabase}.
+         *
+         * @throws IllegalArgumentException if it is not 1-64 letters, digits, '_' or '-', or is {@code _id}
+         */
         public Builder tenantField(String field) {
-            this.tenantField = Objects.requireNonNull(field, "field");
+            Arguments.name("audit tenant field", field);
+            if (field.equals("_id")) {
+                throw new IllegalArgumentException("audit tenant field must not be '_id', the entry's own id");
+            }
+            this.tenantField = field;
             return this;
         }
 
-        /** The collection entries go to (default {@value AuditTrail#DEFAULT_COLLECTION}). */
+        /**
+         * The collection entries go to (default {@value AuditTrail#DEFAULT_COLLECTION}); its head records and dead
+         * letters go to collections named after it with {@code Heads} and {@value AuditTrail#DEAD_LETTER_SUFFIX}.
+         *
+         * @throws IllegalArgumentException if it is not 1-64 letters, digits, '_' or '-', starting with a letter or
+         *     '_'
+         */
         public Builder collectionName(String name) {
-            this.collectionName = Objects.requireNonNull(name, "name");
+            this.collectionName = Arguments.name("audit collection name", name);
             return this;
         }
 
@@ -207,10 +269,7 @@ public interface AuditTrail extends AutoCloseable {
             if (batchSize < 1 || batchSize > 100_000) {
                 throw new IllegalArgumentException("audit batch size must be 1..100000, was " + batchSize);
             }
-            Objects.requireNonNull(maxBatchDelay, "maxBatchDelay");
-            if (maxBatchDelay.isNegative() || maxBatchDelay.isZero()) {
-                throw new IllegalArgumentException("audit max batch delay must be positive, was " + maxBatchDelay);
-            }
+            Arguments.positive("audit max batch delay", maxBatchDelay);
             this.asynchronous = true;
             this.queueCapacity = capacity;
             this.batchSize = batchSize;
@@ -231,10 +290,7 @@ public interface AuditTrail extends AutoCloseable {
          */
         public Builder overflow(OverflowPolicy policy, Duration timeout) {
             Objects.requireNonNull(policy, "policy");
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("audit overflow timeout must be positive, was " + timeout);
-            }
+            Arguments.positive("audit overflow timeout", timeout);
             this.overflowPolicy = policy;
             this.overflowTimeout = timeout;
             return this;
@@ -246,14 +302,46 @@ public interface AuditTrail extends AutoCloseable {
          * @throws IllegalArgumentException if {@code min} is not positive or {@code max} is below it
          */
         public Builder retryBackoff(Duration min, Duration max) {
-            Objects.requireNonNull(min, "min");
-            Objects.requireNonNull(max, "max");
-            if (min.isNegative() || min.isZero() || max.compareTo(min) < 0) {
+            Arguments.positive("audit retry backoff min", min);
+            Arguments.positive("audit retry backoff max", max);
+            if (max.compareTo(min) < 0) {
                 throw new IllegalArgumentException("audit retry backoff needs 0 < min <= max, was " + min + ".."
                         + max);
             }
             this.minBackoff = min;
             this.maxBackoff = max;
+            return this;
+        }
+
+        /**
+         * How long {@link AuditTrail#close()} and the JVM's shutdown wait for the asynchronous queue to be written
+         * (default {@link #DEFAULT_CLOSE_TIMEOUT}) before what is left goes to the dead-letter place.
+         *
+         * @throws IllegalArgumentException if negative or longer than 100 years
+         */
+        public Builder closeTimeout(Duration timeout) {
+            this.closeTimeout = Arguments.notNegative("audit close timeout", timeout);
+            return this;
+        }
+
+        /**
+         * The longest one asynchronous write may take (a client-side operation timeout) before it counts as a
+         * transient failure and is retried (default {@link #DEFAULT_WRITE_TIMEOUT}).
+         *
+         * @throws IllegalArgumentException if shorter than 1 ms or longer than 100 years
+         */
+        public Builder writeTimeout(Duration timeout) {
+            this.writeTimeout = Arguments.atLeast("audit write timeout", timeout, Duration.ofMillis(1));
+            return this;
+        }
+
+        /**
+         * Keeps entries that cannot be written to the log in {@code file} (appended, one line of relaxed Extended
+         * JSON each, synced to disk) instead of the dead-letter collection: a file stays writable when MongoDB is
+         * down, which matters at shutdown.
+         */
+        public Builder deadLetterFile(Path file) {
+            this.deadLetterFile = Objects.requireNonNull(file, "file").toAbsolutePath();
             return this;
         }
 
@@ -267,9 +355,10 @@ public interface AuditTrail extends AutoCloseable {
                 throw new IllegalStateException("an overflow policy needs asynchronous(); a synchronous trail has no "
                         + "queue");
             }
-            return new AuditTrailImpl(client, databaseName, tenantField, collectionName, clock, hmacKey,
-                    systemTenant, asynchronous, queueCapacity, batchSize, maxBatchDelay, overflowPolicy,
-                    overflowTimeout, minBackoff, maxBackoff, recordSystemScope);
+            return new AuditTrailImpl(new AuditTrailImpl.Settings(client, databaseName, tenantField, collectionName,
+                    clock, hmacKey, systemTenant, asynchronous, queueCapacity, batchSize, maxBatchDelay,
+                    overflowPolicy, overflowTimeout, minBackoff, maxBackoff, closeTimeout, writeTimeout,
+                    deadLetterFile, recordSystemScope));
         }
     }
 }

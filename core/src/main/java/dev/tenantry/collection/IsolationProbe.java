@@ -1,24 +1,29 @@
 package dev.tenantry.collection;
 
-import com.mongodb.MongoNamespace;
+import com.mongodb.event.CommandFailedEvent;
 import com.mongodb.event.CommandListener;
 import com.mongodb.event.CommandStartedEvent;
+import com.mongodb.event.CommandSucceededEvent;
+import dev.tenantry.TenantId;
+import dev.tenantry.Tenants;
+import dev.tenantry.collection.internal.CommandJudge;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A driver {@link CommandListener} that checks, command by command, that everything sent for a tenant-scoped
- * collection is scoped: every query carries the tenant equality filter, every inserted document the tenant field,
- * every aggregation a leading tenant match (and every join into tenant data a tenant match of its own), every index
- * the tenant as its first key.
+ * A driver {@link CommandListener} for tests that judges every command touching a registered tenant-scoped collection
+ * against the tenant current on the thread that sends it, and reports each command that is not confined to that
+ * tenant.
  *
  * <p>Attach it to the client your tests use, run the code under test, then call {@link #assertNoViolations()}:
  * <pre>{@code
@@ -28,195 +33,168 @@ import org.jspecify.annotations.Nullable;
  * ... exercise the application ...
  * probe.assertNoViolations();
  * }</pre>
- * The driver swallows exceptions thrown by listeners, so the probe records violations and reports them when asked.
- * Commands it does not know on a tenant-scoped namespace are reported too: an unchecked command is not a safe one.
- * Thread-safe.
+ *
+ * <p><b>Which tenant a command is judged against.</b> The synchronous driver ({@code mongodb-driver-sync}) calls
+ * {@code commandStarted} on the thread that runs the operation, just before the command is written to the connection
+ * ({@code InternalStreamConnection.sendAndReceive}); the probe reads {@link Tenants#currentIfPresent()} and
+ * {@link Tenants#inSystemScope()} there. So:
+ * <ul>
+ *   <li>with a tenant current (also one opened inside system scope), every command on a registered namespace must
+ *       stay inside that tenant: filters, queries and update/delete statements carry the equality on the tenant field
+ *       with <em>that</em> tenant's id (a query for {@code globex} sent while {@code acme} is current is a violation)
+ *       and, where a collation is set, the collation-immune {@code /^id$/} match; inserted and replacement documents
+ *       carry that id; updates do not change the tenant field; aggregations lead with the tenant match, and every
+ *       {@code $lookup}, {@code $graphLookup} and {@code $unionWith} into tenant data, from any collection (a
+ *       registered one, an unregistered one, or {@code aggregate: 1}), is confined to the tenant; {@code $out} and
+ *       {@code $merge} neither write into tenant data nor copy it out; a change stream confines its events;
+ *       {@code explain} is judged as the command it explains; a per-tenant collection or database is the current
+ *       tenant's; a cursor is read by the tenant it was opened for; collection-wide DDL on a {@code SHARED}
+ *       collection ({@code createIndexes}, TTL ones included, {@code dropIndexes}, {@code listIndexes},
+ *       {@code drop}, ...), {@code dropDatabase} and {@code renameCollection} of tenant data are violations;
+ *   <li>in system scope with no tenant open, commands are declared cross-tenant work and are not judged (they are
+ *       counted); collection-wide DDL, including the indexes a {@link TenantDatabase} declares and ensures, is
+ *       accepted in system scope whether or not a tenant is open inside it;
+ *   <li>with no tenant current outside system scope, every command touching tenant data is a violation: nothing
+ *       confines it.
+ * </ul>
+ * The asynchronous and reactive drivers call listeners on their own threads, where the caller's scope is not current;
+ * the probe is meant for the synchronous driver, which Tenantry uses. Commands the driver sends on its own (a
+ * background {@code killCursors}, monitoring) carry no tenant data and are not judged. Commands it does not know on a
+ * tenant-scoped namespace are reported too: an unchecked command is not a safe one. The driver swallows exceptions
+ * thrown by listeners, so the probe records violations and reports them when asked.
+ *
+ * <p>Thread-safe.
  *
  * @since 0.1
  */
 public final class IsolationProbe implements CommandListener {
 
-    /** Commands that carry no documents or filters, so there is nothing to scope. */
-    private static final Set<String> UNSCOPED = Set.of("getMore", "killCursors", "listIndexes", "dropIndexes",
-            "drop", "create", "explain", "collStats", "validate");
+    /** Commands that open a cursor whose later batches ({@code getMore}) belong to the caller. */
+    private static final Set<String> CURSOR_COMMANDS = Set.of("find", "aggregate");
 
-    private final TenantDatabase database;
-    private final String field;
+    private final CommandJudge judge;
     private final List<String> violations = new CopyOnWriteArrayList<>();
     private final AtomicLong checked = new AtomicLong();
+    /** Cursor-opening commands in flight, by request id: the tenant they were sent for (empty: system scope). */
+    private final Map<Integer, Optional<TenantId>> opening = new ConcurrentHashMap<>();
+    /** Open cursors on tenant data, by server and cursor id: the tenant they were opened for (empty: system). */
+    private final Map<String, Optional<TenantId>> cursors = new ConcurrentHashMap<>();
+    /** {@code getMore}s in flight on known cursors, by request id: the cursor's key. */
+    private final Map<Integer, String> continuing = new ConcurrentHashMap<>();
 
     private IsolationProbe(TenantDatabase database) {
-        this.database = database;
-        this.field = database.getTenantField();
+        this.judge = new CommandJudge(database);
     }
 
-    /** A probe for the tenant-scoped collections registered in {@code database}. */
+    /**
+     * A probe for the tenant-scoped collections registered in {@code database}.
+     *
+     * @throws NullPointerException if {@code database} is null
+     */
     public static IsolationProbe forDatabase(TenantDatabase database) {
         return new IsolationProbe(Objects.requireNonNull(database, "database"));
     }
 
     @Override
     public void commandStarted(CommandStartedEvent event) {
-        BsonDocument command = event.getCommand();
+        CommandJudge.Caller caller = new CommandJudge.Caller(Tenants.currentIfPresent().orElse(null),
+                Tenants.inSystemScope());
         String name = event.getCommandName();
-        BsonValue target = command.get(name);
-        if (target == null || !target.isString() || UNSCOPED.contains(name)) {
-            return;
-        }
-        MongoNamespace namespace = new MongoNamespace(event.getDatabaseName(), target.asString().getValue());
-        if (database.logicalNameOf(namespace).isEmpty()) {
-            return;
-        }
-        checked.incrementAndGet();
-        String problem;
+        BsonDocument command = event.getCommand();
         try {
-            problem = problem(name, command);
+            if ("getMore".equals(name)) {
+                getMore(event, caller);
+                return;
+            }
+            if ("killCursors".equals(name)) {
+                forget(event, command.get("cursors"));
+                return;
+            }
+            CommandJudge.Verdict verdict = judge.judge(event.getDatabaseName(), name, command, caller);
+            if (!verdict.touched()) {
+                return;
+            }
+            checked.incrementAndGet();
+            for (String problem : verdict.problems()) {
+                report(event, problem);
+            }
+            if (CURSOR_COMMANDS.contains(name) && (caller.tenant() != null || caller.system())) {
+                opening.put(event.getRequestId(), Optional.ofNullable(caller.tenant()));
+            }
         } catch (RuntimeException e) {
             // The driver swallows listener exceptions; a command the probe cannot read must not pass unchecked.
-            problem = "the probe could not read the command (" + e + ")";
-        }
-        if (problem != null) {
-            violations.add(name + " on " + namespace + ": " + problem + "; command " + abbreviate(command));
+            checked.incrementAndGet();
+            report(event, "the probe could not read the command (" + e + ")");
         }
     }
 
-    private @Nullable String problem(String name, BsonDocument command) {
-        switch (name) {
-            case "find":
-                return scoped(command.get("filter")) ? null : "filter lacks the tenant equality on '" + field + "'";
-            case "count":
-            case "distinct":
-            case "findAndModify":
-                return scoped(command.get("query")) ? null : "query lacks the tenant equality on '" + field + "'";
-            case "insert":
-                return everyDocument(command.get("documents"));
-            case "update":
-                return everyStatement(command.get("updates"));
-            case "delete":
-                return everyStatement(command.get("deletes"));
-            case "aggregate":
-                return pipeline(command.get("pipeline"));
-            case "createIndexes":
-                return indexes(command.get("indexes"));
-            default:
-                return "command '" + name + "' on a tenant-scoped collection is not one the probe can check";
+    @Override
+    public void commandSucceeded(CommandSucceededEvent event) {
+        Optional<TenantId> owner = opening.remove(event.getRequestId());
+        String continued = continuing.remove(event.getRequestId());
+        BsonValue cursor = event.getResponse().get("cursor");
+        BsonValue id = cursor != null && cursor.isDocument() ? cursor.asDocument().get("id") : null;
+        if (id == null || !id.isNumber()) {
+            return;
+        }
+        if (continued != null && id.asNumber().longValue() == 0) {
+            cursors.remove(continued); // exhausted: the server may hand out its id again
+        } else if (owner != null && id.asNumber().longValue() != 0) {
+            cursors.put(key(event.getConnectionDescription().getServerAddress(), id.asNumber().longValue()), owner);
         }
     }
 
-    /** Whether a filter is {@code {<field>: "<id>"}} or an {@code $and} holding that equality. */
-    private boolean scoped(@Nullable BsonValue filter) {
-        if (filter == null || !filter.isDocument()) {
-            return false;
-        }
-        BsonDocument document = filter.asDocument();
-        BsonValue equality = document.get(field);
-        if (equality != null && equality.isString()) {
-            return true;
-        }
-        BsonValue and = document.get("$and");
-        if (and != null && and.isArray()) {
-            for (BsonValue clause : and.asArray()) {
-                if (scoped(clause)) {
-                    return true;
+    @Override
+    public void commandFailed(CommandFailedEvent event) {
+        opening.remove(event.getRequestId());
+        continuing.remove(event.getRequestId());
+    }
+
+    /** A later batch of a cursor: read by the tenant it was opened for (the judge checks the namespace too). */
+    private void getMore(CommandStartedEvent event, CommandJudge.Caller caller) {
+        CommandJudge.Verdict verdict = judge.judge(event.getDatabaseName(), "getMore", event.getCommand(), caller);
+        List<String> problems = new ArrayList<>(verdict.problems());
+        BsonValue id = event.getCommand().get("getMore");
+        Optional<TenantId> owner = null;
+        if (id != null && id.isNumber()) {
+            String key = key(event.getConnectionDescription().getServerAddress(), id.asNumber().longValue());
+            owner = cursors.get(key);
+            if (owner != null) {
+                continuing.put(event.getRequestId(), key);
+                String problem = judge.getMore(owner.orElse(null), caller);
+                if (problem != null && problems.isEmpty()) {
+                    problems.add(problem);
                 }
             }
         }
-        return false;
+        if (verdict.touched() || owner != null) {
+            checked.incrementAndGet();
+        }
+        problems.forEach(problem -> report(event, problem));
     }
 
-    private @Nullable String everyDocument(BsonValue documents) {
-        if (documents == null || !documents.isArray()) {
-            return "no documents to check";
+    private void forget(CommandStartedEvent event, @Nullable BsonValue ids) {
+        if (ids == null || !ids.isArray()) {
+            return;
         }
-        for (BsonValue document : documents.asArray()) {
-            BsonValue tenant = document.isDocument() ? document.asDocument().get(field) : null;
-            if (tenant == null || !tenant.isString()) {
-                return "a document lacks tenant field '" + field + "'";
+        for (BsonValue id : ids.asArray()) {
+            if (id.isNumber()) {
+                cursors.remove(key(event.getConnectionDescription().getServerAddress(), id.asNumber().longValue()));
             }
         }
-        return null;
     }
 
-    private @Nullable String everyStatement(BsonValue statements) {
-        if (statements == null || !statements.isArray()) {
-            return "no statements to check";
-        }
-        for (BsonValue statement : statements.asArray()) {
-            if (!statement.isDocument() || !scoped(statement.asDocument().get("q"))) {
-                return "a statement's filter lacks the tenant equality on '" + field + "'";
-            }
-        }
-        return null;
+    private static String key(Object server, long cursorId) {
+        return server + "/" + cursorId;
     }
 
-    private @Nullable String pipeline(BsonValue value) {
-        if (value == null || !value.isArray() || value.asArray().isEmpty()) {
-            return "the pipeline does not start with a tenant match";
-        }
-        BsonArray stages = value.asArray();
-        BsonDocument first = stages.get(0).asDocument();
-        boolean leads = first.containsKey("$match") && scoped(first.get("$match"))
-                || first.containsKey("$geoNear") && scoped(first.getDocument("$geoNear").get("query"));
-        if (!leads) {
-            return "the pipeline does not start with a tenant match";
-        }
-        return joins(stages);
-    }
-
-    /** Every join into tenant data must carry a tenant match of its own. */
-    private @Nullable String joins(BsonArray stages) {
-        for (int i = 0; i < stages.size(); i++) {
-            BsonDocument stage = stages.get(i).asDocument();
-            String name = stage.getFirstKey();
-            BsonValue spec = stage.get(name);
-            String problem = null;
-            if ("$lookup".equals(name) && spec.isDocument()) {
-                BsonDocument lookup = spec.asDocument();
-                if (lookup.containsKey("pipeline")) {
-                    problem = pipeline(lookup.get("pipeline"));
-                } else if (!filteredAfter(stages, i, lookup.get("as"))) {
-                    problem = "a $lookup into tenant data is neither confined by a pipeline nor filtered after";
-                }
-            } else if ("$unionWith".equals(name)) {
-                problem = spec.isDocument() ? pipeline(spec.asDocument().get("pipeline"))
-                        : "a $unionWith into tenant data has no tenant match";
-            } else if ("$graphLookup".equals(name) && spec.isDocument()
-                    && !scoped(spec.asDocument().get("restrictSearchWithMatch"))) {
-                problem = "a $graphLookup into tenant data lacks a tenant restrictSearchWithMatch";
-            } else if ("$facet".equals(name) && spec.isDocument()) {
-                for (BsonValue facet : spec.asDocument().values()) {
-                    problem = problem != null ? problem : facet.isArray() ? joins(facet.asArray()) : null;
-                }
-            }
-            if (problem != null) {
-                return problem;
-            }
-        }
-        return null;
-    }
-
-    private static boolean filteredAfter(BsonArray stages, int lookup, BsonValue as) {
-        if (lookup + 1 >= stages.size() || as == null || !as.isString()) {
-            return false;
-        }
-        BsonValue next = stages.get(lookup + 1).asDocument().get("$addFields");
-        return next != null && next.isDocument() && next.asDocument().containsKey(as.asString().getValue());
-    }
-
-    private @Nullable String indexes(BsonValue indexes) {
-        if (indexes == null || !indexes.isArray()) {
-            return "no indexes to check";
-        }
-        for (BsonValue index : indexes.asArray()) {
-            BsonDocument spec = index.asDocument();
-            BsonDocument key = spec.getDocument("key", new BsonDocument());
-            boolean ttl = spec.containsKey("expireAfterSeconds") && !spec.getBoolean("unique",
-                    org.bson.BsonBoolean.FALSE).getValue();
-            if (!ttl && (key.isEmpty() || !key.getFirstKey().equals(field))) {
-                return "index " + spec.get("name") + " does not lead with tenant field '" + field + "'";
-            }
-        }
-        return null;
+    private void report(CommandStartedEvent event, String problem) {
+        BsonDocument command = event.getCommand();
+        BsonValue subject = command.get("getMore".equals(event.getCommandName()) ? "collection"
+                : event.getCommandName());
+        String where = subject != null && subject.isString() ? " on " + event.getDatabaseName() + "."
+                + subject.asString().getValue() : " on " + event.getDatabaseName();
+        violations.add(event.getCommandName() + where + ": " + problem + "; command " + abbreviate(command));
     }
 
     private static String abbreviate(BsonDocument command) {
@@ -224,31 +202,31 @@ public final class IsolationProbe implements CommandListener {
         return json.length() > 400 ? json.substring(0, 400) + "..." : json;
     }
 
-    /** The violations seen so far, one message per offending command. */
+    /** The violations seen so far, one message per problem of an offending command. */
     public List<String> violations() {
         return new ArrayList<>(violations);
     }
 
-    /** How many commands on tenant-scoped collections the probe has checked. */
+    /** How many commands touching tenant data the probe has judged (also those run in system scope). */
     public long commandsChecked() {
         return checked.get();
     }
 
-    /** Forgets the violations and the count seen so far. */
+    /** Forgets the violations and the count seen so far (not the cursors it knows to be open). */
     public void reset() {
         violations.clear();
         checked.set(0);
     }
 
     /**
-     * Fails if any command on a tenant-scoped collection was not scoped.
+     * Fails if any command touching tenant data was not confined to the tenant current where it was sent.
      *
-     * @throws AssertionError listing every offending command
+     * @throws AssertionError listing every violation
      */
     public void assertNoViolations() {
         List<String> seen = violations();
         if (!seen.isEmpty()) {
-            throw new AssertionError(seen.size() + " command(s) on tenant-scoped collections were not scoped:\n  "
+            throw new AssertionError(seen.size() + " violation(s) of tenant isolation:\n  "
                     + String.join("\n  ", seen));
         }
     }

@@ -1,5 +1,6 @@
 package dev.tenantry.collection;
 
+import dev.tenantry.internal.Arguments;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -47,20 +48,18 @@ public final class SoftDelete {
     /**
      * Deleted documents are kept for {@code retention}, then {@link TenantCollection#purgeDeleted()} removes them.
      *
-     * @throws IllegalArgumentException if the retention is negative
+     * @throws IllegalArgumentException if the retention is negative or longer than 100 years
      */
     public static SoftDelete retainFor(Duration retention) {
-        Objects.requireNonNull(retention, "retention");
-        if (retention.isNegative()) {
-            throw new IllegalArgumentException("soft-delete retention must not be negative, was " + retention);
-        }
+        Arguments.notNegative("soft-delete retention", retention);
         return new SoftDelete(retention, DEFAULT_DELETED_AT, DEFAULT_DELETION_KEY, Clock.systemUTC());
     }
 
     /**
      * The same policy with other field names.
      *
-     * @throws IllegalArgumentException if a name is not a plain top-level field name, or both are the same
+     * @throws IllegalArgumentException if a name is not a plain top-level field name, is {@code _id}, or both are the
+     *     same
      */
     public SoftDelete fields(String deletedAt, String deletionKey) {
         for (String f : new String[] {Objects.requireNonNull(deletedAt, "deletedAt"),
@@ -68,6 +67,10 @@ public final class SoftDelete {
             if (!FIELD.matcher(f).matches()) {
                 throw new IllegalArgumentException("soft-delete field must be a plain top-level field name (letters, "
                         + "digits, '_'), was '" + f + "'");
+            }
+            if (f.equals("_id")) {
+                throw new IllegalArgumentException("soft-delete field must not be '_id', every document's own id: "
+                        + "setting it on delete would change the id, and every insert would be refused");
             }
         }
         if (deletedAt.equals(deletionKey)) {

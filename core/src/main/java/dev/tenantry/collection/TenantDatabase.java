@@ -6,6 +6,7 @@ import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.IndexOptions;
 import dev.tenantry.TenantId;
 import dev.tenantry.collection.internal.IndexKeys;
+import dev.tenantry.collection.internal.PhysicalNames;
 import dev.tenantry.collection.internal.TenantDatabaseImpl;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,9 +89,10 @@ public interface TenantDatabase {
 
     /**
      * Creates the declared indexes of every {@link IsolationStrategy#SHARED} collection now; idempotent. Needs no
-     * tenant and no system scope: it creates only what was declared. The library also does this when a shared
-     * collection is first used, so calling it is optional; call it at start-up to have a failure (an existing
-     * duplicate under a new unique index) reported there, with the server's message.
+     * tenant: it creates only what was declared, entering system scope itself (with a reason naming the collection,
+     * so system-scope listeners see it). The library also does this when a shared collection is first used, so
+     * calling it is optional; call it at start-up to have a failure (an existing duplicate under a new unique index)
+     * reported there, with the server's message.
      *
      * @throws com.mongodb.MongoException if the server refuses an index
      */
@@ -100,7 +102,7 @@ public interface TenantDatabase {
      * Creates the declared indexes of {@code tenant}'s own collections ({@link IsolationStrategy#COLLECTION_PER_TENANT}
      * and {@link IsolationStrategy#DATABASE_PER_TENANT}) now; idempotent. The tenant directory calls it when it
      * creates a tenant, and the library does it when a tenant's collection is first used (once per process), so
-     * calling it yourself is optional. Needs no tenant scope: it creates only what was declared.
+     * calling it yourself is optional. Needs no tenant scope: it creates only what was declared, in system scope.
      *
      * @throws com.mongodb.MongoException if the server refuses an index
      */
@@ -125,6 +127,8 @@ public interface TenantDatabase {
      * Where {@code tenant}'s documents of {@code logicalName} physically live.
      *
      * @throws IllegalArgumentException if {@code logicalName} is not registered
+     * @throws dev.tenantry.InvalidTenantIdException if the collection is isolated {@link
+     *     IsolationStrategy#DATABASE_PER_TENANT} and the tenant's own database would be one MongoDB reserves
      */
     MongoNamespace namespaceFor(String logicalName, TenantId tenant);
 
@@ -142,7 +146,8 @@ public interface TenantDatabase {
 
     /**
      * A new {@link IsolationProbe} that knows this registry's collections; attach it to a client's settings in
-     * tests to check that every command on tenant data is scoped.
+     * tests to check that every command on tenant data stays in the tenant current where it is sent. Only the
+     * registered names matter, so the registry may be built on any client.
      */
     default IsolationProbe newIsolationProbe() {
         return IsolationProbe.forDatabase(this);
@@ -172,6 +177,10 @@ public interface TenantDatabase {
             if (!DATABASE_NAME.matcher(databaseName).matches()) {
                 throw new IllegalArgumentException("database name must be 1-63 characters of letters, digits, '_' "
                         + "and '-', was '" + databaseName + "'");
+            }
+            String problem = PhysicalNames.databaseNameProblem(databaseName);
+            if (problem != null) {
+                throw new IllegalArgumentException("database name '" + databaseName + "' " + problem);
             }
             this.databaseName = databaseName;
         }
@@ -216,15 +225,17 @@ public interface TenantDatabase {
         }
 
         /**
-         * Registers {@code logicalName} as a tenant-scoped collection isolated by {@code isolation}.
+         * Registers {@code logicalName} as a tenant-scoped collection isolated by {@code isolation}. Its physical
+         * names must stay within MongoDB's limits for every tenant; {@link #build()} checks that.
          *
          * @throws IllegalArgumentException if the name is not a usable collection name (empty, {@code $}, NUL,
-         *     {@code __}, a {@code system.} prefix, over 120 characters) or is already registered
+         *     {@code __}, a {@code system.} prefix; for {@link IsolationStrategy#COLLECTION_PER_TENANT} a trailing
+         *     {@code _}, which would make {@code <name>__<tenant>} ambiguous) or is already registered
          */
         public Builder collection(String logicalName, IsolationStrategy isolation) {
             Objects.requireNonNull(logicalName, "logicalName");
             Objects.requireNonNull(isolation, "isolation");
-            String problem = collectionNameProblem(logicalName);
+            String problem = PhysicalNames.logicalNameProblem(logicalName, isolation);
             if (problem != null) {
                 throw new IllegalArgumentException("collection name '" + logicalName + "' " + problem);
             }
@@ -294,26 +305,6 @@ public interface TenantDatabase {
             return this;
         }
 
-        private static @Nullable String collectionNameProblem(String name) {
-            if (name.isEmpty()) {
-                return "must not be empty";
-            }
-            if (name.length() > 120) {
-                return "must be at most 120 characters";
-            }
-            if (name.indexOf('$') >= 0 || name.indexOf('\0') >= 0) {
-                return "must not contain '$' or NUL";
-            }
-            if (name.contains("__")) {
-                return "must not contain '__', which separates the logical name from the tenant in per-tenant "
-                        + "collection names";
-            }
-            if (name.startsWith("system.")) {
-                return "must not start with 'system.'";
-            }
-            return null;
-        }
-
         /**
          * Tells {@code listener} of every write applied through the named collections, e.g. to audit them:
          * {@code .writeListener(auditTrail.writeListener(), "customers", "invoices")}.
@@ -345,9 +336,16 @@ public interface TenantDatabase {
         /**
          * Builds the registry.
          *
+         * <p>Physical names are checked here for the longest tenant id ({@value TenantId#MAX_LENGTH} characters):
+         * per-tenant database names within MongoDB's 63 bytes, every namespace ({@code <database>.<collection>},
+         * in UTF-8) within the 235 bytes MongoDB allows a sharded collection, and the main database not named as a
+         * tenant's database would be. A tenant whose own database would be one MongoDB reserves ({@code admin},
+         * {@code local}, {@code config}, e.g. prefix {@code a} and tenant {@code dmin}) is refused with {@link
+         * dev.tenantry.InvalidTenantIdException} when it is first used.
+         *
          * @throws IllegalStateException if no collection is registered, or a {@link
          *     IsolationStrategy#DATABASE_PER_TENANT} collection is registered while the default prefix (the database
-         *     name and {@code _}) would be too long
+         *     name and {@code _}) would be too long, or a physical name could break one of the rules above
          */
         public TenantDatabase build() {
             if (collections.isEmpty()) {
@@ -359,6 +357,7 @@ public interface TenantDatabase {
                 throw new IllegalStateException("per-tenant database names would start with '" + prefix + "', longer "
                         + "than " + MAX_DATABASE_PREFIX_LENGTH + " characters; set a shorter tenantDatabasePrefix");
             }
+            PhysicalNames.checkRegistry(databaseName, prefix, collections);
             for (String name : listeners.keySet()) {
                 if (!collections.containsKey(name)) {
                     throw new IllegalStateException("a write listener names collection '" + name + "', which is not "

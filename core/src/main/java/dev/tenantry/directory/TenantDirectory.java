@@ -6,6 +6,7 @@ import dev.tenantry.Tenants;
 import dev.tenantry.audit.AuditTrail;
 import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.directory.internal.TenantDirectoryImpl;
+import dev.tenantry.internal.Arguments;
 import dev.tenantry.ratelimit.PlanResolver;
 import dev.tenantry.ratelimit.RateLimiter;
 import java.time.Clock;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -58,7 +58,8 @@ public interface TenantDirectory {
      * created when the tenant's collections are first used.
      *
      * @throws TenantExistsException if the id is taken
-     * @throws IllegalArgumentException if the name is blank or over 200 characters, or the plan breaks its rule
+     * @throws IllegalArgumentException if the name is blank or over 200 characters, or the plan breaks its rule or
+     *     is not one of the {@linkplain Builder#plans known plans}
      */
     TenantRecord create(TenantId id, String name, String plan);
 
@@ -90,7 +91,8 @@ public interface TenantDirectory {
      * Moves the tenant to another plan; listeners are told, so a rate limiter can drop its cached plan.
      *
      * @throws TenantNotFoundException if there is none
-     * @throws IllegalArgumentException if the plan breaks its rule
+     * @throws IllegalArgumentException if the plan breaks its rule or is not one of the {@linkplain Builder#plans
+     *     known plans}
      */
     TenantRecord changePlan(TenantId id, String plan);
 
@@ -117,7 +119,7 @@ public interface TenantDirectory {
      *
      * @throws TenantNotFoundException if there is none
      * @throws TenantStatusException if its deletion is already scheduled
-     * @throws IllegalArgumentException if the retention is negative
+     * @throws IllegalArgumentException if the retention is negative or longer than 100 years
      */
     TenantRecord scheduleDeletion(TenantId id, Duration retention);
 
@@ -183,15 +185,13 @@ public interface TenantDirectory {
 
     /**
      * Keeps {@code limiter}'s cached plans in step with this directory: every change here drops the tenant's cached
-     * plan there, so a plan change takes effect on the next decision.
+     * plan there, so a plan change takes effect on the next decision. And while it is in force, {@link #create} and
+     * {@link #changePlan} refuse a plan the limiter does not {@linkplain RateLimiter#plans() know}, which would make
+     * every decision for the tenant fail.
      *
-     * @return a handle whose {@code close()} stops it
+     * @return a handle whose {@code close()} stops both
      */
-    default Tenants.Registration invalidatePlansOf(RateLimiter limiter) {
-        Objects.requireNonNull(limiter, "limiter");
-        return addChangeListener((before, after) -> limiter.invalidatePlan(
-                after != null ? after.id() : Objects.requireNonNull(before).id()));
-    }
+    Tenants.Registration invalidatePlansOf(RateLimiter limiter);
 
     /** Drops the cached record of {@code id}, e.g. when another app instance changed it. */
     void invalidate(TenantId id);
@@ -204,8 +204,6 @@ public interface TenantDirectory {
         /** How long a look-up is cached unless configured otherwise. */
         public static final Duration DEFAULT_CACHE = Duration.ofSeconds(30);
 
-        private static final Pattern COLLECTION = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]{0,63}");
-
         private final MongoClient client;
         private final String databaseName;
         private String collectionName = DEFAULT_COLLECTION;
@@ -213,24 +211,21 @@ public interface TenantDirectory {
         private Duration cacheFor = DEFAULT_CACHE;
         private @Nullable TenantDatabase tenantDatabase;
         private @Nullable AuditTrail auditTrail;
+        private java.util.@Nullable Set<String> plans;
 
         private Builder(MongoClient client, String databaseName) {
             this.client = Objects.requireNonNull(client, "client");
-            this.databaseName = Objects.requireNonNull(databaseName, "databaseName");
+            this.databaseName = Arguments.databaseName("tenant directory database name", databaseName);
         }
 
         /**
          * The collection tenants are stored in (default {@value #DEFAULT_COLLECTION}).
          *
-         * @throws IllegalArgumentException if the name is not 1-64 letters, digits, '_' or '-'
+         * @throws IllegalArgumentException if the name is not 1-64 letters, digits, '_' or '-', starting with a
+         *     letter or '_'
          */
         public Builder collectionName(String name) {
-            Objects.requireNonNull(name, "name");
-            if (!COLLECTION.matcher(name).matches()) {
-                throw new IllegalArgumentException("tenant directory collection name must be 1-64 letters, digits, "
-                        + "'_' or '-', starting with a letter or '_', was '" + name + "'");
-            }
-            this.collectionName = name;
+            this.collectionName = Arguments.name("tenant directory collection name", name);
             return this;
         }
 
@@ -243,20 +238,36 @@ public interface TenantDirectory {
         /**
          * How long a look-up is cached (default 30 s); zero turns caching off.
          *
-         * @throws IllegalArgumentException if negative
+         * @throws IllegalArgumentException if negative or longer than 100 years
          */
         public Builder cacheFor(Duration duration) {
-            Objects.requireNonNull(duration, "duration");
-            if (duration.isNegative()) {
-                throw new IllegalArgumentException("cache duration must not be negative, was " + duration);
-            }
-            this.cacheFor = duration;
+            this.cacheFor = Arguments.notNegative("tenant directory cache duration", duration);
             return this;
         }
 
         /** The tenant-scoped collections a purge deletes the tenant's data from; required for purging. */
         public Builder tenantDatabase(TenantDatabase database) {
             this.tenantDatabase = Objects.requireNonNull(database, "database");
+            return this;
+        }
+
+        /**
+         * The plans tenants may be on (default: any name that follows the plan rule); {@link TenantDirectory#create}
+         * and {@link TenantDirectory#changePlan} refuse others.
+         *
+         * @throws IllegalArgumentException if none is given or a name breaks the plan rule (1-64 letters, digits,
+         *     '_', '-' or '.')
+         */
+        public Builder plans(String... names) {
+            Objects.requireNonNull(names, "names");
+            if (names.length == 0) {
+                throw new IllegalArgumentException("name at least one plan tenants may be on");
+            }
+            java.util.Set<String> set = new java.util.LinkedHashSet<>();
+            for (String name : names) {
+                set.add(TenantDirectoryImpl.checkPlanName(name));
+            }
+            this.plans = java.util.Set.copyOf(set);
             return this;
         }
 
@@ -269,7 +280,7 @@ public interface TenantDirectory {
         /** Builds the directory and creates its index. */
         public TenantDirectory build() {
             return new TenantDirectoryImpl(client, client.getDatabase(databaseName).getCollection(collectionName,
-                    org.bson.BsonDocument.class), clock, cacheFor, tenantDatabase, auditTrail);
+                    org.bson.BsonDocument.class), clock, cacheFor, tenantDatabase, auditTrail, plans);
         }
     }
 }

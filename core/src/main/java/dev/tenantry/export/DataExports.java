@@ -4,6 +4,7 @@ import com.mongodb.client.MongoClient;
 import dev.tenantry.audit.AuditTrail;
 import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.export.internal.DataExportsImpl;
+import dev.tenantry.internal.Arguments;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,13 +23,23 @@ import org.jspecify.annotations.Nullable;
  * {@link TenantDatabase}, as JSON, NDJSON or CSV, with a {@link DataExport} record per request in the {@value
  * Builder#DEFAULT_COLLECTION} collection.
  *
- * <p>{@link #request} records a {@link ExportStatus#PENDING} export for the current tenant; {@link #run} writes it,
- * streaming each collection's documents from the driver's cursor straight into Jackson's streaming writers, so memory
- * stays constant however large the tenant. Fields named secret by policy (password hashes, tokens; see {@link
- * Builder#secretFields}) are left out at every depth; CSV cells a spreadsheet would run as formulas are escaped. A
- * failed run records why and leaves no output marked complete; a completed one stored in GridFS is offered by {@link
- * #download} until it expires, and {@link #expireDue()} (run on the application's schedule) marks expired exports and
- * removes their stored files. Exports emit {@code EXPORT} audit entries when an audit trail is configured.
+ * <p>{@link #request} records a {@link ExportStatus#PENDING} export for the current tenant, within the {@linkplain
+ * Builder#maxActivePerRequester caps} on exports pending or running at once (enforced atomically, by claiming one of
+ * a fixed number of slots, so concurrent requests never exceed them); {@link #run} writes it, streaming each
+ * collection's documents from the driver's cursor straight into Jackson's streaming writers, so memory stays constant
+ * however large the tenant. Fields named secret by policy (password hashes, tokens; see {@link Builder#secretFields})
+ * are left out at every depth, inside every BSON container (documents, arrays, JavaScript code with scope); CSV cells
+ * a spreadsheet would run as formulas are escaped.
+ *
+ * <p>A running export holds a {@linkplain Builder#lease lease}, renewed as it writes. A run that fails records
+ * {@link ExportStatus#FAILED} with the first error (later ones, such as the record update failing during an outage,
+ * are attached to the exception thrown as suppressed) and removes its partial output: the temporary file, or the
+ * GridFS chunks written so far. Where that is not possible (the runner died, MongoDB was down), {@link #expireDue()}
+ * (run on the application's schedule) finishes the job: an export whose lease ran out becomes FAILED with that reason,
+ * and partial output still recorded is removed (a file only from the host that wrote it). {@code expireDue()} also
+ * marks completed exports past their download time {@link ExportStatus#EXPIRED} and removes their stored files; a
+ * completed one stored in GridFS is offered by {@link #download} until then. Exports emit {@code EXPORT} audit
+ * entries when an audit trail is configured.
  *
  * <p>Output layout: JSON is one object {@code {"tenant", "scope", "exportedAt", "collections": {name: [documents]}}};
  * NDJSON is one line per document, {@code {"collection": name, "document": {...}}}. CSV has a {@code collection}
@@ -51,31 +62,47 @@ public interface DataExports {
     /**
      * Records a pending export of the current tenant's data.
      *
+     * @param requestedBy who asks for it, 1 to {@value #MAX_REQUESTED_BY} characters
      * @throws dev.tenantry.MissingTenantException outside a tenant scope
-     * @throws IllegalArgumentException if {@code requestedBy} is blank
+     * @throws IllegalArgumentException if {@code requestedBy} is blank or too long
+     * @throws ExportLimitExceededException if the requester or the tenant already has as many exports pending or
+     *     running as allowed; nothing is recorded
      */
     DataExport request(ExportScope scope, ExportFormat format, String requestedBy);
 
+    /** The longest {@code requestedBy} accepted. */
+    int MAX_REQUESTED_BY = 512;
+
+    /** The most exports one history call returns. */
+    int MAX_HISTORY = 1000;
+
     /**
      * Runs a pending export of the current tenant into {@code sink} and returns its final record ({@link
-     * ExportStatus#COMPLETED} or {@link ExportStatus#FAILED}; a failure is recorded, then rethrown).
+     * ExportStatus#COMPLETED} or {@link ExportStatus#FAILED}; a failure, opening the sink included, is recorded with
+     * its first error and the partial output removed, then that error is rethrown).
      *
      * @throws ExportNotFoundException if the current tenant has no export of this id
-     * @throws IllegalStateException if the export is not pending (it ran already, or runs elsewhere)
+     * @throws IllegalStateException if the export is not pending (it ran already, or runs elsewhere), or its lease
+     *     was taken over while it ran (it was recovered as stalled)
      */
     DataExport run(String exportId, ExportSink sink);
 
     /** The current tenant's export of this id. */
     Optional<DataExport> find(String exportId);
 
-    /** The current tenant's exports, newest first, at most {@code limit}. */
+    /**
+     * The current tenant's exports, newest first, at most {@code limit}.
+     *
+     * @throws IllegalArgumentException if {@code limit} is not 1 to {@value #MAX_HISTORY}
+     */
     List<DataExport> history(int limit);
 
     /**
      * The current tenant's exports requested by {@code requestedBy}, newest first, at most {@code limit}: what a user
      * who may not see the whole tenant's exports is shown.
      *
-     * @throws IllegalArgumentException if {@code requestedBy} is blank or {@code limit} is below 1
+     * @throws IllegalArgumentException if {@code requestedBy} is blank or too long, or {@code limit} is not 1 to
+     *     {@value #MAX_HISTORY}
      */
     List<DataExport> history(String requestedBy, int limit);
 
@@ -89,9 +116,10 @@ public interface DataExports {
 
     /**
      * In system scope: marks every completed export whose download time is over {@link ExportStatus#EXPIRED} and
-     * removes its stored file.
+     * removes its stored file; marks every running export whose lease ran out (its runner died or hung) {@link
+     * ExportStatus#FAILED}, saying so; and removes partial output that failed exports still record.
      *
-     * @return how many expired
+     * @return how many exports it expired or failed
      */
     int expireDue();
 
@@ -104,6 +132,14 @@ public interface DataExports {
         public static final String DEFAULT_BUCKET = "exports";
         /** How long a stored export can be downloaded unless configured otherwise (GitHub offers 7 days). */
         public static final Duration DEFAULT_VALIDITY = Duration.ofDays(7);
+        /** How long a running export's lease lasts without renewal unless configured otherwise. */
+        public static final Duration DEFAULT_LEASE = Duration.ofMinutes(5);
+        /** Exports one requester may have pending or running at once in a tenant, unless configured otherwise. */
+        public static final int DEFAULT_MAX_ACTIVE_PER_REQUESTER = 2;
+        /** Exports one tenant may have pending or running at once, unless configured otherwise. */
+        public static final int DEFAULT_MAX_ACTIVE_PER_TENANT = 10;
+        /** The largest value either cap may be set to. */
+        public static final int MAX_ACTIVE_LIMIT = 1000;
         /** Field names left out of every export unless configured otherwise (compared case-insensitively). */
         public static final Set<String> DEFAULT_SECRET_FIELDS = Set.of("password", "passwordhash", "passwordsalt",
                 "token", "accesstoken", "refreshtoken", "resettoken", "secret", "apikey", "totpsecret");
@@ -114,6 +150,9 @@ public interface DataExports {
         private String collectionName = DEFAULT_COLLECTION;
         private String bucketName = DEFAULT_BUCKET;
         private Duration validity = DEFAULT_VALIDITY;
+        private Duration lease = DEFAULT_LEASE;
+        private int maxActivePerRequester = DEFAULT_MAX_ACTIVE_PER_REQUESTER;
+        private int maxActivePerTenant = DEFAULT_MAX_ACTIVE_PER_TENANT;
         private Clock clock = Clock.systemUTC();
         private Set<String> secretFields = DEFAULT_SECRET_FIELDS;
         private final Map<String, List<String>> userReferences = new LinkedHashMap<>();
@@ -121,33 +160,78 @@ public interface DataExports {
 
         private Builder(MongoClient client, String databaseName, TenantDatabase tenantDatabase) {
             this.client = Objects.requireNonNull(client, "client");
-            this.databaseName = Objects.requireNonNull(databaseName, "databaseName");
+            this.databaseName = Arguments.databaseName("export database name", databaseName);
             this.tenantDatabase = Objects.requireNonNull(tenantDatabase, "tenantDatabase");
         }
 
-        /** The collection export records live in (default {@value #DEFAULT_COLLECTION}). */
+        /**
+         * The collection export records live in (default {@value #DEFAULT_COLLECTION}); the slots that cap active
+         * exports live in the one named after it with {@code Slots}.
+         *
+         * @throws IllegalArgumentException if it is not 1-64 letters, digits, '_' or '-', starting with a letter or
+         *     '_'
+         */
         public Builder collectionName(String name) {
-            this.collectionName = Objects.requireNonNull(name, "name");
+            this.collectionName = Arguments.name("export collection name", name);
             return this;
         }
 
-        /** The GridFS bucket stored exports live in (default {@value #DEFAULT_BUCKET}). */
+        /**
+         * The GridFS bucket stored exports live in (default {@value #DEFAULT_BUCKET}).
+         *
+         * @throws IllegalArgumentException if it is not 1-64 letters, digits, '_' or '-', starting with a letter or
+         *     '_'
+         */
         public Builder bucketName(String name) {
-            this.bucketName = Objects.requireNonNull(name, "name");
+            this.bucketName = Arguments.name("export bucket name", name);
             return this;
         }
 
         /**
          * How long a completed export stays downloadable (default 7 days).
          *
-         * @throws IllegalArgumentException if not positive
+         * @throws IllegalArgumentException if not positive, or longer than 100 years
          */
         public Builder validity(Duration validity) {
-            Objects.requireNonNull(validity, "validity");
-            if (validity.isNegative() || validity.isZero()) {
-                throw new IllegalArgumentException("export validity must be positive, was " + validity);
-            }
-            this.validity = validity;
+            this.validity = Arguments.positive("export validity", validity);
+            return this;
+        }
+
+        /**
+         * How long a running export's lease lasts without renewal (default {@link #DEFAULT_LEASE}); the runner renews
+         * it every third of that while it writes, and {@link DataExports#expireDue()} fails an export whose lease ran
+         * out. Longer than any pause the runner may take between two documents.
+         *
+         * @throws IllegalArgumentException if shorter than 1 second or longer than 100 years
+         */
+        public Builder lease(Duration lease) {
+            this.lease = Arguments.atLeast("export lease", lease, Duration.ofSeconds(1));
+            return this;
+        }
+
+        /**
+         * How many exports one requester may have pending or running at once in a tenant (default {@value
+         * #DEFAULT_MAX_ACTIVE_PER_REQUESTER}); {@link DataExports#request} refuses more with {@link
+         * ExportLimitExceededException}.
+         *
+         * @throws IllegalArgumentException if not 1 to {@value #MAX_ACTIVE_LIMIT}
+         */
+        public Builder maxActivePerRequester(int max) {
+            this.maxActivePerRequester = (int) Arguments.inRange("exports pending or running per requester", max, 1,
+                    MAX_ACTIVE_LIMIT);
+            return this;
+        }
+
+        /**
+         * How many exports one tenant may have pending or running at once (default {@value
+         * #DEFAULT_MAX_ACTIVE_PER_TENANT}); {@link DataExports#request} refuses more with {@link
+         * ExportLimitExceededException}.
+         *
+         * @throws IllegalArgumentException if not 1 to {@value #MAX_ACTIVE_LIMIT}
+         */
+        public Builder maxActivePerTenant(int max) {
+            this.maxActivePerTenant = (int) Arguments.inRange("exports pending or running per tenant", max, 1,
+                    MAX_ACTIVE_LIMIT);
             return this;
         }
 
@@ -160,11 +244,14 @@ public interface DataExports {
         /**
          * The field names never exported, at any depth, compared case-insensitively; replaces the defaults
          * ({@link #DEFAULT_SECRET_FIELDS}).
+         *
+         * @throws IllegalArgumentException if a name is blank or longer than 256 characters
          */
         public Builder secretFields(String... names) {
+            Objects.requireNonNull(names, "names");
             Set<String> set = new LinkedHashSet<>();
             for (String name : names) {
-                set.add(Objects.requireNonNull(name, "secret field name").toLowerCase(Locale.ROOT));
+                set.add(Arguments.text("secret field name", name, 256).toLowerCase(Locale.ROOT));
             }
             this.secretFields = Set.copyOf(set);
             return this;
@@ -174,12 +261,18 @@ public interface DataExports {
          * The fields of {@code collection} that hold a user's id: a user-scoped export includes the documents where
          * any of them equals the user (collections with none are left out of user-scoped exports).
          *
-         * @throws IllegalArgumentException if the collection is not registered or no field is named
+         * @throws IllegalArgumentException if the collection is not registered, no field is named, or a field is blank
+         *     or longer than 256 characters
          */
         public Builder userReference(String collection, String... fields) {
+            Objects.requireNonNull(collection, "collection");
+            Objects.requireNonNull(fields, "fields");
             tenantDatabase.getIsolation(collection);
             if (fields.length == 0) {
                 throw new IllegalArgumentException("name at least one user-reference field of '" + collection + "'");
+            }
+            for (String field : fields) {
+                Arguments.text("user-reference field of '" + collection + "'", field, 256);
             }
             userReferences.computeIfAbsent(collection, c -> new java.util.ArrayList<>()).addAll(List.of(fields));
             return this;
@@ -191,10 +284,19 @@ public interface DataExports {
             return this;
         }
 
-        /** Builds the service and creates its index. */
+        /**
+         * Builds the service and creates its indexes.
+         *
+         * @throws IllegalStateException if the per-requester cap is above the per-tenant cap
+         */
         public DataExports build() {
-            return new DataExportsImpl(client.getDatabase(databaseName), collectionName, bucketName, tenantDatabase,
-                    validity, clock, secretFields, userReferences, auditTrail);
+            if (maxActivePerRequester > maxActivePerTenant) {
+                throw new IllegalStateException("exports pending or running per requester (" + maxActivePerRequester
+                        + ") must not exceed those per tenant (" + maxActivePerTenant + ")");
+            }
+            return new DataExportsImpl(new DataExportsImpl.Settings(client.getDatabase(databaseName), collectionName,
+                    bucketName, tenantDatabase, validity, lease, maxActivePerRequester, maxActivePerTenant, clock,
+                    secretFields, userReferences, auditTrail));
         }
     }
 }

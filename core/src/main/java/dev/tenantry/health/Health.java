@@ -1,5 +1,6 @@
 package dev.tenantry.health;
 
+import dev.tenantry.internal.Arguments;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,9 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -38,10 +38,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each call runs its group's checks in parallel on a small pool of daemon threads ({@code tenantry-health-N}) and
  * rolls their statuses up to the worst. A check that throws is {@link HealthStatus#UNHEALTHY} with the exception's
- * message. A check that does not answer within its timeout is unhealthy ("timed out after ...") and is interrupted;
- * the call returns on time either way. While a check's earlier run is still going (it ignored the interrupt), it is
- * not started again but reported unhealthy ("still running from an earlier call"), so a hung dependency never ties
- * up more than one thread per check however often health is polled.
+ * message. A check never runs twice at once: a call that finds a check already being evaluated (for a concurrent
+ * call) waits for that evaluation and reports its result, so concurrent callers share it and none is reported
+ * unhealthy because another is evaluating. An evaluation that does not answer within the check's timeout, counted
+ * from when it started, is reported unhealthy ("timed out after ...") to every call waiting for it, and is
+ * interrupted; every call returns on time either way. A check that ignores the interrupt keeps its one thread, and
+ * calls made while it hangs are told at once that it timed out and for how long it has been running, so a hung
+ * dependency never ties up more than one thread per check however often health is polled.
  *
  * <p>Thread-safe. Close it to stop the pool.
  *
@@ -119,7 +122,9 @@ public final class Health implements AutoCloseable {
     /** Stops the pool, interrupting checks still running. Later calls throw {@link IllegalStateException}. */
     @Override
     public void close() {
-        pool.shutdownNow();
+        for (Runnable never : pool.shutdownNow()) { // evaluations that never got a thread: their callers are told
+            ((Run) never).finish(unhealthy("cancelled: health registry closed", 0, Map.of()));
+        }
     }
 
     private HealthReport run(List<Entry> entries) {
@@ -127,16 +132,16 @@ public final class Health implements AutoCloseable {
             throw new IllegalStateException("health registry is closed");
         }
         Instant checkedAt = clock.instant();
-        List<Pending> pending = new ArrayList<>(entries.size());
+        List<Run> runs = new ArrayList<>(entries.size());
         for (Entry entry : entries) {
-            pending.add(entry.start(pool));
+            runs.add(entry.join(pool));
         }
         Map<String, CheckReport> checks = new LinkedHashMap<>();
         HealthStatus status = HealthStatus.HEALTHY;
-        for (Pending p : pending) {
-            CheckReport report = p.await();
-            p.entry.observe(report);
-            checks.put(p.entry.name, report);
+        for (Run run : runs) {
+            CheckReport report = run.await();
+            run.entry.observe(report);
+            checks.put(run.entry.name, report);
             status = status.worse(report.status());
         }
         return new HealthReport(status, checkedAt, checks);
@@ -155,13 +160,13 @@ public final class Health implements AutoCloseable {
         return unhealthy(message, durationMillis, Map.of("error", e.getClass().getName()));
     }
 
-    /** A registered check with its run state. */
+    /** A registered check with its evaluation in progress, if any. */
     private static final class Entry {
         final String name;
         final HealthCheck check;
         final Duration timeout;
-        /** The run of this check that occupies a pool thread (or waits for one), even after it was cancelled. */
-        final AtomicReference<@Nullable Task> running = new AtomicReference<>();
+        /** The evaluation of this check in progress (or waiting for a thread), even after it timed out. */
+        final AtomicReference<@Nullable Run> running = new AtomicReference<>();
         final AtomicReference<@Nullable HealthStatus> last = new AtomicReference<>();
 
         Entry(String name, HealthCheck check, Duration timeout) {
@@ -170,21 +175,24 @@ public final class Health implements AutoCloseable {
             this.timeout = timeout;
         }
 
-        Pending start(ThreadPoolExecutor pool) {
-            Task task = new Task(this);
-            if (!running.compareAndSet(null, task)) {
-                Task earlier = running.get();
-                long since = earlier != null ? millisSince(earlier.submittedNanos) : 0;
-                return new Pending(this, unhealthy("still running from an earlier call", 0,
-                        Map.of("runningForMillis", since)));
+        /** The evaluation in progress, shared, or a new one started on {@code pool}. */
+        Run join(ThreadPoolExecutor pool) {
+            while (true) {
+                Run current = running.get();
+                if (current != null) {
+                    return current;
+                }
+                Run fresh = new Run(this);
+                if (running.compareAndSet(null, fresh)) {
+                    try {
+                        pool.execute(fresh);
+                    } catch (RejectedExecutionException e) {
+                        fresh.finish(unhealthy("cancelled: health registry closed", 0, Map.of()));
+                        throw new IllegalStateException("health registry is closed", e);
+                    }
+                    return fresh;
+                }
             }
-            try {
-                pool.execute(task);
-            } catch (RejectedExecutionException e) {
-                running.compareAndSet(task, null);
-                throw new IllegalStateException("health registry is closed", e);
-            }
-            return new Pending(this, task, task.submittedNanos + timeout.toNanos());
         }
 
         CheckReport invoke() {
@@ -218,103 +226,90 @@ public final class Health implements AutoCloseable {
     }
 
     /**
-     * A run of a check. It frees its entry when the check returns, before its result is published (so a caller may
-     * run the check again as soon as it has the result), or when the pool is done with it if it never ran.
+     * One evaluation of a check, shared by every call that waits for it. It frees its entry when the check returns,
+     * before its result is published (so a caller may start the next evaluation as soon as it has the result).
      */
-    private static final class Task extends FutureTask<CheckReport> {
+    private static final class Run implements Runnable {
         private final Entry entry;
-        final long submittedNanos = System.nanoTime();
+        final long startedNanos = System.nanoTime();
+        final long deadlineNanos;
+        private final CompletableFuture<CheckReport> result = new CompletableFuture<>();
+        private @Nullable Thread runner;
+        private volatile boolean cancelled;
 
-        Task(Entry entry) {
-            super(entry::invoke);
+        Run(Entry entry) {
             this.entry = entry;
+            this.deadlineNanos = startedNanos + entry.timeout.toNanos();
         }
 
         @Override
         public void run() {
+            CheckReport report;
+            synchronized (this) {
+                runner = Thread.currentThread();
+            }
+            long started = System.nanoTime();
             try {
-                super.run();
+                report = cancelled ? unhealthy("timed out after " + millis(entry.timeout) + " ms", 0, Map.of())
+                        : entry.invoke();
+            } catch (Throwable e) { // an Error from the check: reported like any failure, as a FutureTask would
+                report = failed(e, millisSince(started));
             } finally {
-                free();
-            }
-        }
-
-        @Override
-        protected void set(CheckReport report) {
-            free();
-            super.set(report);
-        }
-
-        @Override
-        protected void setException(Throwable t) {
-            free();
-            super.setException(t);
-        }
-
-        private void free() {
-            entry.running.compareAndSet(this, null);
-        }
-    }
-
-    /** A check of the current call: already answered, or running until a deadline. */
-    private static final class Pending {
-        final Entry entry;
-        private final @Nullable CheckReport answered;
-        private final @Nullable Task task;
-        private final long deadlineNanos;
-
-        Pending(Entry entry, CheckReport answered) {
-            this.entry = entry;
-            this.answered = answered;
-            this.task = null;
-            this.deadlineNanos = 0;
-        }
-
-        Pending(Entry entry, Task task, long deadlineNanos) {
-            this.entry = entry;
-            this.answered = null;
-            this.task = task;
-            this.deadlineNanos = deadlineNanos;
-        }
-
-        CheckReport await() {
-            if (answered != null) {
-                return answered;
-            }
-            Task t = Objects.requireNonNull(task);
-            try {
-                return t.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                if (!t.cancel(true) && t.isDone()) {
-                    return now(t); // it answered just as time ran out
+                synchronized (this) {
+                    runner = null;
                 }
-                return unhealthy("timed out after " + describe(entry.timeout), entry.timeout.toMillis(), Map.of());
-            } catch (ExecutionException e) {
-                return failed(e.getCause() != null ? e.getCause() : e, entry.timeout.toMillis());
-            } catch (CancellationException e) {
-                return unhealthy("cancelled: health registry closed", 0, Map.of());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                t.cancel(true);
-                return unhealthy("interrupted while waiting for the check", 0, Map.of());
+                Thread.interrupted(); // an interrupt meant for this run must not reach the pool's next task
+            }
+            finish(report);
+        }
+
+        void finish(CheckReport report) {
+            entry.running.compareAndSet(this, null);
+            result.complete(report);
+        }
+
+        /** Interrupts the check once its time is up (it may ignore it and keep its thread). */
+        synchronized void cancel() {
+            if (!cancelled) {
+                cancelled = true;
+                if (runner != null) {
+                    runner.interrupt(); // only while it runs this evaluation: run() clears it under the same lock
+                }
             }
         }
 
-        private CheckReport now(Task t) {
+        /** The report for a call waiting for this evaluation: its result, or a timeout at its deadline. */
+        CheckReport await() {
+            long left = deadlineNanos - System.nanoTime();
             try {
-                return t.get(0, TimeUnit.NANOSECONDS);
+                if (left > 0) {
+                    return result.get(left, TimeUnit.NANOSECONDS);
+                }
+                CheckReport done = result.getNow(null);
+                return done != null ? done : timedOut();
+            } catch (TimeoutException e) {
+                CheckReport late = result.getNow(null);
+                return late != null ? late : timedOut();
             } catch (ExecutionException e) {
                 return failed(e.getCause() != null ? e.getCause() : e, entry.timeout.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return unhealthy("interrupted while waiting for the check", 0, Map.of());
-            } catch (TimeoutException | CancellationException e) {
-                return unhealthy("timed out after " + describe(entry.timeout), entry.timeout.toMillis(), Map.of());
             }
         }
 
-        private static String describe(Duration timeout) {
-            return timeout.toMillis() + " ms";
+        private CheckReport timedOut() {
+            cancel();
+            long running = millisSince(startedNanos);
+            String message = "timed out after " + millis(entry.timeout) + " ms";
+            if (running > entry.timeout.toMillis() + 1) { // a call that came after the deadline: it still hangs
+                return unhealthy(message, entry.timeout.toMillis(), Map.of("runningForMillis", running));
+            }
+            return unhealthy(message, entry.timeout.toMillis(), Map.of());
+        }
+
+        private static long millis(Duration timeout) {
+            return timeout.toMillis();
         }
     }
 
@@ -337,7 +332,7 @@ public final class Health implements AutoCloseable {
         /**
          * Adds a liveness check: about the process itself, never about MongoDB or other outside systems.
          *
-         * @throws IllegalArgumentException if the name is blank or taken
+         * @throws IllegalArgumentException if the name is blank, longer than 128 characters or taken
          */
         public Builder liveness(String name, HealthCheck check) {
             return add(name, check, null, true);
@@ -346,7 +341,8 @@ public final class Health implements AutoCloseable {
         /**
          * Adds a liveness check with its own timeout.
          *
-         * @throws IllegalArgumentException if the name is blank or taken, or the timeout is not positive
+         * @throws IllegalArgumentException if the name is blank or taken, or the timeout is shorter than 1 ms or
+         *     longer than 100 years
          */
         public Builder liveness(String name, Duration timeout, HealthCheck check) {
             return add(name, check, positive(timeout), true);
@@ -355,7 +351,7 @@ public final class Health implements AutoCloseable {
         /**
          * Adds a readiness check: about an outside system the application needs, such as MongoDB.
          *
-         * @throws IllegalArgumentException if the name is blank or taken
+         * @throws IllegalArgumentException if the name is blank, longer than 128 characters or taken
          */
         public Builder readiness(String name, HealthCheck check) {
             return add(name, check, null, false);
@@ -364,7 +360,8 @@ public final class Health implements AutoCloseable {
         /**
          * Adds a readiness check with its own timeout.
          *
-         * @throws IllegalArgumentException if the name is blank or taken, or the timeout is not positive
+         * @throws IllegalArgumentException if the name is blank or taken, or the timeout is shorter than 1 ms or
+         *     longer than 100 years
          */
         public Builder readiness(String name, Duration timeout, HealthCheck check) {
             return add(name, check, positive(timeout), false);
@@ -373,7 +370,7 @@ public final class Health implements AutoCloseable {
         /**
          * How long each check may take (default {@link #DEFAULT_TIMEOUT}) unless registered with its own.
          *
-         * @throws IllegalArgumentException if the timeout is not positive
+         * @throws IllegalArgumentException if the timeout is shorter than 1 ms or longer than 100 years
          */
         public Builder timeout(Duration timeout) {
             this.timeout = positive(timeout);
@@ -394,9 +391,7 @@ public final class Health implements AutoCloseable {
         private Builder add(String name, HealthCheck check, @Nullable Duration timeout, boolean liveness) {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(check, "check");
-            if (name.isBlank()) {
-                throw new IllegalArgumentException("health check name must not be blank");
-            }
+            Arguments.text("health check name", name, 128);
             if (registrations.containsKey(name)) {
                 throw new IllegalArgumentException("health check name already registered: " + name);
             }
@@ -405,11 +400,7 @@ public final class Health implements AutoCloseable {
         }
 
         private static Duration positive(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("health check timeout must be positive, was " + timeout);
-            }
-            return timeout;
+            return Arguments.atLeast("health check timeout", timeout, Duration.ofMillis(1));
         }
     }
 }

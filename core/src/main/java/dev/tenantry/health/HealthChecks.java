@@ -4,6 +4,7 @@ import com.mongodb.MongoException;
 import com.mongodb.client.MongoDatabase;
 import dev.tenantry.audit.AuditStats;
 import dev.tenantry.audit.AuditTrail;
+import dev.tenantry.internal.Arguments;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +41,7 @@ public final class HealthChecks {
      * round trip in the detail ({@code pingMillis}, fractional), unhealthy with the driver's error when MongoDB
      * cannot be reached in time.
      *
-     * @throws IllegalArgumentException if the timeout is not positive
+     * @throws IllegalArgumentException if the timeout is shorter than 1 ms or longer than 100 years
      */
     public static HealthCheck mongoPing(MongoDatabase database, Duration timeout) {
         MongoDatabase timed = withTimeout(database, timeout);
@@ -58,8 +59,10 @@ public final class HealthChecks {
     /**
      * Watches an audit trail's {@linkplain AuditTrail#stats() counters}: degraded when more than {@code maxQueued}
      * entries wait in the asynchronous queue, when write attempts failed since the previous call of this check (or
-     * since it was made), or when entries were ever dropped. The detail has the four counters and the failures since
-     * the previous call. A failure never makes it unhealthy: the trail retries and loses nothing it accepted.
+     * since it was made), when entries were ever dropped, or when entries were ever moved to the dead-letter place
+     * (they are kept there, not in the log: someone should look). The detail has the five counters and the failures
+     * since the previous call. A failure never makes it unhealthy: the trail retries what may still succeed and keeps
+     * everything it accepted.
      *
      * @throws IllegalArgumentException if {@code maxQueued} is negative
      */
@@ -82,10 +85,14 @@ public final class HealthChecks {
             if (stats.dropped() > 0) {
                 problems.add(stats.dropped() + " entries dropped");
             }
+            if (stats.deadLettered() > 0) {
+                problems.add(stats.deadLettered() + " entries could not be written and are in the dead-letter place");
+            }
             CheckResult result = problems.isEmpty() ? CheckResult.healthy()
                     : CheckResult.degraded(String.join("; ", problems));
             return result.withDetail("queued", stats.queued()).withDetail("written", stats.written())
                     .withDetail("failedAttempts", stats.failedAttempts()).withDetail("dropped", stats.dropped())
+                    .withDetail("deadLettered", stats.deadLettered())
                     .withDetail("failedSinceLastCheck", newFailures).withDetail("maxQueued", maxQueued);
         };
     }
@@ -101,13 +108,11 @@ public final class HealthChecks {
      * metadata), each bounded by {@code timeout} in the driver. Healthy with {@code pingMillis} and {@code buckets}
      * in the detail; unhealthy with the driver's error when either fails.
      *
-     * @throws IllegalArgumentException if the collection name is blank or the timeout is not positive
+     * @throws IllegalArgumentException if the collection name is not 1-64 letters, digits, '_' or '-' starting with
+     *     a letter or '_', or the timeout is shorter than 1 ms or longer than 100 years
      */
     public static HealthCheck rateLimitStore(MongoDatabase database, String collection, Duration timeout) {
-        Objects.requireNonNull(collection, "collection");
-        if (collection.isBlank()) {
-            throw new IllegalArgumentException("rate-limit store collection name must not be blank");
-        }
+        Arguments.name("rate-limit store collection name", collection);
         MongoDatabase timed = withTimeout(database, timeout);
         String name = database.getName() + "." + collection;
         return () -> {
@@ -124,10 +129,7 @@ public final class HealthChecks {
 
     private static MongoDatabase withTimeout(MongoDatabase database, Duration timeout) {
         Objects.requireNonNull(database, "database");
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("MongoDB health check timeout must be positive, was " + timeout);
-        }
+        Arguments.atLeast("MongoDB health check timeout", timeout, Duration.ofMillis(1));
         return database.withTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -19,24 +19,37 @@ public record RateLimit(String name, List<Bandwidth> bandwidths) {
     /**
      * Validates the limit.
      *
+     * @throws NullPointerException if the name, the list or one of its bandwidths is null (the message says which)
      * @throws IllegalArgumentException if the name breaks its rule or there are no bandwidths
      */
     public RateLimit {
-        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(name, "rate limit name");
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("rate limit name must be 1-64 letters, digits, '_', '-' or '.', was '"
                     + name + "'");
         }
-        Objects.requireNonNull(bandwidths, "bandwidths");
+        Objects.requireNonNull(bandwidths, "bandwidths of rate limit '" + name + "'");
         if (bandwidths.isEmpty()) {
             throw new IllegalArgumentException("rate limit '" + name + "' needs at least one bandwidth");
+        }
+        for (int i = 0; i < bandwidths.size(); i++) {
+            if (bandwidths.get(i) == null) {
+                throw new NullPointerException("bandwidth " + (i + 1) + " of " + bandwidths.size()
+                        + " of rate limit '" + name + "' is null");
+            }
         }
         bandwidths = List.copyOf(bandwidths);
     }
 
-    /** A limit of the given bandwidths. */
+    /**
+     * A limit of the given bandwidths.
+     *
+     * @throws NullPointerException if the name, the array or one of its bandwidths is null
+     * @throws IllegalArgumentException if the name breaks its rule or there are no bandwidths
+     */
     public static RateLimit of(String name, Bandwidth... bandwidths) {
-        return new RateLimit(name, List.of(bandwidths));
+        Objects.requireNonNull(bandwidths, "bandwidths of rate limit '" + name + "'");
+        return new RateLimit(name, java.util.Arrays.asList(bandwidths));
     }
 
     /** The smallest capacity: the most permits one call may ask for. */

@@ -135,12 +135,33 @@ public abstract class RateLimitDecision {
 
     /**
      * The IETF {@code RateLimit} value for the bandwidth that binds most tightly now: {@code
-     * "<item>";r=<remaining>;t=<seconds until that bandwidth is full again>}. The item is named after the policy,
-     * with {@code -1}, {@code -2}... after it when the policy has several bandwidths, as in {@link #policyHeader()}.
+     * "<item>";r=<remaining>;t=<}{@link #bindingResetSeconds()}{@code >}. The item is named after the policy, with
+     * {@code -1}, {@code -2}... after it when the policy has several bandwidths, as in {@link #policyHeader()}.
      */
     public final String rateLimitHeader() {
-        return "\"" + itemName(policy(), bindingBandwidth(), bandwidths().size()) + "\";r=" + remaining() + ";t="
-                + ceilSeconds(bindingResetAfter());
+        return "\"" + bindingName() + "\";r=" + remaining() + ";t=" + bindingResetSeconds();
+    }
+
+    /**
+     * The name of the {@code RateLimit-Policy} item that binds most tightly now: the one {@link #limit()}, {@link
+     * #remaining()} and {@link #rateLimitHeader()} describe. When the decision refused, that is the bandwidth whose
+     * wait {@link #retryAfter()} is.
+     *
+     * @since 0.1
+     */
+    public final String bindingName() {
+        return itemName(policy(), bindingBandwidth(), bandwidths().size());
+    }
+
+    /**
+     * The {@code t} of {@link #rateLimitHeader()}, in whole seconds rounded up: when allowed, the time until the
+     * binding bandwidth is full again; when refused, the time until it grants what was asked, which is {@link
+     * #retryAfterSeconds()} (at least 1), so the {@code RateLimit} field and {@code Retry-After} say the same.
+     *
+     * @since 0.1
+     */
+    public final long bindingResetSeconds() {
+        return allowed() ? ceilSeconds(bindingResetAfter()) : Math.max(1, retryAfterSeconds());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.tenantry.ratelimit;
 
 import dev.tenantry.TenantId;
+import dev.tenantry.internal.Arguments;
 import dev.tenantry.ratelimit.internal.LocalStore;
 import dev.tenantry.ratelimit.internal.MongoStore;
 import dev.tenantry.ratelimit.internal.RateLimiterImpl;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Token-bucket rate limiting by plan: each tenant's plan names a {@link RateLimit} (one or more bandwidths), and each
@@ -50,6 +52,9 @@ public interface RateLimiter {
     /** Forgets the cached plan of {@code tenant}, so its next decision uses its current plan. */
     void invalidatePlan(TenantId tenant);
 
+    /** The names of the plans this limiter knows; a tenant on any other plan cannot be decided for. */
+    Set<String> plans();
+
     /**
      * Builds a {@link RateLimiter}. Setters validate at once; {@link #build()} checks the combination.
      */
@@ -70,7 +75,9 @@ public interface RateLimiter {
         /**
          * Defines plan {@code name} as the given bandwidths.
          *
-         * @throws IllegalArgumentException if the plan is already defined or has no bandwidths
+         * @throws NullPointerException if the name or a bandwidth is null (the message says which)
+         * @throws IllegalArgumentException if the name breaks its rule, the plan is already defined or has no
+         *     bandwidths
          */
         public Builder plan(String name, Bandwidth... bandwidths) {
             RateLimit limit = RateLimit.of(name, bandwidths);
@@ -80,9 +87,11 @@ public interface RateLimiter {
             return this;
         }
 
-        /** Every tenant is on plan {@code name} (a single-plan application). */
+        /**
+         * Every tenant is on plan {@code name} (a single-plan application); {@link #build()} checks it is defined.
+         */
         public Builder everyTenantOn(String name) {
-            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(name, "plan name");
             return planResolver(new RateLimiterImpl.FixedPlan(name));
         }
 
@@ -92,13 +101,13 @@ public interface RateLimiter {
             return this;
         }
 
-        /** How long a resolved plan is cached (default one minute; invalidation is immediate). */
+        /**
+         * How long a resolved plan is cached (default one minute; invalidation is immediate).
+         *
+         * @throws IllegalArgumentException if negative or longer than 100 years
+         */
         public Builder planCache(Duration ttl) {
-            Objects.requireNonNull(ttl, "ttl");
-            if (ttl.isNegative()) {
-                throw new IllegalArgumentException("plan cache time must not be negative, was " + ttl);
-            }
-            this.planCache = ttl;
+            this.planCache = Arguments.notNegative("plan cache time", ttl);
             return this;
         }
 
@@ -122,23 +131,24 @@ public interface RateLimiter {
          * Shares buckets between app instances through {@code collection} in {@code database}: every instance enforces
          * one limit. When MongoDB cannot answer within {@code timeout}, {@code failPolicy} decides.
          *
-         * @throws IllegalArgumentException if the timeout is not positive
+         * <p>A decision never takes longer than {@code timeout} (plus its local work): every round trip is bounded by
+         * what is left of it, and no lock is held across one.
+         *
+         * @throws IllegalArgumentException if the collection name is not 1-64 letters, digits, '_' or '-' starting
+         *     with a letter or '_', or the timeout is shorter than 1 ms or longer than 100 years
          */
         public Builder shared(com.mongodb.client.MongoDatabase database, String collection, FailPolicy failPolicy,
                               Duration timeout) {
             Objects.requireNonNull(database, "database");
-            Objects.requireNonNull(collection, "collection");
             Objects.requireNonNull(failPolicy, "failPolicy");
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("shared store timeout must be positive, was " + timeout);
-            }
             return shared(database, collection, failPolicy, timeout, MongoStore.Mode.DETECT);
         }
 
         /** As {@link #shared(com.mongodb.client.MongoDatabase, String, FailPolicy, Duration)}, in a given mode. */
         Builder shared(com.mongodb.client.MongoDatabase database, String collection, FailPolicy failPolicy,
                        Duration timeout, MongoStore.Mode mode) {
+            Arguments.name("rate-limit collection name", collection);
+            Arguments.atLeast("shared store timeout", timeout, Duration.ofMillis(1));
             this.store = b -> new MongoStore(database, collection, failPolicy, timeout,
                     () -> RateLimiterImpl.nanos(b.clock), mode);
             return this;
@@ -155,7 +165,8 @@ public interface RateLimiter {
         /**
          * Builds the limiter.
          *
-         * @throws IllegalStateException if no plan or no resolver is configured
+         * @throws IllegalStateException if no plan or no resolver is configured, or {@link #everyTenantOn} names a plan
+         *     that is not defined
          */
         public RateLimiter build() {
             if (plans.isEmpty()) {
@@ -163,6 +174,10 @@ public interface RateLimiter {
             }
             if (resolver == null) {
                 throw new IllegalStateException("say how tenants map to plans: planResolver(...) or everyTenantOn(plan)");
+            }
+            if (resolver instanceof RateLimiterImpl.FixedPlan fixed && !plans.containsKey(fixed.plan())) {
+                throw new IllegalStateException("everyTenantOn('" + fixed.plan() + "') names a plan that is not "
+                        + "defined; defined plans: " + plans.keySet());
             }
             if (store == null) {
                 inProcess();

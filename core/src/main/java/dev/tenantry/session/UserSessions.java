@@ -3,6 +3,7 @@ package dev.tenantry.session;
 import com.mongodb.client.MongoClient;
 import dev.tenantry.audit.AuditTrail;
 import dev.tenantry.collection.TenantDatabase;
+import dev.tenantry.internal.Arguments;
 import dev.tenantry.session.internal.UserSessionsImpl;
 import java.time.Clock;
 import java.time.Duration;
@@ -189,10 +190,7 @@ public interface UserSessions {
 
         private Builder(MongoClient client, String databaseName) {
             this.client = Objects.requireNonNull(client, "client");
-            this.databaseName = Objects.requireNonNull(databaseName, "databaseName");
-            if (databaseName.isBlank()) {
-                throw new IllegalArgumentException("session database name must not be blank");
-            }
+            this.databaseName = Arguments.databaseName("session database name", databaseName);
         }
 
         /**
@@ -235,7 +233,7 @@ public interface UserSessions {
         /**
          * How long a session lives after it was last started or touched (default 30 minutes).
          *
-         * @throws IllegalArgumentException if shorter than one millisecond
+         * @throws IllegalArgumentException if shorter than one millisecond or longer than 100 years
          */
         public Builder idleTimeout(Duration timeout) {
             this.idleTimeout = positive("idle timeout", timeout);
@@ -245,7 +243,7 @@ public interface UserSessions {
         /**
          * How long a session lives at most from its start, however often touched (default 12 hours).
          *
-         * @throws IllegalArgumentException if shorter than one millisecond
+         * @throws IllegalArgumentException if shorter than one millisecond or longer than 100 years
          */
         public Builder maxLifetime(Duration lifetime) {
             this.maxLifetime = positive("max lifetime", lifetime);
@@ -259,11 +257,7 @@ public interface UserSessions {
         }
 
         private static Duration positive(String what, Duration value) {
-            Objects.requireNonNull(value, what);
-            if (value.toMillis() < 1) {
-                throw new IllegalArgumentException("session " + what + " must be at least 1 ms, was " + value);
-            }
-            return value;
+            return Arguments.atLeast("session " + what, value, Duration.ofMillis(1));
         }
 
         /**

@@ -14,6 +14,9 @@ import com.mongodb.client.model.Updates;
 import dev.tenantry.MissingTenantException;
 import dev.tenantry.TenantId;
 import dev.tenantry.Tenants;
+import dev.tenantry.collection.IsolationProbe;
+import dev.tenantry.collection.Probes;
+import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.testing.MongoBackend;
 import dev.tenantry.testing.MongoTest;
 import dev.tenantry.testing.MutableClock;
@@ -48,9 +51,14 @@ class AuditTrailIT {
     private MongoCollection<Document> raw;
     private int tenantCounter;
 
+    /** Judges every command the trails of this test send (they use {@link #client}). */
+    private final IsolationProbe probe;
+
     AuditTrailIT(MongoBackend backend, MongoClient client, MongoDatabase database) {
         this.backend = backend;
-        this.client = client;
+        this.probe = TenantDatabase.builder(client, database.getName()).collection(AuditTrail.DEFAULT_COLLECTION)
+                .collection(AuditTrail.DEFAULT_COLLECTION + "Heads").build().newIsolationProbe();
+        this.client = Probes.client(backend, probe);
         this.database = database;
     }
 
@@ -63,6 +71,8 @@ class AuditTrailIT {
     @AfterEach
     void close() {
         trail.close();
+        client.close();
+        Probes.assertNoViolationsBesidesSharedIndexDdl(probe); // a trail ensures its indexes as a tenant
     }
 
     /** A tenant of its own for each test, so tests never see each other's chains. */
@@ -134,6 +144,32 @@ class AuditTrailIT {
         assertEquals("not an admin", denied.get(0).event().reason());
         List<AuditEntry> window = all(a, AuditQuery.all().between(START.plusSeconds(3), START.plusSeconds(6)));
         assertEquals(3, window.size(), "seconds 3, 4 and 5: from inclusive, to exclusive");
+    }
+
+    @Test
+    void clientCorrelationIdIsStoredApartFromTheRequestIdAndCoveredByTheHash() {
+        TenantId a = freshTenant();
+        new AuditContext("ada", "user", "10.0.0.1", "curl/8", "server-id-1", "client-id-1").run(() -> Tenants.run(a,
+                () -> trail.record(AuditAction.LOGIN, "session", "s1")));
+        record(a, 2, "after");
+        AuditEntry login = all(a, AuditQuery.all()).get(2);
+        assertEquals("server-id-1", login.event().requestId());
+        assertEquals("client-id-1", login.event().clientRequestId());
+        assertNull(all(a, AuditQuery.all()).get(0).event().clientRequestId(), "absent where the client sent none");
+        assertTrue(Tenants.call(a, trail::verify).intact(), "entries with and without it verify");
+        java.io.ByteArrayOutputStream csv = new java.io.ByteArrayOutputStream();
+        Tenants.run(a, () -> trail.export(AuditQuery.all(), dev.tenantry.export.ExportFormat.CSV, csv));
+        String exported = csv.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(exported.lines().findFirst().orElseThrow().contains("requestId,clientRequestId"), exported);
+        assertTrue(exported.contains("server-id-1,client-id-1"), "exports carry it beside the request id");
+        ObjectId id = entry(a, 1).getObjectId("_id");
+        raw.updateOne(Filters.eq("_id", id), Updates.set("clientRequestId", "client-id-2"));
+        assertEquals(1, Tenants.call(a, trail::verify).firstBrokenSequence(), "changing it is detected");
+        raw.updateOne(Filters.eq("_id", id), Updates.unset("clientRequestId"));
+        assertEquals(1, Tenants.call(a, trail::verify).firstBrokenSequence(), "removing it is detected");
+        raw.updateOne(Filters.eq("_id", entry(a, 2).getObjectId("_id")), Updates.set("clientRequestId", "forged"));
+        raw.updateOne(Filters.eq("_id", id), Updates.set("clientRequestId", "client-id-1"));
+        assertEquals(2, Tenants.call(a, trail::verify).firstBrokenSequence(), "adding one is detected");
     }
 
     @Test

@@ -15,6 +15,8 @@ import com.mongodb.event.CommandListener;
 import com.mongodb.event.CommandStartedEvent;
 import dev.tenantry.TenantId;
 import dev.tenantry.Tenants;
+import dev.tenantry.collection.IsolationProbe;
+import dev.tenantry.collection.Probes;
 import dev.tenantry.collection.TenantCollection;
 import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.testing.MongoBackend;
@@ -33,7 +35,8 @@ class AuditedCollectionIT {
     private static final TenantId ACME = TenantId.of("acme");
 
     @Test
-    void everyKindOfWriteIsRecordedWithItsTargetAndActor(MongoBackend backend, MongoDatabase database) {
+    void everyKindOfWriteIsRecordedWithItsTargetAndActor(MongoBackend backend, MongoClient raw,
+                                                         MongoDatabase database) {
         Thread testThread = Thread.currentThread();
         List<String> callerCommands = new CopyOnWriteArrayList<>();
         CommandListener counter = new CommandListener() {
@@ -44,7 +47,13 @@ class AuditedCollectionIT {
                 }
             }
         };
-        try (MongoClient client = backend.newClient(s -> s.addCommandListener(counter))) {
+        IsolationProbe auditProbe = TenantDatabase.builder(raw, database.getName())
+                .collection(AuditTrail.DEFAULT_COLLECTION).collection(AuditTrail.DEFAULT_COLLECTION + "Heads").build()
+                .newIsolationProbe();
+        IsolationProbe dataProbe = TenantDatabase.builder(raw, database.getName())
+                .collection("customers").collection("notes").build().newIsolationProbe();
+        try (MongoClient client = backend.newClient(s -> s.addCommandListener(counter).addCommandListener(auditProbe)
+                .addCommandListener(dataProbe))) {
             AuditTrail trail = AuditTrail.builder(client, database.getName()).asynchronous().build();
             TenantDatabase db = TenantDatabase.builder(client, database.getName()).collection("customers")
                     .collection("notes").writeListener(trail.writeListener(), "customers").build();
@@ -96,5 +105,7 @@ class AuditedCollectionIT {
             assertTrue(Tenants.call(ACME, trail::verify).intact());
             assertNull(AuditContext.current().orElse(null));
         }
+        dataProbe.assertNoViolations();
+        Probes.assertNoViolationsBesidesSharedIndexDdl(auditProbe); // the trail ensures its indexes as a tenant
     }
 }

@@ -35,6 +35,7 @@ import com.mongodb.client.result.DeleteResult;
 import dev.tenantry.TenantId;
 import dev.tenantry.TenantViolationException;
 import dev.tenantry.Tenants;
+import dev.tenantry.testing.MongoBackend;
 import dev.tenantry.testing.MongoTest;
 import dev.tenantry.testing.MutableClock;
 import java.time.Duration;
@@ -47,6 +48,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.UnaryOperator;
 import java.util.function.Consumer;
 import org.bson.Document;
 import org.bson.types.ObjectId;
@@ -63,30 +65,45 @@ class SoftDeleteIT {
     private static final TenantId GLOBEX = TenantId.of("globex");
     private static final Duration RETENTION = Duration.ofDays(30);
 
+    private final MongoBackend backend;
     private final MongoClient client;
     private final MongoDatabase database;
+    /** Probed clients opened by this test, with their probes: every command Tenantry sends is judged. */
+    private final Map<IsolationProbe, MongoClient> probed = new LinkedHashMap<>();
     private final MutableClock clock = new MutableClock();
     private final String prefix = "sd" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20), 36) + "_";
 
-    SoftDeleteIT(MongoClient client, MongoDatabase database) {
+    SoftDeleteIT(MongoBackend backend, MongoClient client, MongoDatabase database) {
+        this.backend = backend;
         this.client = client;
         this.database = database;
     }
 
     @AfterEach
     void dropAll() {
+        probed.values().forEach(MongoClient::close);
         database.drop();
         for (TenantId tenant : List.of(ACME, GLOBEX)) {
             client.getDatabase(prefix + tenant.value()).drop();
         }
+        probed.keySet().forEach(IsolationProbe::assertNoViolations); // shared index DDL is never sent by a tenant
     }
 
+    /** The registry under test, on a client whose commands an isolation probe judges. */
     private TenantDatabase tenantDatabase(IsolationStrategy strategy) {
-        return builder(strategy).build();
+        return tenantDatabase(strategy, UnaryOperator.identity());
     }
 
-    private TenantDatabase.Builder builder(IsolationStrategy strategy) {
-        return TenantDatabase.builder(client, database.getName()).tenantDatabasePrefix(prefix)
+    /** As {@link #tenantDatabase(IsolationStrategy)}, with what {@code declare} adds (index declarations). */
+    private TenantDatabase tenantDatabase(IsolationStrategy strategy, UnaryOperator<TenantDatabase.Builder> declare) {
+        IsolationProbe probe = declare.apply(builder(client, strategy)).build().newIsolationProbe();
+        MongoClient probedClient = Probes.client(backend, probe);
+        probed.put(probe, probedClient);
+        return declare.apply(builder(probedClient, strategy)).build();
+    }
+
+    private TenantDatabase.Builder builder(MongoClient on, IsolationStrategy strategy) {
+        return TenantDatabase.builder(on, database.getName()).tenantDatabasePrefix(prefix)
                 .collection("customers", strategy, SoftDelete.retainFor(RETENTION).clock(clock))
                 .collection("bookings", strategy);
     }
@@ -174,9 +191,8 @@ class SoftDeleteIT {
     @ParameterizedTest
     @EnumSource(IsolationStrategy.class)
     void aUniqueIndexLetsADeletedDocumentBeCreatedAgainButNotTwoLiveOnes(IsolationStrategy strategy) {
-        TenantCollection<Document> customers = builder(strategy)
-                .index("customers", Indexes.ascending("email"), new IndexOptions().unique(true)).build()
-                .getCollection("customers");
+        TenantCollection<Document> customers = tenantDatabase(strategy, b -> b.index("customers",
+                Indexes.ascending("email"), new IndexOptions().unique(true))).getCollection("customers");
         Tenants.run(ACME, () -> {
             customers.insertOne(customer("x")); // the unique index is declared: created on first use
             assertDuplicate(() -> customers.insertOne(customer("x")));

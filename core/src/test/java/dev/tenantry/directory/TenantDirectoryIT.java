@@ -14,7 +14,9 @@ import dev.tenantry.audit.AuditAction;
 import dev.tenantry.audit.AuditEntry;
 import dev.tenantry.audit.AuditQuery;
 import dev.tenantry.audit.AuditTrail;
+import dev.tenantry.collection.IsolationProbe;
 import dev.tenantry.collection.IsolationStrategy;
+import dev.tenantry.collection.Probes;
 import dev.tenantry.collection.SoftDelete;
 import dev.tenantry.collection.TenantCollection;
 import dev.tenantry.collection.TenantDatabase;
@@ -22,6 +24,7 @@ import dev.tenantry.ratelimit.Bandwidth;
 import dev.tenantry.ratelimit.RateLimitDecision;
 import dev.tenantry.ratelimit.RateLimitKey;
 import dev.tenantry.ratelimit.RateLimiter;
+import dev.tenantry.testing.MongoBackend;
 import dev.tenantry.testing.MongoTest;
 import dev.tenantry.testing.MutableClock;
 import java.time.Duration;
@@ -51,7 +54,14 @@ class TenantDirectoryIT {
     private TenantDirectory directory;
     private final List<Tenants.Registration> registrations = new ArrayList<>();
 
-    TenantDirectoryIT(MongoClient client, MongoDatabase database) {
+    private final MongoBackend backend;
+    /** The client Tenantry's components use here: every command they send is judged by the probes. */
+    private MongoClient probedClient;
+    private IsolationProbe dataProbe;
+    private IsolationProbe auditProbe;
+
+    TenantDirectoryIT(MongoBackend backend, MongoClient client, MongoDatabase database) {
+        this.backend = backend;
         this.client = client;
         this.database = database;
     }
@@ -59,12 +69,13 @@ class TenantDirectoryIT {
     @BeforeEach
     void setUp() {
         database.drop();
-        tdb = TenantDatabase.builder(client, database.getName()).tenantDatabasePrefix(prefix)
-                .collection("customers", IsolationStrategy.SHARED, SoftDelete.retainFor(Duration.ofDays(7)))
-                .collection("bookings", IsolationStrategy.COLLECTION_PER_TENANT)
-                .collection("invoices", IsolationStrategy.DATABASE_PER_TENANT).build();
-        audit = AuditTrail.builder(client, database.getName()).clock(clock).build();
-        directory = TenantDirectory.builder(client, database.getName()).clock(clock).tenantDatabase(tdb)
+        dataProbe = tenantDatabase(client).newIsolationProbe();
+        auditProbe = TenantDatabase.builder(client, database.getName()).collection(AuditTrail.DEFAULT_COLLECTION)
+                .collection(AuditTrail.DEFAULT_COLLECTION + "Heads").build().newIsolationProbe();
+        probedClient = Probes.client(backend, dataProbe, auditProbe);
+        tdb = tenantDatabase(probedClient);
+        audit = AuditTrail.builder(probedClient, database.getName()).clock(clock).build();
+        directory = TenantDirectory.builder(probedClient, database.getName()).clock(clock).tenantDatabase(tdb)
                 .auditTrail(audit).build();
         registrations.add(directory.guardScopes());
         directory.create(ACME, "Acme Ltd", "FREE");
@@ -78,13 +89,23 @@ class TenantDirectoryIT {
         }
     }
 
+    private TenantDatabase tenantDatabase(MongoClient on) {
+        return TenantDatabase.builder(on, database.getName()).tenantDatabasePrefix(prefix)
+                .collection("customers", IsolationStrategy.SHARED, SoftDelete.retainFor(Duration.ofDays(7)))
+                .collection("bookings", IsolationStrategy.COLLECTION_PER_TENANT)
+                .collection("invoices", IsolationStrategy.DATABASE_PER_TENANT).build();
+    }
+
     @AfterEach
     void tearDown() {
         registrations.forEach(Tenants.Registration::close);
         audit.close();
+        probedClient.close();
         for (TenantId tenant : List.of(ACME, GLOBEX)) {
             client.getDatabase(prefix + tenant.value()).drop();
         }
+        dataProbe.assertNoViolations();
+        Probes.assertNoViolationsBesidesSharedIndexDdl(auditProbe); // the trail ensures its indexes as a tenant
     }
 
     private void insert(String collection, int n) {
@@ -153,6 +174,33 @@ class TenantDirectoryIT {
         assertFalse(pro.allowed(), "an upgrade carries the tokens left over, no fresh burst");
         clock.advance(Duration.ofMinutes(1)); // PRO refills 100 an hour, FREE 1: only PRO has a token by now
         assertTrue(limiter.tryAcquire(key).allowed());
+    }
+
+    @Test
+    void aPlanTheRateLimiterDoesNotKnowIsRefusedBeforeAnythingChanges() {
+        RateLimiter limiter = RateLimiter.builder().plan("FREE", Bandwidth.of(1, Duration.ofHours(1)))
+                .plan("PRO", Bandwidth.of(100, Duration.ofHours(1))).planResolver(directory.planResolver())
+                .clock(clock).build();
+        Tenants.Registration linked = directory.invalidatePlansOf(limiter);
+        registrations.add(linked);
+        TenantRecord before = directory.get(ACME);
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> directory.changePlan(ACME, "UNKNOWN_PLAN"));
+        assertTrue(unknown.getMessage().contains("UNKNOWN_PLAN") && unknown.getMessage().contains("[FREE, PRO]"),
+                unknown.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> directory.create(TenantId.of("initech"), "Initech",
+                "GOLD"));
+        assertEquals(before, directory.get(ACME), "nothing changed");
+        assertTrue(directory.find(TenantId.of("initech")).isEmpty(), "nothing created");
+        assertEquals("FREE", limiter.tryAcquire(RateLimitKey.tenant(ACME)).policy(), "decisions still work");
+        linked.close();
+        assertEquals("GOLD", directory.changePlan(ACME, "GOLD").plan(), "unlinked: any plan name is accepted");
+
+        TenantDirectory fixedPlans = TenantDirectory.builder(client, database.getName()).clock(clock)
+                .plans("FREE", "PRO").build();
+        assertThrows(IllegalArgumentException.class, () -> fixedPlans.changePlan(GLOBEX, "GOLD"));
+        assertThrows(IllegalArgumentException.class, () -> TenantDirectory.builder(client, database.getName())
+                .plans("no spaces"));
     }
 
     @Test

@@ -76,6 +76,7 @@ class DataExportsIT {
                 .collection("bookings", IsolationStrategy.COLLECTION_PER_TENANT).build();
         audit = AuditTrail.builder(client, database.getName()).clock(clock).build();
         exports = DataExports.builder(client, database.getName(), tdb).clock(clock).auditTrail(audit)
+                .maxActivePerRequester(100).maxActivePerTenant(100) // these tests leave many exports pending
                 .userReference("users", "_id").userReference("bookings", "userId", "staffId").build();
         ObjectId id = new ObjectId("65a1b2c3d4e5f60718293a4b");
         Tenants.run(ACME, () -> {

@@ -192,19 +192,20 @@ class HealthTest {
                 })
                 .build()) {
             assertEquals("timed out after 100 ms", health.readiness().checks().get("stuck").message());
+            await("the first evaluation is past its deadline", () -> health.readiness().checks().get("stuck")
+                    .detail().containsKey("runningForMillis"));
             for (int i = 0; i < 50; i++) {
                 HealthReport again = health.readiness();
                 assertEquals(HealthStatus.UNHEALTHY, again.status());
                 CheckReport stuck = again.checks().get("stuck");
-                assertEquals("still running from an earlier call", stuck.message());
+                assertEquals("timed out after 100 ms", stuck.message(), "it still hangs: told at once");
                 assertTrue(stuck.detail().containsKey("runningForMillis"));
             }
             assertEquals(1, runs.get(), "a hung check occupies one thread, however often health is polled");
             assertEquals(1, release.getCount(), "every call returned while the check was still hung");
             release.countDown();
-            await("the check recovers once its run ends",
-                    () -> health.readiness().status() == HealthStatus.HEALTHY);
-            assertTrue(runs.get() >= 2);
+            await("the check runs again, and recovers, once its hung run ends",
+                    () -> health.readiness().status() == HealthStatus.HEALTHY && runs.get() >= 2);
         } finally {
             release.countDown();
         }
@@ -225,13 +226,15 @@ class HealthTest {
     }
 
     @Test
-    void concurrentCallsNeverRunOneCheckTwiceAtOnce() throws InterruptedException {
+    void concurrentCallsShareOneEvaluationOfACheck() throws InterruptedException {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch entered = new CountDownLatch(1);
+        AtomicInteger runs = new AtomicInteger();
         AtomicInteger concurrent = new AtomicInteger();
         AtomicInteger maxConcurrent = new AtomicInteger();
         try (Health health = Health.builder().timeout(Duration.ofSeconds(30))
                 .readiness("slow", () -> {
+                    runs.incrementAndGet();
                     maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
                     try {
                         entered.countDown();
@@ -243,17 +246,63 @@ class HealthTest {
                 })
                 .build()) {
             AtomicReference<HealthReport> first = new AtomicReference<>();
-            Thread caller = new Thread(() -> first.set(health.readiness()));
-            caller.start();
+            AtomicReference<HealthReport> second = new AtomicReference<>();
+            Thread one = new Thread(() -> first.set(health.readiness()));
+            one.start();
             assertTrue(entered.await(30, TimeUnit.SECONDS));
-            HealthReport second = health.readiness();
-            assertEquals("still running from an earlier call", second.checks().get("slow").message());
+            Thread two = new Thread(() -> second.set(health.readiness()));
+            two.start();
+            await("the second call waits for the evaluation in progress", () -> two.getState()
+                    == Thread.State.TIMED_WAITING);
             release.countDown();
-            caller.join(TimeUnit.SECONDS.toMillis(30));
+            one.join(TimeUnit.SECONDS.toMillis(30));
+            two.join(TimeUnit.SECONDS.toMillis(30));
             assertEquals(HealthStatus.HEALTHY, first.get().status());
+            assertEquals(HealthStatus.HEALTHY, second.get().status(), "told the shared result, not 'still running'");
+            assertEquals(1, runs.get(), "one evaluation for both calls");
             assertEquals(1, maxConcurrent.get());
         } finally {
             release.countDown();
+        }
+    }
+
+    @Test
+    void eightCallersPollingAHealthySlowCheckAreAllToldItIsHealthy() throws Exception {
+        try (Health health = Health.builder().timeout(Duration.ofSeconds(10))
+                .readiness("slow", () -> {
+                    Thread.sleep(50); // the dependency's own latency, not a wait for the test
+                    return CheckResult.healthy();
+                })
+                .build()) {
+            int callers = 8;
+            int polls = 10;
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(callers);
+            CountDownLatch go = new CountDownLatch(1);
+            java.util.List<java.util.concurrent.Future<java.util.List<HealthReport>>> futures =
+                    new java.util.ArrayList<>();
+            for (int c = 0; c < callers; c++) {
+                futures.add(pool.submit(() -> {
+                    go.await();
+                    java.util.List<HealthReport> reports = new java.util.ArrayList<>();
+                    for (int i = 0; i < polls; i++) {
+                        reports.add(health.readiness());
+                    }
+                    return reports;
+                }));
+            }
+            go.countDown();
+            int unhealthy = 0;
+            String example = null;
+            for (java.util.concurrent.Future<java.util.List<HealthReport>> f : futures) {
+                for (HealthReport report : f.get(120, TimeUnit.SECONDS)) {
+                    if (report.status() != HealthStatus.HEALTHY) {
+                        unhealthy++;
+                        example = report.checks().get("slow").message();
+                    }
+                }
+            }
+            pool.shutdown();
+            assertEquals(0, unhealthy, unhealthy + " of " + callers * polls + " reports unhealthy, e.g. " + example);
         }
     }
 

@@ -42,8 +42,12 @@ class InProcessRateLimiterTest extends RateLimiterContract {
                 () -> limiter.tryAcquire(RateLimitKey.tenant(ACME), 11));
         assertTrue(tooMany.getMessage().contains("11"), tooMany.getMessage());
         assertThrows(IllegalArgumentException.class, () -> limiter.tryAcquire(RateLimitKey.tenant(ACME), 0));
+        IllegalStateException fixed = assertThrows(IllegalStateException.class, () -> RateLimiter.builder()
+                .plan("FREE", Bandwidth.of(1, Duration.ofSeconds(1))).everyTenantOn("GOLD").build(),
+                "a single plan that is not defined is refused when built, not on first use");
+        assertTrue(fixed.getMessage().contains("GOLD") && fixed.getMessage().contains("FREE"), fixed.getMessage());
         RateLimiter unknown = RateLimiter.builder().plan("FREE", Bandwidth.of(1, Duration.ofSeconds(1)))
-                .everyTenantOn("GOLD").clock(clock).build();
+                .planResolver(tenant -> "GOLD").clock(clock).build();
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> unknown.tryAcquire(RateLimitKey.tenant(ACME)));
         assertTrue(e.getMessage().contains("GOLD"), e.getMessage());

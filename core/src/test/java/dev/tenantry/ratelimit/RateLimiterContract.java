@@ -139,6 +139,28 @@ abstract class RateLimiterContract {
     }
 
     @Test
+    void aRefusalNamesTheBandwidthThatMakesTheCallerWaitAndItsTIsTheRetryAfter() {
+        // 10 a second (one back every 100 ms) and 12 an hour (one back every 300 s): both empty after 10 requests
+        // in a second's time, and the hourly one is what the caller waits for, though the burst has the fewer tokens.
+        RateLimiter limiter = limiter(Bandwidth.of(10, Duration.ofSeconds(1)), Bandwidth.of(12, Duration.ofHours(1)));
+        RateLimitKey key = RateLimitKey.user(ACME, "refused");
+        assertEquals(10, drain(limiter, key));
+        clock.advance(Duration.ofMillis(200));
+        assertTrue(limiter.tryAcquire(key).allowed());
+        assertTrue(limiter.tryAcquire(key).allowed());
+        RateLimitDecision denied = limiter.tryAcquire(key);
+        assertFalse(denied.allowed());
+        assertEquals("FREE-2", denied.bindingName());
+        assertEquals(12, denied.limit());
+        assertEquals(0, denied.remaining());
+        assertEquals(denied.retryAfterSeconds(), denied.bindingResetSeconds());
+        assertEquals("\"FREE-2\";r=0;t=" + denied.retryAfterSeconds(), denied.rateLimitHeader());
+        RateLimitDecision single = limiter(Bandwidth.of(3, Duration.ofMinutes(1))).tryAcquire(key, 3);
+        assertTrue(single.allowed());
+        assertEquals(60, single.bindingResetSeconds(), "allowed: until the bucket is full again");
+    }
+
+    @Test
     void aClockThatGoesBackwardsRefillsNothingAndBreaksNothing() {
         RateLimiter limiter = limiter(Bandwidth.of(2, Duration.ofSeconds(10)));
         RateLimitKey key = RateLimitKey.tenant(ACME);

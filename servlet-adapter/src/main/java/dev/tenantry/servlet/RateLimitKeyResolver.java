@@ -6,9 +6,11 @@ import dev.tenantry.servlet.internal.Keys;
 import jakarta.servlet.http.HttpServletRequest;
 
 /**
- * Chooses the rate-limit bucket a request draws from. Every key lies within the request's tenant, so tenants never
- * share tokens; the limit itself is the tenant's plan's, from the {@link dev.tenantry.ratelimit.RateLimiter}'s plan
- * resolver. Implementations must be thread-safe.
+ * Chooses the rate-limit bucket a signed-in caller's request draws from. Every key lies within the request's tenant,
+ * so tenants never share tokens; the limit itself is the tenant's plan's, from the {@link
+ * dev.tenantry.ratelimit.RateLimiter}'s plan resolver. Anonymous requests and failed authentications never come here:
+ * they draw from buckets of their own ({@link TenantryWebConfig.Builder#anonymousLimiter}, {@link
+ * TenantryWebConfig.Builder#failedAuthenticationLimiter}). Implementations must be thread-safe.
  *
  * @since 0.1
  */
@@ -28,8 +30,8 @@ public interface RateLimitKeyResolver {
     }
 
     /**
-     * One bucket per signed-in user of a tenant ({@link TenantryServlet#actorOf}); anonymous requests get one bucket
-     * per client address instead.
+     * One bucket per signed-in user of a tenant ({@link TenantryServlet#actorOf}); a request without an actor (only
+     * possible when the resolver is called outside Tenantry's filters) gets one per client address instead.
      */
     static RateLimitKeyResolver perUser() {
         return (request, tenant) -> {

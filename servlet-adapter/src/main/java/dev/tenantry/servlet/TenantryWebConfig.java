@@ -5,6 +5,8 @@ import dev.tenantry.audit.AuditTrail;
 import dev.tenantry.directory.TenantDirectory;
 import dev.tenantry.export.DataExports;
 import dev.tenantry.health.Health;
+import dev.tenantry.ratelimit.Bandwidth;
+import dev.tenantry.ratelimit.RateLimit;
 import dev.tenantry.ratelimit.RateLimiter;
 import dev.tenantry.servlet.internal.Cidr;
 import dev.tenantry.servlet.internal.Paths;
@@ -19,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.BiPredicate;
@@ -31,8 +34,11 @@ import org.jspecify.annotations.Nullable;
  * immutable and thread-safe.
  *
  * <p>Only tenant resolution is required. Each service given turns on what needs it: a {@link TenantDirectory} checks
- * that the tenant exists and is active; a {@link RateLimiter} limits requests and serves the rate-limit endpoint;
- * {@link Health}, {@link AuditTrail}, {@link DataExports} and {@link UserSessions} serve their endpoints.
+ * that the tenant exists and is active; a {@link RateLimiter} limits signed-in callers by their tenant's plan, turns on
+ * the anonymous limit and serves the rate-limit endpoint; {@link Health}, {@link AuditTrail}, {@link DataExports} and
+ * {@link UserSessions} serve their endpoints. Failed authentications the application reports are always limited.
+ *
+ * <p>Every setter replaces what an earlier call of it set (lists included); none accepts null unless it says so.
  *
  * <pre>{@code
  * TenantryWebConfig config = TenantryWebConfig.builder()
@@ -65,6 +71,20 @@ public final class TenantryWebConfig {
     public static final String DEFAULT_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
     /** The Strict-Transport-Security sent by default, over HTTPS only. */
     public static final String DEFAULT_STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains";
+    /**
+     * The anonymous limit used unless one is given: 60 requests a minute per client address in each tenant, refilled
+     * continuously.
+     */
+    public static final RateLimit DEFAULT_ANONYMOUS_LIMIT = RateLimit.of("ANONYMOUS",
+            Bandwidth.of(60, Duration.ofMinutes(1)));
+    /**
+     * The failed-authentication limit used unless one is given: 10 failures per client address and per attempted
+     * user in each tenant, one more allowed every 90 seconds.
+     */
+    public static final RateLimit DEFAULT_FAILED_AUTHENTICATION_LIMIT = RateLimit.of("FAILED-AUTHENTICATION",
+            Bandwidth.of(10, Duration.ofMinutes(15)));
+    /** The {@code WWW-Authenticate} challenge a 401 carries unless told otherwise. */
+    public static final String DEFAULT_AUTHENTICATION_CHALLENGE = "Bearer";
     /** The largest JSON request body the endpoints read by default. */
     public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024;
 
@@ -74,6 +94,7 @@ public final class TenantryWebConfig {
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}");
 
     private final List<TenantResolver> tenantResolvers;
+    private final boolean tenantResolversMustAgree;
     private final List<String> tenantOptionalPaths;
     private final BiPredicate<HttpServletRequest, TenantId> tenantAccess;
     private final @Nullable TenantDirectory tenantDirectory;
@@ -81,6 +102,9 @@ public final class TenantryWebConfig {
     private final List<String> trustedProxies;
     private final String requestIdHeader;
     private final @Nullable RateLimiter rateLimiter;
+    private final @Nullable RateLimiter anonymousLimiter;
+    private final RateLimiter failedAuthenticationLimiter;
+    private final String authenticationChallenge;
     private final RateLimitKeyResolver rateLimitKey;
     private final List<String> rateLimitExemptPaths;
     private final boolean legacyRateLimitHeaders;
@@ -103,6 +127,7 @@ public final class TenantryWebConfig {
 
     private TenantryWebConfig(Builder b) {
         this.tenantResolvers = List.copyOf(b.tenantResolvers);
+        this.tenantResolversMustAgree = b.tenantResolversMustAgree;
         List<String> optional = new ArrayList<>(b.tenantOptionalPaths);
         optional.add(b.healthPath);
         optional.add(b.healthPath + "/*");
@@ -113,6 +138,11 @@ public final class TenantryWebConfig {
         this.trustedProxies = List.copyOf(b.trustedProxies);
         this.requestIdHeader = b.requestIdHeader;
         this.rateLimiter = b.rateLimiter;
+        this.anonymousLimiter = b.anonymousLimiter != null ? b.anonymousLimiter
+                : b.rateLimiter == null ? null : fixed(DEFAULT_ANONYMOUS_LIMIT);
+        this.failedAuthenticationLimiter = b.failedAuthenticationLimiter != null ? b.failedAuthenticationLimiter
+                : fixed(DEFAULT_FAILED_AUTHENTICATION_LIMIT);
+        this.authenticationChallenge = b.authenticationChallenge;
         this.rateLimitKey = b.rateLimitKey;
         List<String> exempt = new ArrayList<>(b.rateLimitExemptPaths);
         exempt.add(b.healthPath);
@@ -148,6 +178,17 @@ public final class TenantryWebConfig {
         return tenantResolvers;
     }
 
+    /** Whether a request whose resolvers find different tenants is refused (400) rather than taking the first. */
+    public boolean tenantResolversMustAgree() {
+        return tenantResolversMustAgree;
+    }
+
+    /** An in-process limiter putting every tenant on {@code limit}. */
+    private static RateLimiter fixed(RateLimit limit) {
+        return RateLimiter.builder().plan(limit.name(), limit.bandwidths().toArray(Bandwidth[]::new))
+                .everyTenantOn(limit.name()).build();
+    }
+
     /** Path patterns where a request may come without a tenant; the health endpoints are always among them. */
     public List<String> tenantOptionalPaths() {
         return tenantOptionalPaths;
@@ -173,7 +214,7 @@ public final class TenantryWebConfig {
         return trustedProxies;
     }
 
-    /** The header a request id is read from and echoed in. */
+    /** The header the request id is echoed in and a client's correlation id read from. */
     public String requestIdHeader() {
         return requestIdHeader;
     }
@@ -183,7 +224,25 @@ public final class TenantryWebConfig {
         return Optional.ofNullable(rateLimiter);
     }
 
-    /** Which bucket a request draws from. */
+    /**
+     * The limiter of anonymous requests, one bucket per client address in each tenant; present when given or when
+     * a {@link #rateLimiter()} is.
+     */
+    public Optional<RateLimiter> anonymousLimiter() {
+        return Optional.ofNullable(anonymousLimiter);
+    }
+
+    /** The limiter of failed authentications, one bucket per client address and one per attempted user in a tenant. */
+    public RateLimiter failedAuthenticationLimiter() {
+        return failedAuthenticationLimiter;
+    }
+
+    /** The {@code WWW-Authenticate} challenge sent with every 401 Tenantry answers. */
+    public String authenticationChallenge() {
+        return authenticationChallenge;
+    }
+
+    /** Which bucket a signed-in caller's request draws from. */
     public RateLimitKeyResolver rateLimitKey() {
         return rateLimitKey;
     }
@@ -298,6 +357,7 @@ public final class TenantryWebConfig {
      */
     public static final class Builder {
         private final List<TenantResolver> tenantResolvers = new ArrayList<>();
+        private boolean tenantResolversMustAgree = true;
         private final List<String> tenantOptionalPaths = new ArrayList<>();
         private BiPredicate<HttpServletRequest, TenantId> tenantAccess = (request, tenant) -> true;
         private @Nullable TenantDirectory tenantDirectory;
@@ -305,6 +365,9 @@ public final class TenantryWebConfig {
         private final List<String> trustedProxies = new ArrayList<>();
         private String requestIdHeader = DEFAULT_REQUEST_ID_HEADER;
         private @Nullable RateLimiter rateLimiter;
+        private @Nullable RateLimiter anonymousLimiter;
+        private @Nullable RateLimiter failedAuthenticationLimiter;
+        private String authenticationChallenge = DEFAULT_AUTHENTICATION_CHALLENGE;
         private RateLimitKeyResolver rateLimitKey = RateLimitKeyResolver.perTenant();
         private final List<String> rateLimitExemptPaths = new ArrayList<>();
         private boolean legacyRateLimitHeaders;
@@ -344,6 +407,16 @@ public final class TenantryWebConfig {
             for (TenantResolver resolver : resolvers) {
                 tenantResolvers.add(Objects.requireNonNull(resolver, "resolver"));
             }
+            return this;
+        }
+
+        /**
+         * Whether every resolver that finds a tenant in a request must find the same one (default true): a request
+         * whose header names one tenant and whose host name another is then refused with 400 rather than served in
+         * the first resolver's tenant. With false, the first resolver that finds one wins.
+         */
+        public Builder tenantResolversMustAgree(boolean mustAgree) {
+            this.tenantResolversMustAgree = mustAgree;
             return this;
         }
 
@@ -398,7 +471,9 @@ public final class TenantryWebConfig {
         }
 
         /**
-         * The header a request id is read from and echoed in (default {@value #DEFAULT_REQUEST_ID_HEADER}).
+         * The header the request id is echoed in, and a client's correlation id read from (default {@value
+         * #DEFAULT_REQUEST_ID_HEADER}). The request id is always the server's own; a client's value is kept apart,
+         * as the client's, when it is 1 to 64 letters, digits, '-', '_', '.' or ':', starting with a letter or digit.
          *
          * @throws IllegalArgumentException if it is not a valid header name
          */
@@ -407,13 +482,52 @@ public final class TenantryWebConfig {
             return this;
         }
 
-        /** Limits every request that has a tenant with {@code limiter}, and serves the rate-limit endpoint. */
+        /**
+         * Limits every request of a signed-in caller that has a tenant with {@code limiter}, turns on the anonymous
+         * limit ({@link #anonymousLimiter}) and serves the rate-limit endpoint.
+         */
         public Builder rateLimiter(RateLimiter limiter) {
             this.rateLimiter = Objects.requireNonNull(limiter, "limiter");
             return this;
         }
 
-        /** Which bucket a request draws from (default {@link RateLimitKeyResolver#perTenant()}). */
+        /**
+         * Limits anonymous requests with {@code limiter}: each client address gets a bucket of its own in each tenant,
+         * under the plan {@code limiter} gives the tenant, and draws nothing from the tenant's or its users' buckets.
+         * Default: {@link #DEFAULT_ANONYMOUS_LIMIT} in process, when a {@link #rateLimiter} is set. Give one built
+         * with {@code RateLimiter.Builder.shared} to enforce one limit across app instances.
+         */
+        public Builder anonymousLimiter(RateLimiter limiter) {
+            this.anonymousLimiter = Objects.requireNonNull(limiter, "limiter");
+            return this;
+        }
+
+        /**
+         * Limits failed authentications the application reports ({@link TenantryServlet#authenticationFailed}) with
+         * {@code limiter}: a bucket per client address and one per attempted user in each tenant, under the plan
+         * {@code limiter} gives the tenant. Default: {@link #DEFAULT_FAILED_AUTHENTICATION_LIMIT} in process.
+         */
+        public Builder failedAuthenticationLimiter(RateLimiter limiter) {
+            this.failedAuthenticationLimiter = Objects.requireNonNull(limiter, "limiter");
+            return this;
+        }
+
+        /**
+         * The {@code WWW-Authenticate} challenge of every 401 Tenantry answers (default {@value
+         * #DEFAULT_AUTHENTICATION_CHALLENGE}), e.g. {@code Basic realm="api"}.
+         *
+         * @throws IllegalArgumentException if it is blank or holds control characters
+         */
+        public Builder authenticationChallenge(String challenge) {
+            Objects.requireNonNull(challenge, "challenge");
+            if (challenge.isBlank()) {
+                throw new IllegalArgumentException("authentication challenge must not be blank");
+            }
+            this.authenticationChallenge = headerValue(challenge);
+            return this;
+        }
+
+        /** Which bucket a signed-in caller's request draws from (default {@link RateLimitKeyResolver#perTenant()}). */
         public Builder rateLimitKey(RateLimitKeyResolver resolver) {
             this.rateLimitKey = Objects.requireNonNull(resolver, "resolver");
             return this;

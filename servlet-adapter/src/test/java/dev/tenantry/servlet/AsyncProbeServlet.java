@@ -37,7 +37,7 @@ class AsyncProbeServlet extends HttpServlet {
                     @Override
                     public void onComplete(AsyncEvent event) {
                         Map<String, Object> seen = ProbeServlet.observe();
-                        COMPLETED.put(String.valueOf(seen.get("requestId")), seen);
+                        COMPLETED.put(String.valueOf(seen.get("clientRequestId")), seen);
                     }
 
                     @Override

@@ -41,6 +41,7 @@ class ExportEndpointIT {
     static void start(MongoClient client, MongoDatabase database) {
         TenantDatabase tenantDatabase = TenantDatabase.builder(client, database.getName()).collection("notes").build();
         exports = DataExports.builder(client, database.getName(), tenantDatabase).userReference("notes", "owner")
+                .maxActivePerRequester(1000).maxActivePerTenant(1000) // these tests leave many exports pending
                 .build();
         Tenants.run(TenantId.of("acme"), () -> tenantDatabase.getCollection("notes").insertMany(List.of(
                 new Document("owner", "ann").append("text", "ann's note"),
@@ -171,8 +172,14 @@ class ExportEndpointIT {
 
     @Test
     void anonymousCallersAreRefused() {
-        assertEquals(403, post("{}", "application/json", "X-Tenant-ID", "acme").statusCode());
-        assertEquals(403, web.get("/api/exports", "X-Tenant-ID", "acme").statusCode());
+        // 401, as every endpoint answers an anonymous caller, with the challenge and as a problem
+        for (var response : java.util.List.of(post("{}", "application/json", "X-Tenant-ID", "acme"),
+                web.get("/api/exports", "X-Tenant-ID", "acme"), web.get("/api/exports/0123456789abcdef01234567",
+                "X-Tenant-ID", "acme"))) {
+            assertEquals(401, response.statusCode());
+            assertEquals("Bearer", response.headers().firstValue("WWW-Authenticate").orElseThrow());
+            assertTrue(response.body().contains(ProblemDetails.TYPE_PREFIX + "unauthorized"), response.body());
+        }
     }
 
     @Test

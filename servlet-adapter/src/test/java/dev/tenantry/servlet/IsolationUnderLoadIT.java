@@ -115,6 +115,9 @@ class IsolationUnderLoadIT {
         }
     }
 
+    /** The server's request ids seen: each is new. */
+    private static final java.util.Set<String> SERVER_IDS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /** Sends one planned request; null if the response is right, else what is wrong with it. */
     private static String check(WebServer web, Plan plan) {
         TenantId tenant = TENANTS[plan.tenant()];
@@ -133,9 +136,10 @@ class IsolationUnderLoadIT {
         if (!tenant.value().equals(body.get("tenant").asText())) {
             return plan + ": answered for tenant " + body.get("tenant");
         }
-        if (!requestId.equals(body.get("requestId").asText())
-                || !requestId.equals(response.headers().firstValue("X-Request-ID").orElse(null))) {
-            return plan + ": request id " + body.get("requestId");
+        if (!requestId.equals(body.get("clientRequestId").asText())
+                || !body.get("requestId").asText().equals(response.headers().firstValue("X-Request-ID").orElse(null))
+                || !SERVER_IDS.add(body.get("requestId").asText())) {
+            return plan + ": request id " + body.get("requestId") + ", client's " + body.get("clientRequestId");
         }
         if (body.get("orders").size() != 10) {
             return plan + ": " + body.get("orders").size() + " orders";

@@ -61,6 +61,7 @@ class OrdersServlet extends HttpServlet {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("tenant", Tenants.current().value());
         body.put("requestId", AuditContext.current().map(AuditContext::requestId).orElse(null));
+        body.put("clientRequestId", AuditContext.current().map(AuditContext::clientRequestId).orElse(null));
         body.put("orders", found);
         try {
             response.setContentType("application/json");

@@ -28,6 +28,7 @@ class ProbeServlet extends HttpServlet {
         seen.put("ip", context == null ? null : context.ip());
         seen.put("userAgent", context == null ? null : context.userAgent());
         seen.put("requestId", context == null ? null : context.requestId());
+        seen.put("clientRequestId", context == null ? null : context.clientRequestId());
         seen.put("thread", Thread.currentThread().getName());
         return seen;
     }

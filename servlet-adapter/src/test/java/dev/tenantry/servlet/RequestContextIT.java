@@ -113,10 +113,16 @@ class RequestContextIT {
     }
 
     @Test
-    void wellFormedRequestIdIsTakenAndEchoed() {
+    void theRequestIdIsTheServersOwnAndAWellFormedClientIdIsKeptApart() {
         HttpResponse<String> response = plain.get("/probe/x", "X-Tenant-ID", "acme", "X-Request-ID", "abc-123");
-        assertEquals("abc-123", response.headers().firstValue("X-Request-ID").orElseThrow());
-        assertEquals("abc-123", seen(response).get("requestId").asText());
+        String echoed = response.headers().firstValue("X-Request-ID").orElseThrow();
+        UUID.fromString(echoed);
+        JsonNode seen = seen(response);
+        assertEquals(echoed, seen.get("requestId").asText());
+        assertEquals("abc-123", seen.get("clientRequestId").asText());
+        HttpResponse<String> again = plain.get("/probe/x", "X-Tenant-ID", "acme", "X-Request-ID", "abc-123");
+        assertNotEquals(echoed, again.headers().firstValue("X-Request-ID").orElseThrow(),
+                "a client cannot make two requests share an id");
     }
 
     @Test
@@ -131,12 +137,16 @@ class RequestContextIT {
 
     @Test
     void malformedRequestIdIsReplaced() {
-        for (String bad : new String[] {"has space", "x".repeat(201), "quote\"d", "back\\slash"}) {
+        for (String bad : new String[] {"has space", "x".repeat(65), "quote\"d", "back\\slash", "-leading",
+            "semi;colon", "a/b", "<script>", "{json}"}) {
             HttpResponse<String> response = plain.get("/probe/x", "X-Tenant-ID", "acme", "X-Request-ID", bad);
             String echoed = response.headers().firstValue("X-Request-ID").orElseThrow();
             assertNotEquals(bad, echoed);
             UUID.fromString(echoed);
+            assertTrue(seen(response).get("clientRequestId").isNull(), bad + " is not taken as the client's id");
         }
+        assertEquals("x".repeat(64), seen(plain.get("/probe/x", "X-Tenant-ID", "acme", "X-Request-ID",
+                "x".repeat(64))).get("clientRequestId").asText(), "64 characters are accepted");
         String raw = plain.raw("GET /probe/x HTTP/1.1\r\nHost: localhost\r\nX-Tenant-ID: acme\r\n"
                 + "X-Request-ID: \u00e9t\u00e9\r\nConnection: close\r\n\r\n");
         assertTrue(raw.startsWith("HTTP/1.1 200"), raw);
@@ -147,8 +157,9 @@ class RequestContextIT {
     void requestIdHeaderIsConfigurable() {
         HttpResponse<String> response = behindProxies.get("/probe/x", "X-Tenant-ID", "acme", "X-Correlation-ID",
                 "corr-7");
-        assertEquals("corr-7", response.headers().firstValue("X-Correlation-ID").orElseThrow());
-        assertEquals("corr-7", seen(response).get("requestId").asText());
+        String echoed = response.headers().firstValue("X-Correlation-ID").orElseThrow();
+        assertEquals(echoed, seen(response).get("requestId").asText());
+        assertEquals("corr-7", seen(response).get("clientRequestId").asText());
     }
 
     @Test
@@ -165,7 +176,8 @@ class RequestContextIT {
         assertEquals("user", entry.event().actorType());
         assertEquals("127.0.0.1", entry.event().ip());
         assertEquals("books/1.0", entry.event().userAgent());
-        assertEquals("rid-42", entry.event().requestId());
+        assertEquals(response.headers().firstValue("X-Request-ID").orElseThrow(), entry.event().requestId());
+        assertEquals("rid-42", entry.event().clientRequestId(), "the client's id is kept apart, as the client's");
         assertTrue(Tenants.call(TenantId.of("globex"), () -> trail.query(AuditQuery.all()).entries()).isEmpty());
     }
 }

@@ -130,7 +130,7 @@ class SessionEndpointIT {
         assertEquals(400, delete("/api/sessions/x", as("ivan")).statusCode());
         assertEquals(400, web.get("/api/sessions?user=ivan", as("ivan")).statusCode());
         assertEquals(405, web.get("/api/sessions/" + session.session().id(), as("ivan")).statusCode());
-        assertEquals(403, web.get("/api/sessions", "X-Tenant-ID", "acme").statusCode(), "anonymous");
+        assertEquals(401, web.get("/api/sessions", "X-Tenant-ID", "acme").statusCode(), "anonymous");
         assertTrue(active("acme", session));
         assertTrue(Tenants.call(ACME, () -> sessions.list("ivan")).size() == 1);
     }

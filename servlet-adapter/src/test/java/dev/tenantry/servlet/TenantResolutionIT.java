@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 class TenantResolutionIT {
 
     private static WebServer web;
+    private static WebServer firstWins;
     private static Tenants.Registration guard;
     private static MongoClient mongo;
     private static String databaseName;
@@ -38,7 +39,7 @@ class TenantResolutionIT {
         directory.create(TenantId.of("umbrella"), "Umbrella", "FREE");
         directory.scheduleDeletion(TenantId.of("umbrella"), Duration.ofDays(30));
         guard = directory.guardScopes();
-        TenantryWebConfig config = TenantryWebConfig.builder()
+        TenantryWebConfig.Builder config = TenantryWebConfig.builder()
                 .tenantResolvers(TenantResolver.header(), TenantResolver.pathPrefix("/t/"),
                         TenantResolver.subdomain("example.test"),
                         TenantResolver.requestAttribute(WebServer.TENANT_ATTRIBUTE),
@@ -48,15 +49,17 @@ class TenantResolutionIT {
                 // A signed-in user may act only in the tenant after the '@' of their name.
                 .tenantAccess((request, tenant) -> request.getUserPrincipal() == null
                         || request.getUserPrincipal().getName().endsWith("@" + tenant.value()))
-                .tenantDirectory(directory)
-                .build();
-        web = WebServer.builder(config).servlet("/probe/*", new ProbeServlet()).servlet("/t/*", new ProbeServlet())
-                .servlet("/public/*", new ProbeServlet()).start();
+                .tenantDirectory(directory);
+        web = WebServer.builder(config.build()).servlet("/probe/*", new ProbeServlet())
+                .servlet("/t/*", new ProbeServlet()).servlet("/public/*", new ProbeServlet()).start();
+        firstWins = WebServer.builder(config.tenantResolversMustAgree(false).build())
+                .servlet("/probe/*", new ProbeServlet()).servlet("/t/*", new ProbeServlet()).start();
     }
 
     @AfterAll
     static void stop() {
         web.close();
+        firstWins.close();
         guard.close();
     }
 
@@ -116,11 +119,26 @@ class TenantResolutionIT {
     }
 
     @Test
-    void resolversAreTriedInTheConfiguredOrder() {
-        assertEquals("globex", tenantSeen(web.get("/t/acme/x", "X-Tenant-ID", "globex")),
+    void resolversThatDisagreeAre400ByDefault() {
+        problem(web.get("/t/acme/x", "X-Tenant-ID", "globex"), 400, "conflicting-tenant");
+        problem(web.get("/t/acme/x", WebServer.TENANT_ATTRIBUTE_HEADER, "globex"), 400, "conflicting-tenant");
+        String raw = web.raw("GET /probe/x HTTP/1.1\r\nHost: globex.example.test\r\nX-Tenant-ID: acme\r\n"
+                + "Connection: close\r\n\r\n");
+        assertTrue(raw.startsWith("HTTP/1.1 400"), raw);
+        assertTrue(raw.contains("conflicting-tenant"), raw);
+        assertFalse(raw.contains("acme") || raw.contains("globex"), "names neither tenant: " + raw);
+        assertEquals("acme", tenantSeen(web.get("/t/acme/x", "X-Tenant-ID", "acme")), "agreeing resolvers are fine");
+    }
+
+    @Test
+    void resolversAreTriedInTheConfiguredOrderWhenTheyNeedNotAgree() {
+        assertEquals("globex", tenantSeen(firstWins.get("/t/acme/x", "X-Tenant-ID", "globex")),
                 "the header comes before the path");
-        assertEquals("acme", tenantSeen(web.get("/t/acme/x", WebServer.TENANT_ATTRIBUTE_HEADER, "globex")),
+        assertEquals("acme", tenantSeen(firstWins.get("/t/acme/x", WebServer.TENANT_ATTRIBUTE_HEADER, "globex")),
                 "the path comes before the attribute");
+        String raw = firstWins.raw("GET /probe/x HTTP/1.1\r\nHost: globex.example.test\r\nX-Tenant-ID: acme\r\n"
+                + "Connection: close\r\n\r\n");
+        assertTrue(raw.contains("\"tenant\":\"acme\""), raw);
     }
 
     @Test
@@ -187,6 +205,12 @@ class TenantResolutionIT {
 
     @Test
     void anotherUsersTenantLooksExactlyLikeAnUnknownOne() {
+        // The principal names acme, the header another: with agreement required that is a 400 (conflicting-tenant)
+        // whatever the other tenant is; with the first resolver winning, tenantAccess refuses as for an unknown one.
+        for (String other : new String[] {"nosuch", "globex", "initech"}) {
+            problem(web.get("/probe/x", WebServer.USER, "bob@acme", "X-Tenant-ID", other), 400, "conflicting-tenant");
+        }
+        WebServer web = firstWins;
         JsonNode unknown = problem(web.get("/probe/x", WebServer.USER, "bob@acme", "X-Tenant-ID", "nosuch"), 404,
                 "unknown-tenant");
         JsonNode existing = problem(web.get("/probe/x", WebServer.USER, "bob@acme", "X-Tenant-ID", "globex"), 404,

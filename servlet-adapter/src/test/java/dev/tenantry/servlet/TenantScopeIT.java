@@ -48,14 +48,18 @@ class TenantScopeIT {
         JsonNode seen = seen(response);
         assertEquals("globex", seen.get("tenant").asText());
         assertEquals("ann", seen.get("actor").asText());
-        assertEquals("req-async-1", seen.get("requestId").asText());
+        assertEquals(response.headers().firstValue("X-Request-ID").orElseThrow(), seen.get("requestId").asText());
+        assertEquals("req-async-1", seen.get("clientRequestId").asText());
     }
 
     @Test
     void asyncDispatchKeepsTheTenant() {
-        JsonNode seen = seen(web.get("/async/x?mode=dispatch", "X-Tenant-ID", "initech", "X-Request-ID", "req-2"));
+        HttpResponse<String> response = web.get("/async/x?mode=dispatch", "X-Tenant-ID", "initech", "X-Request-ID",
+                "req-2");
+        JsonNode seen = seen(response);
         assertEquals("initech", seen.get("tenant").asText());
-        assertEquals("req-2", seen.get("requestId").asText());
+        assertEquals(response.headers().firstValue("X-Request-ID").orElseThrow(), seen.get("requestId").asText());
+        assertEquals("req-2", seen.get("clientRequestId").asText());
     }
 
     @Test

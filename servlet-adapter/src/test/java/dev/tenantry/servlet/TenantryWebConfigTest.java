@@ -91,4 +91,28 @@ class TenantryWebConfigTest {
         assertEquals("{\"type\":\"urn:tenantry:problem:unknown-tenant\",\"title\":\"Unknown tenant\",\"status\":404,"
                 + "\"detail\":\"no \\\"tenant\\\"\",\"requestId\":\"r-1\"}", json);
     }
+
+    @Test
+    void strangersAreLimitedByDefaultAndNullsAreRefused() {
+        TenantryWebConfig bare = valid().build();
+        assertTrue(bare.anonymousLimiter().isEmpty(), "no anonymous limit without a rate limiter");
+        assertTrue(bare.tenantResolversMustAgree());
+        assertEquals("Bearer", bare.authenticationChallenge());
+        dev.tenantry.ratelimit.RateLimiter limiter = dev.tenantry.ratelimit.RateLimiter.builder()
+                .plan("P", dev.tenantry.ratelimit.Bandwidth.of(1, java.time.Duration.ofSeconds(1)))
+                .everyTenantOn("P").build();
+        TenantryWebConfig limited = valid().rateLimiter(limiter).build();
+        assertTrue(limited.anonymousLimiter().isPresent(), "an anonymous limit comes with the rate limiter");
+        assertEquals(TenantryWebConfig.DEFAULT_ANONYMOUS_LIMIT.name(), limited.anonymousLimiter().get()
+                .status(dev.tenantry.ratelimit.RateLimitKey.tenant(dev.tenantry.TenantId.of("acme"))).policy());
+        assertThrows(NullPointerException.class, () -> valid().anonymousLimiter(null));
+        assertThrows(NullPointerException.class, () -> valid().failedAuthenticationLimiter(null));
+        assertThrows(NullPointerException.class, () -> valid().authenticationChallenge(null));
+        IllegalArgumentException blank = assertThrows(IllegalArgumentException.class,
+                () -> valid().authenticationChallenge(" "));
+        assertTrue(blank.getMessage().contains("challenge"), blank.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> valid().authenticationChallenge("Bearer\r\nX: y"));
+        assertEquals("Basic realm=\"api\"", valid().authenticationChallenge("Basic realm=\"api\"").build()
+                .authenticationChallenge());
+    }
 }

@@ -45,6 +45,8 @@ final class WebServer implements AutoCloseable {
 
     static final String USER = "X-Test-User";
     static final String ROLES = "X-Test-Roles";
+    /** A credential that fails, naming the user it claims to be ("-" for none). */
+    static final String BAD_CREDENTIAL = "X-Test-Bad-Credential";
     /** The application's authentication copies this header into request attribute {@value #TENANT_ATTRIBUTE}. */
     static final String TENANT_ATTRIBUTE_HEADER = "X-Test-Tenant-Attribute";
     static final String TENANT_ATTRIBUTE = "app.tenant";
@@ -91,6 +93,11 @@ final class WebServer implements AutoCloseable {
             }
         });
         server.setHandler(context);
+        if (b.problemErrors) {
+            // As a Jetty application does: errors Jetty raises before any filter are problems too.
+            server.setErrorHandler(new dev.tenantry.servlet.jetty.ProblemErrorHandler(config));
+            context.setErrorHandler(new dev.tenantry.servlet.jetty.ProblemErrorHandler(config));
+        }
         try {
             server.start();
         } catch (Exception e) {
@@ -180,6 +187,15 @@ final class WebServer implements AutoCloseable {
                 ((jakarta.servlet.http.HttpServletResponse) res).setHeader(preset.substring(0, preset.indexOf('=')),
                         preset.substring(preset.indexOf('=') + 1));
             }
+            String bad = request.getHeader(BAD_CREDENTIAL);
+            if (bad != null) {
+                // A credential that does not check out: Tenantry counts, audits and answers it.
+                if (!TenantryServlet.authenticationFailed(request, (jakarta.servlet.http.HttpServletResponse) res,
+                        bad.equals("-") ? null : bad, "bad credential")) {
+                    chain.doFilter(req, res);
+                }
+                return;
+            }
             String user = request.getHeader(USER);
             if (user == null) {
                 chain.doFilter(req, res);
@@ -213,6 +229,7 @@ final class WebServer implements AutoCloseable {
         private int maxThreads = 16;
         private boolean forwardedProto;
         private String contextPath = "/";
+        private boolean problemErrors = true;
 
         private Builder(TenantryWebConfig config) {
             this.config = config;
@@ -231,6 +248,12 @@ final class WebServer implements AutoCloseable {
 
         Builder forwardedProto() {
             this.forwardedProto = true;
+            return this;
+        }
+
+        /** Leaves Jetty's own error handlers in place (what an application that sets none gets). */
+        Builder jettyErrorPages() {
+            this.problemErrors = false;
             return this;
         }
 

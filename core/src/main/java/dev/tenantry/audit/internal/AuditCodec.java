@@ -30,7 +30,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Stored form of audit entries and the hash that chains them. The hash covers the previous hash and a canonical
  * encoding of every field in a fixed order (absent values as null), so the stored field order, or a field added or
- * removed, changes nothing but a real change in content. Thread-safe.
+ * removed, changes nothing but a real change in content. Fields added to the format later ({@code clientRequestId})
+ * are covered only when present, after the others: an entry written before they existed hashes exactly as it did, and
+ * one that has them cannot lose or gain them unnoticed. Thread-safe.
  */
 final class AuditCodec {
 
@@ -39,6 +41,8 @@ final class AuditCodec {
 
     private static final String[] TEXT_FIELDS = {"actorId", "actorType", "targetType", "targetId", "summary",
         "reason", "ip", "userAgent", "requestId"};
+    /** Covered by the hash when present only (see the class comment). */
+    private static final String CLIENT_REQUEST_ID = "clientRequestId";
     private static final BsonDocumentCodec CODEC = new BsonDocumentCodec();
 
     private final String tenantField;
@@ -68,6 +72,9 @@ final class AuditCodec {
                 doc.append(TEXT_FIELDS[i], new BsonString(values[i]));
             }
         }
+        if (e.clientRequestId() != null) {
+            doc.append(CLIENT_REQUEST_ID, new BsonString(e.clientRequestId()));
+        }
         return doc;
     }
 
@@ -77,7 +84,7 @@ final class AuditCodec {
                 text(doc, "targetType"), text(doc, "targetId"), text(doc, "summary"),
                 AuditOutcome.valueOf(doc.getString("outcome").getValue()), text(doc, "reason"),
                 text(doc, "actorId"), text(doc, "actorType"), text(doc, "ip"), text(doc, "userAgent"),
-                text(doc, "requestId"));
+                text(doc, "requestId"), text(doc, CLIENT_REQUEST_ID));
         return new AuditEntry(doc.getObjectId("_id").getValue(), doc.getInt32("v").getValue(),
                 TenantId.of(doc.getString(tenantField).getValue()), doc.getInt64("seq").getValue(),
                 doc.getString("prev").getValue(), doc.getString("hash").getValue(),
@@ -104,6 +111,9 @@ final class AuditCodec {
             e.userAgent(), e.requestId()};
         for (int i = 0; i < TEXT_FIELDS.length; i++) {
             canonical.append(TEXT_FIELDS[i], values[i] == null ? BsonNull.VALUE : new BsonString(values[i]));
+        }
+        if (e.clientRequestId() != null) {
+            canonical.append(CLIENT_REQUEST_ID, new BsonString(e.clientRequestId()));
         }
         BasicOutputBuffer buffer = new BasicOutputBuffer(256);
         try (BsonBinaryWriter writer = new BsonBinaryWriter(buffer)) {

@@ -1,9 +1,13 @@
 package dev.tenantry.audit.internal;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.FindIterable;
+import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.IndexOptions;
@@ -14,27 +18,27 @@ import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import dev.tenantry.TenantId;
-import dev.tenantry.Tenants;
-import dev.tenantry.audit.AuditAction;
 import dev.tenantry.audit.AuditEntry;
 import dev.tenantry.audit.AuditEvent;
 import dev.tenantry.audit.AuditPage;
 import dev.tenantry.audit.AuditQuery;
-import dev.tenantry.audit.AuditVerification;
-import dev.tenantry.collection.TenantCollection;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.bson.BsonDocument;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The AuditLog collection and each tenant's hash chain in it. Every method works on the current tenant's log,
- * through tenant-scoped collections.
+ * The AuditLog collection and each tenant's hash chain in it. Every method names the tenant it works on and filters
+ * by it itself: the store opens no tenant scope, so no {@link dev.tenantry.TenantScopeGuard} can refuse the trail's
+ * own writes (an entry about a tenant that was just suspended must still be written).
  *
  * <p>Appending is optimistic and needs no lock across app servers: read the chain's tail, chain the batch after it,
  * insert in order. A unique index on {@code (tenant, seq)} lets exactly one writer take each position; a writer that
@@ -61,67 +65,102 @@ final class AuditStore {
     /** Tails this JVM wrote last, per tenant; a stale one only costs a lost insert race and a re-read. */
     private static final int CACHED_TAILS = 10_000;
 
-    private final TenantCollection<BsonDocument> log;
-    private final TenantCollection<BsonDocument> heads;
+    private final MongoCollection<BsonDocument> log;
+    private final MongoCollection<BsonDocument> heads;
+    private final String tenantField;
     private final AuditCodec codec;
     private final Object[] stripes = new Object[STRIPES];
-    private final com.github.benmanes.caffeine.cache.Cache<TenantId, Tail> tails =
-            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(CACHED_TAILS).build();
+    private final Cache<TenantId, Tail> tails = Caffeine.newBuilder().maximumSize(CACHED_TAILS).build();
 
-    AuditStore(TenantCollection<BsonDocument> log, TenantCollection<BsonDocument> heads, AuditCodec codec) {
+    AuditStore(MongoCollection<BsonDocument> log, MongoCollection<BsonDocument> heads, String tenantField,
+               AuditCodec codec) {
         this.log = log;
         this.heads = heads;
+        this.tenantField = tenantField;
         this.codec = codec;
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new Object();
         }
     }
 
-    /** The indexes the chain and the queries need, declared on the log's collection (they lead with the tenant). */
-    static final List<IndexModel> INDEXES = List.of(
-            new IndexModel(Indexes.ascending("seq"), new IndexOptions().unique(true)),
-            new IndexModel(Indexes.descending("time")),
-            new IndexModel(Indexes.compoundIndex(Indexes.ascending("actorId"), Indexes.descending("seq"))),
-            new IndexModel(Indexes.compoundIndex(Indexes.ascending("action"), Indexes.descending("seq"))),
-            new IndexModel(Indexes.compoundIndex(Indexes.ascending("targetType"), Indexes.ascending("targetId"),
-                    Indexes.descending("seq"))));
+    /** The tenant's documents matching {@code filter} (or all of them). */
+    Bson of(TenantId tenant, @Nullable Bson filter) {
+        Bson own = Filters.eq(tenantField, tenant.value());
+        return filter == null ? own : Filters.and(own, filter);
+    }
 
     /**
-     * Writes {@code batch} (all for the current tenant) at the end of its chain and returns the entries as stored.
+     * Creates the indexes the chain and the queries need, each leading with the tenant and named as the keys after
+     * it (as tenant-scoped collections name them, so trails made by earlier versions find theirs); idempotent.
+     */
+    void ensureIndexes() {
+        log.createIndexes(List.of(
+                index(Indexes.ascending("seq"), true),
+                index(Indexes.descending("time"), false),
+                index(Indexes.compoundIndex(Indexes.ascending("actorId"), Indexes.descending("seq")), false),
+                index(Indexes.compoundIndex(Indexes.ascending("action"), Indexes.descending("seq")), false),
+                index(Indexes.compoundIndex(Indexes.ascending("targetType"), Indexes.ascending("targetId"),
+                        Indexes.descending("seq")), false)));
+    }
+
+    private IndexModel index(Bson keys, boolean unique) {
+        BsonDocument given = keys.toBsonDocument();
+        BsonDocument leading = new BsonDocument(tenantField, new org.bson.BsonInt32(1));
+        given.forEach(leading::append);
+        return new IndexModel(leading, new IndexOptions().unique(unique).name(indexName(given)));
+    }
+
+    /** The driver's name for {@code keys}: {@code seq_1}, {@code actorId_1_seq_-1}. */
+    private static String indexName(BsonDocument keys) {
+        StringBuilder name = new StringBuilder();
+        keys.forEach((field, value) -> name.append(name.length() == 0 ? "" : "_").append(field).append('_')
+                .append(value.asNumber().intValue()));
+        return name.toString();
+    }
+
+    private MongoCollection<BsonDocument> timed(MongoCollection<BsonDocument> collection, @Nullable Duration timeout) {
+        return timeout == null ? collection : collection.withTimeout(Math.max(1, timeout.toMillis()),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Writes {@code batch} (all for {@code tenant}) at the end of its chain and returns the entries as stored.
      *
      * @param retry whether an earlier attempt for these entries may have been applied
+     * @param timeout the longest the whole write may take (a client-side operation timeout), or null for the client's
+     *     own timeouts
      */
-    List<AuditEntry> append(List<Pending> batch, boolean retry) {
-        TenantId tenant = Tenants.current();
+    List<AuditEntry> append(TenantId tenant, List<Pending> batch, boolean retry, @Nullable Duration timeout) {
+        MongoCollection<BsonDocument> entries = timed(log, timeout);
         synchronized (stripes[Math.floorMod(tenant.hashCode(), STRIPES)]) {
-            List<Pending> rest = retry ? withoutStored(batch) : batch;
+            List<Pending> rest = retry ? withoutStored(entries, tenant, batch) : batch;
             List<AuditEntry> written = new ArrayList<>(rest.size());
             Tail cached = retry ? null : tails.getIfPresent(tenant);
             while (!rest.isEmpty()) {
-                Tail tail = cached != null ? cached : tail();
+                Tail tail = cached != null ? cached : tail(entries, tenant);
                 cached = null;
                 List<AuditEntry> chained = chain(tenant, tail, rest);
                 List<BsonDocument> docs = new ArrayList<>(chained.size());
                 chained.forEach(entry -> docs.add(codec.toDocument(entry)));
                 try {
-                    log.insertMany(docs, new InsertManyOptions().ordered(true));
+                    entries.insertMany(docs, new InsertManyOptions().ordered(true));
                     written.addAll(chained);
                     rest = List.of();
                 } catch (MongoBulkWriteException e) {
-                    BulkWriteError error = e.getWriteErrors().get(0);
-                    int stored = error.getIndex();
-                    written.addAll(chained.subList(0, stored));
-                    if (ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY) {
+                    BulkWriteError error = e.getWriteErrors().isEmpty() ? null : e.getWriteErrors().get(0);
+                    if (error == null || ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY) {
                         throw e;
                     }
+                    int stored = error.getIndex();
+                    written.addAll(chained.subList(0, stored));
                     // Another writer took that position, or (after a lost reply) this entry is already stored.
-                    rest = withoutStored(rest.subList(stored, rest.size()));
+                    rest = withoutStored(entries, tenant, rest.subList(stored, rest.size()));
                 }
             }
             if (!written.isEmpty()) {
                 AuditEntry last = written.get(written.size() - 1);
                 tails.put(tenant, new Tail(last.sequence(), last.hash()));
-                advanceHead(last);
+                advanceHead(timed(heads, timeout), last);
             }
             return written;
         }
@@ -142,21 +181,23 @@ final class AuditStore {
         return out;
     }
 
-    private Tail tail() {
-        BsonDocument last = log.find().sort(Sorts.descending("seq"))
+    private Tail tail(MongoCollection<BsonDocument> entries, TenantId tenant) {
+        BsonDocument last = entries.find(of(tenant, null)).sort(Sorts.descending("seq"))
                 .projection(Projections.include("seq", "hash")).limit(1).first();
         return last == null ? new Tail(0, AuditCodec.GENESIS)
                 : new Tail(last.getInt64("seq").getValue(), last.getString("hash").getValue());
     }
 
-    private List<Pending> withoutStored(List<Pending> pending) {
+    private List<Pending> withoutStored(MongoCollection<BsonDocument> entries, TenantId tenant,
+                                        List<Pending> pending) {
         if (pending.isEmpty()) {
             return pending;
         }
         List<ObjectId> ids = new ArrayList<>(pending.size());
         pending.forEach(p -> ids.add(p.id()));
         Set<ObjectId> stored = new HashSet<>();
-        for (BsonDocument doc : log.find(Filters.in("_id", ids)).projection(Projections.include("_id"))) {
+        for (BsonDocument doc : entries.find(of(tenant, Filters.in("_id", ids)))
+                .projection(Projections.include("_id"))) {
             stored.add(doc.getObjectId("_id").getValue());
         }
         if (stored.isEmpty()) {
@@ -171,9 +212,10 @@ final class AuditStore {
         return rest;
     }
 
-    private void advanceHead(AuditEntry last) {
+    private void advanceHead(MongoCollection<BsonDocument> headsTimed, AuditEntry last) {
+        String tenant = last.tenant().value();
         try {
-            heads.updateOne(Filters.and(Filters.eq("_id", last.tenant().value()),
+            headsTimed.updateOne(Filters.and(Filters.eq("_id", tenant), Filters.eq(tenantField, tenant),
                             Filters.lt("seq", last.sequence())),
                     Updates.combine(Updates.set("seq", last.sequence()), Updates.set("hash", last.hash())),
                     new UpdateOptions().upsert(true));
@@ -185,9 +227,15 @@ final class AuditStore {
         }
     }
 
+    /** The tenant's head document (the highest sequence written, and its hash), or null. */
+    @Nullable BsonDocument head(TenantId tenant) {
+        return heads.find(Filters.and(Filters.eq("_id", tenant.value()), Filters.eq(tenantField, tenant.value())))
+                .first();
+    }
+
     // ---------------------------------------------------------------- reading
 
-    AuditPage query(AuditQuery query) {
+    AuditPage query(TenantId tenant, AuditQuery query) {
         List<Bson> clauses = new ArrayList<>();
         if (query.after() != null) {
             clauses.add(Filters.lt("seq", query.afterSequence()));
@@ -213,7 +261,7 @@ final class AuditStore {
         if (query.outcome() != null) {
             clauses.add(Filters.eq("outcome", query.outcome().name()));
         }
-        Bson filter = clauses.isEmpty() ? new BsonDocument() : Filters.and(clauses);
+        Bson filter = of(tenant, clauses.isEmpty() ? null : Filters.and(clauses));
         List<AuditEntry> entries = new ArrayList<>(query.limit() + 1);
         for (BsonDocument doc : log.find(filter).sort(Sorts.descending("seq")).limit(query.limit() + 1)) {
             entries.add(codec.fromDocument(doc));
@@ -227,10 +275,10 @@ final class AuditStore {
     }
 
     /** Streams the entries a query matches, newest first, without holding more than a batch in memory. */
-    void forEach(AuditQuery query, Consumer<AuditEntry> consumer) {
+    void forEach(TenantId tenant, AuditQuery query, Consumer<AuditEntry> consumer) {
         AuditQuery page = query.limit(AuditQuery.MAX_LIMIT);
         while (true) {
-            AuditPage result = query(page);
+            AuditPage result = query(tenant, page);
             result.entries().forEach(consumer);
             if (result.nextCursor() == null) {
                 return;
@@ -239,90 +287,51 @@ final class AuditStore {
         }
     }
 
-    // ---------------------------------------------------------------- verification and retention
-
-    AuditVerification verify() {
-        long anchorSequence = 0;
-        String expectedPrevious = AuditCodec.GENESIS;
-        BsonDocument purge = log.find(Filters.eq("action", AuditAction.AUDIT_PURGE.name()))
-                .sort(Sorts.descending("seq")).limit(1).first();
-        if (purge != null) {
-            AuditEntry anchor = codec.fromDocument(purge);
-            anchorSequence = Long.parseLong(anchor.event().targetId());
-            expectedPrevious = anchor.event().summary().substring(PURGE_SUMMARY.length());
-        }
-        long expected = anchorSequence + 1;
-        long checked = 0;
-        for (BsonDocument doc : log.find(Filters.gt("seq", anchorSequence)).sort(Sorts.ascending("seq"))) {
-            AuditEntry entry = codec.fromDocument(doc);
-            checked++;
-            if (entry.sequence() > expected) {
-                return AuditVerification.broken(checked, expected, "entries " + expected + ".." + (entry.sequence()
-                        - 1) + " are missing: deleted from the log");
-            }
-            if (entry.sequence() < expected) {
-                return AuditVerification.broken(checked, entry.sequence(), "sequence " + entry.sequence()
-                        + " appears twice: an entry was inserted into the log");
-            }
-            if (!entry.previousHash().equals(expectedPrevious)) {
-                return AuditVerification.broken(checked, entry.sequence(), "entry " + entry.sequence()
-                        + " does not follow the entry before it: entries were modified, replaced or reordered");
-            }
-            if (!codec.recompute(entry).equals(entry.hash())) {
-                return AuditVerification.broken(checked, entry.sequence(), "entry " + entry.sequence()
-                        + " does not match its hash: it was modified");
-            }
-            expectedPrevious = entry.hash();
-            expected++;
-        }
-        BsonDocument head = heads.find(Filters.eq("_id", Tenants.current().value())).first();
-        long last = expected - 1;
-        if (head != null && head.getInt64("seq").getValue() > last) {
-            return AuditVerification.broken(checked, last + 1, "entries after " + last + " are missing: the log's "
-                    + "head records sequence " + head.getInt64("seq").getValue());
-        }
-        if (head != null && head.getInt64("seq").getValue() == last && last > anchorSequence
-                && !head.getString("hash").getValue().equals(expectedPrevious)) {
-            return AuditVerification.broken(checked, last, "the newest entry was replaced: it does not match the "
-                    + "log's head");
-        }
-        return AuditVerification.intact(checked);
+    /** The tenant's stored documents matching {@code filter}, sorted by {@code sort}. */
+    FindIterable<BsonDocument> documents(TenantId tenant, @Nullable Bson filter, Bson sort) {
+        return log.find(of(tenant, filter)).sort(sort);
     }
 
-    static final String PURGE_SUMMARY = "anchor ";
+    /** The codec entries are stored and hashed with. */
+    AuditCodec codec() {
+        return codec;
+    }
+
+    // ---------------------------------------------------------------- retention
 
     /**
      * The newest sequence that can be purged for {@code cutoff}: the entries before the first one at or after the
      * cutoff, so what is purged is always a prefix of the chain. Returns 0 when there is nothing to purge.
      */
-    long purgeableThrough(Instant cutoff) {
-        BsonDocument firstKept = log.find(Filters.gte("time", cutoff)).sort(Sorts.ascending("seq"))
+    long purgeableThrough(TenantId tenant, Instant cutoff) {
+        BsonDocument firstKept = log.find(of(tenant, Filters.gte("time", cutoff))).sort(Sorts.ascending("seq"))
                 .projection(Projections.include("seq")).limit(1).first();
         long through;
         if (firstKept != null) {
             through = firstKept.getInt64("seq").getValue() - 1;
         } else {
-            BsonDocument newest = log.find().sort(Sorts.descending("seq")).projection(Projections.include("seq"))
-                    .limit(1).first();
+            BsonDocument newest = log.find(of(tenant, null)).sort(Sorts.descending("seq"))
+                    .projection(Projections.include("seq")).limit(1).first();
             through = newest == null ? 0 : newest.getInt64("seq").getValue();
         }
         // Nothing left at or below it (an earlier purge took it all): nothing to purge.
-        boolean anyLeft = through > 0 && log.find(Filters.lte("seq", through))
+        boolean anyLeft = through > 0 && log.find(of(tenant, Filters.lte("seq", through)))
                 .projection(Projections.include("_id")).limit(1).first() != null;
         return anyLeft ? through : 0;
     }
 
-    /** The hash of the entry at {@code sequence}. */
-    String hashAt(long sequence) {
-        BsonDocument doc = log.find(Filters.eq("seq", sequence)).projection(Projections.include("hash")).first();
+    /** The hash of the tenant's entry at {@code sequence}. */
+    String hashAt(TenantId tenant, long sequence) {
+        BsonDocument doc = log.find(of(tenant, Filters.eq("seq", sequence))).projection(Projections.include("hash"))
+                .first();
         if (doc == null) {
             throw new IllegalStateException("audit entry " + sequence + " is missing; verify the log before purging");
         }
         return doc.getString("hash").getValue();
     }
 
-    /** Deletes the entries up to and including {@code sequence} (older purge records too: the newest anchors). */
-    long deleteThrough(long sequence) {
-        return log.deleteMany(Filters.lte("seq", sequence)).getDeletedCount();
+    /** Deletes the tenant's entries up to and including {@code sequence} (older anchors too: the newest anchors). */
+    long deleteThrough(TenantId tenant, long sequence) {
+        return log.deleteMany(of(tenant, Filters.lte("seq", sequence))).getDeletedCount();
     }
 }

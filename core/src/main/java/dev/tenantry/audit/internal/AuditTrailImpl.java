@@ -1,10 +1,12 @@
 package dev.tenantry.audit.internal;
 
 import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoDatabase;
 import dev.tenantry.SystemScopeListener;
 import dev.tenantry.TenantId;
 import dev.tenantry.Tenants;
 import dev.tenantry.audit.AuditAction;
+import dev.tenantry.audit.AuditCloseReport;
 import dev.tenantry.audit.AuditContext;
 import dev.tenantry.audit.AuditEvent;
 import dev.tenantry.audit.AuditPage;
@@ -13,12 +15,13 @@ import dev.tenantry.audit.AuditStats;
 import dev.tenantry.audit.AuditTrail;
 import dev.tenantry.audit.AuditVerification;
 import dev.tenantry.audit.OverflowPolicy;
-import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.collection.WriteEvent;
 import dev.tenantry.collection.WriteListener;
 import dev.tenantry.export.ExportFormat;
 import dev.tenantry.export.internal.RecordWriter;
+import dev.tenantry.internal.Arguments;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,57 +33,81 @@ import org.bson.BsonDocument;
 import org.bson.BsonValue;
 import org.bson.types.ObjectId;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The audit trail: resolves events, then writes them in the caller's thread or through the batcher. */
 public final class AuditTrailImpl implements AuditTrail {
 
+    private static final Logger LOG = LoggerFactory.getLogger(AuditTrailImpl.class);
+
+    /** What {@link AuditTrail.Builder} validated, in one place. */
+    public record Settings(MongoClient client, String databaseName, String tenantField, String collectionName,
+                           Clock clock, byte @Nullable [] hmacKey, TenantId systemTenant, boolean asynchronous,
+                           int queueCapacity, int batchSize, Duration maxBatchDelay, OverflowPolicy overflowPolicy,
+                           Duration overflowTimeout, Duration minBackoff, Duration maxBackoff, Duration closeTimeout,
+                           Duration writeTimeout, @Nullable Path deadLetterFile, boolean recordSystemScope) {
+    }
+
     private final Clock clock;
     private final TenantId systemTenant;
     private final AuditStore store;
+    private final ChainVerifier verifier;
     private final @Nullable AsyncWriter writer;
+    private final Duration closeTimeout;
     private final AtomicLong writtenSync = new AtomicLong();
     private final Tenants.@Nullable Registration systemRegistration;
     private final @Nullable Thread shutdownHook;
 
-    /** Built by {@link AuditTrail.Builder}, which validated every argument. */
-    public AuditTrailImpl(MongoClient client, String databaseName, String tenantField, String collectionName,
-                          Clock clock, byte @Nullable [] hmacKey, TenantId systemTenant, boolean asynchronous,
-                          int queueCapacity, int batchSize, Duration maxBatchDelay, OverflowPolicy overflowPolicy,
-                          Duration overflowTimeout, Duration minBackoff, Duration maxBackoff,
-                          boolean recordSystemScope) {
-        this.clock = clock;
-        this.systemTenant = systemTenant;
-        String headsName = collectionName + "Heads";
-        TenantDatabase.Builder declared = TenantDatabase.builder(client, databaseName).tenantField(tenantField)
-                .collection(collectionName).collection(headsName);
-        AuditStore.INDEXES.forEach(index -> declared.index(collectionName, index.getKeys(), index.getOptions()));
-        TenantDatabase db = declared.build();
-        this.store = new AuditStore(db.getCollection(collectionName, BsonDocument.class),
-                db.getCollection(headsName, BsonDocument.class), new AuditCodec(tenantField, hmacKey));
-        db.ensureIndexes(); // a SHARED collection: one set of indexes for all tenants, declared, created at start-up
-        if (asynchronous) {
-            this.writer = new AsyncWriter(store::append, queueCapacity, batchSize, maxBatchDelay, overflowPolicy,
-                    overflowTimeout, minBackoff, maxBackoff);
-            // An application that exits without close() still gets its queued entries written.
-            this.shutdownHook = new Thread(this::close, "tenantry-audit-flush");
+    /** Built by {@link AuditTrail.Builder}, which validated every setting. */
+    public AuditTrailImpl(Settings settings) {
+        this.clock = settings.clock();
+        this.systemTenant = settings.systemTenant();
+        this.closeTimeout = settings.closeTimeout();
+        MongoDatabase database = settings.client().getDatabase(settings.databaseName());
+        AuditCodec codec = new AuditCodec(settings.tenantField(), settings.hmacKey());
+        this.store = new AuditStore(database.getCollection(settings.collectionName(), BsonDocument.class),
+                database.getCollection(settings.collectionName() + "Heads", BsonDocument.class),
+                settings.tenantField(), codec);
+        this.verifier = new ChainVerifier(store);
+        store.ensureIndexes(); // a shared collection: one set of indexes, each leading with the tenant
+        if (settings.asynchronous()) {
+            DeadLetters deadLetters = new DeadLetters(database.getCollection(settings.collectionName()
+                    + DEAD_LETTER_SUFFIX, BsonDocument.class), settings.deadLetterFile(), codec, clock);
+            this.writer = new AsyncWriter(store::append, deadLetters, settings.queueCapacity(), settings.batchSize(),
+                    settings.maxBatchDelay(), settings.overflowPolicy(), settings.overflowTimeout(),
+                    settings.minBackoff(), settings.maxBackoff(), settings.writeTimeout());
+            // An application that exits without close() still gets its queued entries written, within the close
+            // timeout: the JVM's shutdown is never held up longer than that (plus the dead letters' own bound).
+            this.shutdownHook = new Thread(this::closeAtShutdown, "tenantry-audit-flush");
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         } else {
             this.writer = null;
             this.shutdownHook = null;
         }
-        this.systemRegistration = recordSystemScope ? Tenants.addSystemScopeListener(systemScopeListener()) : null;
+        this.systemRegistration = settings.recordSystemScope() ? Tenants.addSystemScopeListener(systemScopeListener())
+                : null;
     }
 
     @Override
     public void record(AuditEvent event) {
         Objects.requireNonNull(event, "event");
-        TenantId tenant = Tenants.current();
+        if (event.action().isReserved()) {
+            throw new IllegalArgumentException("audit action " + event.action() + " is reserved: actions starting "
+                    + "with " + AuditAction.RESERVED_PREFIX + " are the trail's own bookkeeping and cannot be "
+                    + "recorded by callers");
+        }
+        record(Tenants.current(), event);
+    }
+
+    /** Records {@code event} in {@code tenant}'s log, opening no scope (so no scope guard is asked). */
+    private void record(TenantId tenant, AuditEvent event) {
         AuditStore.Pending pending = new AuditStore.Pending(tenant, new ObjectId(),
                 clock.instant().truncatedTo(ChronoUnit.MILLIS), resolve(event));
         if (writer != null) {
             writer.enqueue(pending);
         } else {
-            store.append(List.of(pending), false);
+            store.append(tenant, List.of(pending), false, null);
             writtenSync.incrementAndGet();
         }
     }
@@ -94,7 +121,7 @@ public final class AuditTrailImpl implements AuditTrail {
         return new AuditEvent(e.action(), e.targetType(), e.targetId(), e.summary(), e.outcome(), e.reason(),
                 first(e.actorId(), context.actorId()), first(e.actorType(), context.actorType()),
                 first(e.ip(), context.ip()), first(e.userAgent(), context.userAgent()),
-                first(e.requestId(), context.requestId()));
+                first(e.requestId(), context.requestId()), first(e.clientRequestId(), context.clientRequestId()));
     }
 
     private static @Nullable String first(@Nullable String own, @Nullable String fallback) {
@@ -104,29 +131,28 @@ public final class AuditTrailImpl implements AuditTrail {
     @Override
     public AuditPage query(AuditQuery query) {
         Objects.requireNonNull(query, "query");
-        Tenants.current();
-        return store.query(query);
+        return store.query(Tenants.current(), query);
     }
 
     /** Export columns, in order. */
     private static final List<String> COLUMNS = List.of("id", "tenant", "sequence", "time", "action", "outcome",
             "reason", "actorId", "actorType", "targetType", "targetId", "summary", "ip", "userAgent", "requestId",
-            "formatVersion", "previousHash", "hash");
+            "clientRequestId", "formatVersion", "previousHash", "hash");
 
     @Override
     public long export(AuditQuery query, ExportFormat format, OutputStream out) {
         Objects.requireNonNull(query, "query");
         Objects.requireNonNull(format, "format");
         Objects.requireNonNull(out, "out");
-        Tenants.current();
+        TenantId tenant = Tenants.current();
         long[] count = {0};
         try (RecordWriter writer = new RecordWriter(format, COLUMNS, out)) {
-            store.forEach(query, entry -> {
+            store.forEach(tenant, query, entry -> {
                 AuditEvent e = entry.event();
                 writer.write(entry.id().toHexString(), entry.tenant().value(), entry.sequence(),
                         entry.time().toString(), e.action().name(), e.outcome().name(), e.reason(), e.actorId(),
                         e.actorType(), e.targetType(), e.targetId(), e.summary(), e.ip(), e.userAgent(),
-                        e.requestId(), entry.formatVersion(), entry.previousHash(), entry.hash());
+                        e.requestId(), e.clientRequestId(), entry.formatVersion(), entry.previousHash(), entry.hash());
                 count[0]++;
             });
         }
@@ -135,39 +161,35 @@ public final class AuditTrailImpl implements AuditTrail {
 
     @Override
     public AuditVerification verify() {
-        Tenants.current();
-        return store.verify();
+        return verifier.verify(Tenants.current());
     }
 
     @Override
     public long purgeOlderThan(Duration retention) {
-        Objects.requireNonNull(retention, "retention");
-        if (retention.isNegative()) {
-            throw new IllegalArgumentException("audit retention must not be negative, was " + retention);
-        }
+        Arguments.notNegative("audit retention", retention);
         TenantId tenant = Tenants.current();
         Instant cutoff = clock.instant().minus(retention);
-        long through = store.purgeableThrough(cutoff);
+        long through = store.purgeableThrough(tenant, cutoff);
         if (through == 0) {
             return 0;
         }
-        String anchor = store.hashAt(through);
+        String anchor = store.hashAt(tenant, through);
         // The anchor is recorded (and acknowledged) before anything is deleted, so the chain stays verifiable.
         AuditEvent purge = AuditEvent.of(AuditAction.AUDIT_PURGE).target("AuditLog", Long.toString(through))
-                .summary(AuditStore.PURGE_SUMMARY + anchor).build();
-        store.append(List.of(new AuditStore.Pending(tenant, new ObjectId(),
-                clock.instant().truncatedTo(ChronoUnit.MILLIS), resolve(purge))), false);
+                .summary(ChainVerifier.PURGE_SUMMARY + anchor).build();
+        store.append(tenant, List.of(new AuditStore.Pending(tenant, new ObjectId(),
+                clock.instant().truncatedTo(ChronoUnit.MILLIS), resolve(purge))), false, null);
         writtenSync.incrementAndGet();
-        return store.deleteThrough(through);
+        return store.deleteThrough(tenant, through);
     }
 
     @Override
     public AuditStats stats() {
         if (writer == null) {
-            return new AuditStats(0, writtenSync.get(), 0, 0);
+            return new AuditStats(0, writtenSync.get(), 0, 0, 0);
         }
         return new AuditStats(writer.queued(), writer.written() + writtenSync.get(), writer.failedAttempts(),
-                writer.dropped());
+                writer.dropped(), writer.deadLettered());
     }
 
     @Override
@@ -200,9 +222,8 @@ public final class AuditTrailImpl implements AuditTrail {
 
     @Override
     public SystemScopeListener systemScopeListener() {
-        return access -> Tenants.run(access.enclosing().orElse(systemTenant), () -> record(
-                AuditEvent.of(AuditAction.SYSTEM_ACCESS).summary(truncate(access.reason()))
-                        .target("thread", truncate(access.threadName())).build()));
+        return access -> record(access.enclosing().orElse(systemTenant), AuditEvent.of(AuditAction.SYSTEM_ACCESS)
+                .summary(truncate(access.reason())).target("thread", truncate(access.threadName())).build());
     }
 
     private static String truncate(String text) {
@@ -211,18 +232,41 @@ public final class AuditTrailImpl implements AuditTrail {
 
     @Override
     public void close() {
+        AuditCloseReport report = close(closeTimeout);
+        if (!report.complete()) {
+            LOG.error("audit trail closed with {} entries not written to the log; they are in the dead-letter {}",
+                    report.unwritten(), report.deadLetterPlace());
+        }
+    }
+
+    @Override
+    public AuditCloseReport close(Duration timeout) {
+        Arguments.notNegative("audit close timeout", timeout);
         if (systemRegistration != null) {
             systemRegistration.close();
         }
-        if (writer != null) {
-            writer.close();
-            if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(shutdownHook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the JVM is exiting and the hook runs (or ran) close() itself
-                }
+        if (writer == null) {
+            return new AuditCloseReport(0, "none (a synchronous trail queues nothing)");
+        }
+        AuditCloseReport report = writer.close(timeout);
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is exiting and the hook runs (or ran) close() itself
             }
+        }
+        return report;
+    }
+
+    /** The shutdown hook: bounded by the close timeout, and says on standard error what it could not write. */
+    private void closeAtShutdown() {
+        AuditCloseReport report = close(closeTimeout);
+        if (!report.complete()) {
+            LOG.error("JVM shutdown: {} audit entries could not be written to the log within {}; they are in the "
+                    + "dead-letter {}", report.unwritten(), closeTimeout, report.deadLetterPlace());
+            System.err.println("tenantry audit: " + report.unwritten() + " entries not written at shutdown; kept in "
+                    + "the dead-letter " + report.deadLetterPlace());
         }
     }
 }

@@ -6,6 +6,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.IndexModel;
 import com.mongodb.connection.ServerDescription;
 import dev.tenantry.TenantId;
+import dev.tenantry.Tenants;
 import dev.tenantry.collection.IsolationStrategy;
 import dev.tenantry.collection.SoftDelete;
 import dev.tenantry.collection.TenantCollection;
@@ -28,16 +29,13 @@ import org.jspecify.annotations.Nullable;
 /** The registry behind {@link TenantDatabase}: names, physical placement and server features. Thread-safe. */
 public final class TenantDatabaseImpl implements TenantDatabase {
 
-    /** Separates the logical name from the tenant in per-tenant collection names. */
-    static final String COLLECTION_SEPARATOR = "__";
-
     /** MongoDB 5.0 accepts localField/foreignField and a pipeline together in one $lookup. */
     private static final int CONCISE_LOOKUP_WIRE_VERSION = 13;
 
     private final MongoClient client;
     private final String name;
     private final String tenantField;
-    private final String databasePrefix;
+    private final PhysicalNames names;
     private final Map<String, IsolationStrategy> collections;
     private final Map<String, SoftDelete> softDeletes;
     private final Map<String, List<WriteListener>> listeners;
@@ -58,8 +56,8 @@ public final class TenantDatabaseImpl implements TenantDatabase {
         this.client = client;
         this.name = name;
         this.tenantField = tenantField;
-        this.databasePrefix = databasePrefix;
         this.collections = Collections.unmodifiableMap(new LinkedHashMap<>(collections));
+        this.names = new PhysicalNames(name, databasePrefix, collections);
         this.softDeletes = Map.copyOf(softDeletes);
         Map<String, List<WriteListener>> copy = new LinkedHashMap<>();
         listeners.forEach((logical, list) -> copy.put(logical, List.copyOf(list)));
@@ -115,7 +113,7 @@ public final class TenantDatabaseImpl implements TenantDatabase {
 
     /**
      * On first use of {@code logicalName} by {@code tenant} (of any tenant, if shared) in this process, creates its
-     * declared indexes; afterwards costs a volatile read (shared) or a set look-up.
+     * declared indexes, in system scope; afterwards costs a volatile read (shared) or a set look-up.
      *
      * @throws com.mongodb.MongoException if the server refuses an index; the next use tries again
      */
@@ -131,8 +129,11 @@ public final class TenantDatabaseImpl implements TenantDatabase {
         }
         MongoNamespace ns = declared.isolation == IsolationStrategy.SHARED ? new MongoNamespace(name, logicalName)
                 : namespace(logicalName, declared.isolation, Objects.requireNonNull(tenant, "tenant"));
-        database(ns.getDatabaseName()).getCollection(ns.getCollectionName(), BsonDocument.class)
-                .createIndexes(declared.indexes);
+        // Schema work, not a tenant's: it runs in system scope (reported to the system-scope listeners like any
+        // other), also when a tenant's first operation triggers it.
+        Tenants.runAsSystem("tenantry: create the indexes declared for collection '" + logicalName + "'"
+                + (tenant == null ? "" : " of tenant '" + tenant + "'"), () -> database(ns.getDatabaseName())
+                .getCollection(ns.getCollectionName(), BsonDocument.class).createIndexes(declared.indexes));
         if (declared.isolation == IsolationStrategy.SHARED) {
             declared.sharedEnsured = true;
         } else {
@@ -229,17 +230,13 @@ public final class TenantDatabaseImpl implements TenantDatabase {
         return namespace(logicalName, getIsolation(logicalName), tenant);
     }
 
+    /**
+     * Where {@code tenant}'s documents of {@code logicalName} live.
+     *
+     * @throws dev.tenantry.InvalidTenantIdException if the tenant's own database would be one MongoDB reserves
+     */
     MongoNamespace namespace(String logicalName, IsolationStrategy strategy, TenantId tenant) {
-        switch (strategy) {
-            case SHARED:
-                return new MongoNamespace(name, logicalName);
-            case COLLECTION_PER_TENANT:
-                return new MongoNamespace(name, logicalName + COLLECTION_SEPARATOR + tenant.value());
-            case DATABASE_PER_TENANT:
-                return new MongoNamespace(databasePrefix + tenant.value(), logicalName);
-            default:
-                throw new AssertionError(strategy);
-        }
+        return names.namespace(logicalName, strategy, tenant);
     }
 
     /** The tenant's physical namespace for a registered logical name, or null if it is not registered. */
@@ -255,41 +252,14 @@ public final class TenantDatabaseImpl implements TenantDatabase {
 
     @Override
     public Optional<String> logicalNameOf(MongoNamespace namespace) {
-        return Optional.ofNullable(locate(namespace)).map(Located::logicalName);
+        Objects.requireNonNull(namespace, "namespace");
+        return Optional.ofNullable(names.locate(namespace)).map(PhysicalNames.Located::logicalName);
     }
 
     @Override
     public Optional<TenantId> tenantOf(MongoNamespace namespace) {
-        return Optional.ofNullable(locate(namespace)).map(Located::tenant);
-    }
-
-    private record Located(String logicalName, @Nullable TenantId tenant) {
-    }
-
-    private @Nullable Located locate(MongoNamespace namespace) {
-        String db = namespace.getDatabaseName();
-        String coll = namespace.getCollectionName();
-        if (db.equals(name)) {
-            if (collections.get(coll) == IsolationStrategy.SHARED) {
-                return new Located(coll, null);
-            }
-            int separator = coll.indexOf(COLLECTION_SEPARATOR);
-            if (separator > 0) {
-                String logical = coll.substring(0, separator);
-                String tenant = coll.substring(separator + COLLECTION_SEPARATOR.length());
-                if (collections.get(logical) == IsolationStrategy.COLLECTION_PER_TENANT && TenantId.isValid(tenant)) {
-                    return new Located(logical, TenantId.of(tenant));
-                }
-            }
-            return null;
-        }
-        if (db.startsWith(databasePrefix) && collections.get(coll) == IsolationStrategy.DATABASE_PER_TENANT) {
-            String tenant = db.substring(databasePrefix.length());
-            if (TenantId.isValid(tenant)) {
-                return new Located(coll, TenantId.of(tenant));
-            }
-        }
-        return null;
+        Objects.requireNonNull(namespace, "namespace");
+        return Optional.ofNullable(names.locate(namespace)).map(PhysicalNames.Located::tenant);
     }
 
     @Override

@@ -27,7 +27,9 @@ import dev.tenantry.directory.TenantNotFoundException;
 import dev.tenantry.directory.TenantRecord;
 import dev.tenantry.directory.TenantStatus;
 import dev.tenantry.directory.TenantStatusException;
+import dev.tenantry.internal.Arguments;
 import dev.tenantry.ratelimit.PlanResolver;
+import dev.tenantry.ratelimit.RateLimiter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +45,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import org.bson.BsonArray;
+import org.bson.BsonBoolean;
 import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
@@ -73,6 +76,8 @@ public final class TenantDirectoryImpl implements TenantDirectory {
     private static final String PURGE = "purge";
     private static final String PURGE_STARTED = "purge.startedAt";
     private static final String PURGE_STEPS = "purge.steps";
+    private static final String PURGE_CURRENT_FIELD = "current";
+    private static final String PURGE_CURRENT = "purge." + PURGE_CURRENT_FIELD;
 
     /** Set while the directory records its own audit entries, so its guard lets it into the tenant's scope. */
     private static final ThreadLocal<Boolean> RECORDING = new ThreadLocal<>();
@@ -84,11 +89,16 @@ public final class TenantDirectoryImpl implements TenantDirectory {
     private final @Nullable TenantDatabase tenantDatabase;
     private final @Nullable AuditTrail audit;
     private final List<TenantChangeListener> listeners = new CopyOnWriteArrayList<>();
+    /** Sets of plans a tenant's plan must be in, each from the builder or a linked rate limiter. */
+    private final List<Set<String>> knownPlans = new CopyOnWriteArrayList<>();
 
     /** Built by {@link TenantDirectory.Builder}; creates the index that finds due deletions. */
     public TenantDirectoryImpl(MongoClient client, MongoCollection<BsonDocument> tenants, Clock clock,
                                Duration cacheFor, @Nullable TenantDatabase tenantDatabase,
-                               @Nullable AuditTrail audit) {
+                               @Nullable AuditTrail audit, @Nullable Set<String> plans) {
+        if (plans != null) {
+            knownPlans.add(plans);
+        }
         this.client = client;
         this.tenants = tenants;
         this.clock = clock;
@@ -200,10 +210,8 @@ public final class TenantDirectoryImpl implements TenantDirectory {
 
     @Override
     public TenantRecord scheduleDeletion(TenantId id, Duration retention) {
-        Objects.requireNonNull(retention, "retention");
-        if (retention.isNegative()) {
-            throw new IllegalArgumentException("deletion retention must not be negative, was " + retention);
-        }
+        Objects.requireNonNull(id, "id");
+        Arguments.notNegative("deletion retention", retention);
         TenantRecord current = fresh(id);
         if (current.status() == TenantStatus.DELETION_SCHEDULED) {
             throw new TenantStatusException(id, current.status(), "deletion of tenant '" + id + "' is already "
@@ -249,7 +257,7 @@ public final class TenantDirectoryImpl implements TenantDirectory {
         BsonArray statuses = new BsonArray();
         from.forEach(s -> statuses.add(new BsonString(s.name())));
         BsonDocument filter = byId(id).append(STATUS, new BsonDocument("$in", statuses))
-                .append(PURGE, new BsonDocument("$exists", org.bson.BsonBoolean.FALSE));
+                .append(PURGE, new BsonDocument("$exists", BsonBoolean.FALSE));
         BsonDocument update = new BsonDocument("$set", set.clone().append(UPDATED, date(now())));
         if (unset != null) {
             update.append("$unset", unset);
@@ -306,39 +314,54 @@ public final class TenantDirectoryImpl implements TenantDirectory {
             throw new IllegalStateException("purging needs the tenant-scoped collections: give the builder "
                     + "tenantDatabase(...)");
         }
-        TenantRecord current = fresh(id);
         Instant now = now();
+        // The claim is the decision: it matches only while the record is scheduled, due, and not yet being purged,
+        // in the same write that marks the purge started. A cancelDeletion either came first (then this matches
+        // nothing and nothing is purged) or comes after and is refused, because the purge has started.
+        BsonDocument claimed = tenants.findOneAndUpdate(byId(id)
+                        .append(STATUS, new BsonString(TenantStatus.DELETION_SCHEDULED.name()))
+                        .append(DELETE_AT, new BsonDocument("$lte", date(now)))
+                        .append(PURGE, new BsonDocument("$exists", BsonBoolean.FALSE)),
+                new BsonDocument("$set", new BsonDocument(PURGE, new BsonDocument("startedAt", date(now))
+                        .append("steps", new BsonArray()))),
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+        BsonDocument doc = claimed != null ? claimed : tenants.find(byId(id)).first();
+        if (doc == null) {
+            throw new TenantNotFoundException(id);
+        }
+        cache.invalidate(id);
+        TenantRecord current = fromDocument(doc);
         if (current.status() != TenantStatus.DELETION_SCHEDULED) {
             throw new TenantStatusException(id, current.status(), "cannot purge tenant '" + id + "': it is "
                     + current.status() + "; only a tenant whose deletion was scheduled (scheduleDeletion) and is due "
                     + "can be purged");
         }
-        Instant due = Objects.requireNonNull(current.deleteScheduledAt());
-        if (due.isAfter(now)) {
+        if (!doc.containsKey(PURGE)) {
             throw new TenantStatusException(id, current.status(), "cannot purge tenant '" + id + "' yet: its "
-                    + "deletion is due at " + due + " (retention not over); cancelDeletion can still restore it");
+                    + "deletion is due at " + current.deleteScheduledAt() + " (retention not over); cancelDeletion "
+                    + "can still restore it");
         }
-        return Tenants.callAsSystem("purge of tenant '" + id + "', deletion due " + due,
-                () -> purge(database, current, now, listener));
+        boolean resumed = claimed == null;
+        return Tenants.callAsSystem("purge of tenant '" + id + "', deletion due " + current.deleteScheduledAt(),
+                () -> purge(database, current, doc.getDocument(PURGE), resumed, listener));
     }
 
-    private PurgeReport purge(TenantDatabase database, TenantRecord tenant, Instant now, PurgeListener listener) {
+    /**
+     * Removes the tenant's data collection by collection. Before each collection the step is claimed in the record
+     * (only while it is still scheduled for deletion and being purged) with the number of documents there; after it,
+     * the step is recorded with the number removed. A purge resumed after a failure between the two (the delete or
+     * drop applied, its reply or the record lost) counts what the first attempt removed from that number and what is
+     * left, so the report stays exact.
+     */
+    private PurgeReport purge(TenantDatabase database, TenantRecord tenant, BsonDocument purge, boolean resumed,
+                              PurgeListener listener) {
         TenantId id = tenant.id();
-        // Mark the purge started (once): from here on, cancelDeletion refuses and every step is recorded.
-        BsonDocument started = tenants.findOneAndUpdate(byId(id).append(PURGE, new BsonDocument("$exists",
-                        org.bson.BsonBoolean.FALSE)),
-                new BsonDocument("$set", new BsonDocument(PURGE, new BsonDocument("startedAt", date(now))
-                        .append("steps", new BsonArray()))));
-        boolean resumed = started == null;
-        BsonDocument doc = tenants.find(byId(id)).first();
-        if (doc == null) {
-            throw new TenantNotFoundException(id);
-        }
         Map<String, Long> deleted = new LinkedHashMap<>();
-        for (BsonValue step : doc.getDocument(PURGE).getArray("steps")) {
+        for (BsonValue step : purge.getArray("steps")) {
             BsonDocument s = step.asDocument();
             deleted.put(s.getString("collection").getValue(), s.getNumber("deleted").longValue());
         }
+        BsonDocument interrupted = purge.getDocument(PURGE_CURRENT_FIELD, null);
         List<String> names = new ArrayList<>(database.getCollectionNames());
         Set<String> tenantDatabases = new LinkedHashSet<>();
         int done = deleted.size();
@@ -353,17 +376,25 @@ public final class TenantDirectoryImpl implements TenantDirectory {
             }
             MongoCollection<BsonDocument> physical = client.getDatabase(ns.getDatabaseName())
                     .getCollection(ns.getCollectionName(), BsonDocument.class);
+            BsonDocument filter = isolation == IsolationStrategy.SHARED
+                    ? new BsonDocument(database.getTenantField(), new BsonString(id.value())) : new BsonDocument();
+            boolean again = interrupted != null && interrupted.getString("collection", new BsonString(""))
+                    .getValue().equals(name);
+            long before = again ? interrupted.getNumber("before").longValue() : physical.countDocuments(filter);
+            claimStep(id, name, before);
             long count;
             if (isolation == IsolationStrategy.SHARED) {
-                count = physical.deleteMany(new BsonDocument(database.getTenantField(), new BsonString(id.value())))
-                        .getDeletedCount();
+                long left = again ? physical.countDocuments(filter) : before;
+                long removed = physical.deleteMany(filter).getDeletedCount();
+                count = again ? before - left + removed : removed;
             } else {
-                count = physical.countDocuments();
                 physical.drop();
+                count = before;
             }
-            tenants.updateOne(byId(id), new BsonDocument("$push", new BsonDocument(PURGE_STEPS,
-                    new BsonDocument("collection", new BsonString(name)).append("deleted", new BsonInt64(count))
-                            .append("at", date(now())))));
+            tenants.updateOne(byId(id).append(PURGE_CURRENT + ".collection", new BsonString(name)),
+                    new BsonDocument("$push", new BsonDocument(PURGE_STEPS, new BsonDocument("collection",
+                            new BsonString(name)).append("deleted", new BsonInt64(count)).append("at", date(now()))))
+                            .append("$unset", new BsonDocument(PURGE_CURRENT, new BsonString(""))));
             deleted.put(name, count);
             done++;
             record(id, AuditEvent.of(AuditAction.DELETE).target("collection", name)
@@ -387,6 +418,27 @@ public final class TenantDirectoryImpl implements TenantDirectory {
         return report;
     }
 
+    /**
+     * Records that {@code collection} is being purged, with the documents there before, only while the record is
+     * still scheduled for deletion and its purge started: the check made before each collection.
+     *
+     * @throws TenantStatusException if the record no longer is
+     */
+    private void claimStep(TenantId id, String collection, long before) {
+        BsonDocument filter = byId(id).append(STATUS, new BsonString(TenantStatus.DELETION_SCHEDULED.name()))
+                .append(PURGE_STARTED, new BsonDocument("$exists", BsonBoolean.TRUE));
+        BsonDocument current = new BsonDocument("collection", new BsonString(collection))
+                .append("before", new BsonInt64(before)).append("at", date(now()));
+        if (tenants.updateOne(filter, new BsonDocument("$set", new BsonDocument(PURGE_CURRENT, current)))
+                .getMatchedCount() == 0) {
+            BsonDocument doc = tenants.find(byId(id)).first();
+            TenantStatus status = doc == null ? TenantStatus.DELETION_SCHEDULED : fromDocument(doc).status();
+            throw new TenantStatusException(id, status, "the purge of tenant '" + id + "' stopped before "
+                    + collection + ": its record is no longer scheduled for deletion"
+                    + (doc == null ? " (it was removed)" : " (it is " + status + ")"));
+        }
+    }
+
     @Override
     public List<PurgeReport> purgeDue(PurgeListener listener) {
         Objects.requireNonNull(listener, "listener");
@@ -398,7 +450,12 @@ public final class TenantDirectoryImpl implements TenantDirectory {
         }
         List<PurgeReport> reports = new ArrayList<>();
         for (TenantId id : ids) {
-            reports.add(purge(id, listener));
+            try {
+                reports.add(purge(id, listener));
+            } catch (TenantNotFoundException | TenantStatusException changed) {
+                // Cancelled, rescheduled or purged by someone else since it was listed: nothing to do here.
+                LOG.info("purge of tenant '{}' skipped: {}", id, changed.getMessage());
+            }
         }
         return reports;
     }
@@ -424,6 +481,19 @@ public final class TenantDirectoryImpl implements TenantDirectory {
                         + ")" : "") + "; no work runs for it outside system scope");
             }
         });
+    }
+
+    @Override
+    public Tenants.Registration invalidatePlansOf(RateLimiter limiter) {
+        Objects.requireNonNull(limiter, "limiter");
+        Set<String> plans = Set.copyOf(limiter.plans());
+        knownPlans.add(plans);
+        Tenants.Registration listening = addChangeListener((before, after) -> limiter.invalidatePlan(
+                after != null ? after.id() : Objects.requireNonNull(before).id()));
+        return () -> {
+            listening.close();
+            knownPlans.remove(plans);
+        };
     }
 
     @Override
@@ -457,11 +527,28 @@ public final class TenantDirectoryImpl implements TenantDirectory {
         }
     }
 
-    private static void checkPlan(String plan) {
+    /**
+     * The plan name, checked against the plan rule.
+     *
+     * @throws IllegalArgumentException if it breaks it
+     */
+    public static String checkPlanName(String plan) {
         Objects.requireNonNull(plan, "plan");
         if (!PLAN.matcher(plan).matches()) {
             throw new IllegalArgumentException("plan must be 1-64 letters, digits, '_', '-' or '.', was '" + plan
                     + "'");
+        }
+        return plan;
+    }
+
+    /** The plan, checked against the rule and every set of known plans. */
+    private void checkPlan(String plan) {
+        checkPlanName(plan);
+        for (Set<String> known : knownPlans) {
+            if (!known.contains(plan)) {
+                throw new IllegalArgumentException("plan '" + plan + "' is not one of the plans tenants may be on "
+                        + new java.util.TreeSet<>(known) + "; a tenant on it could not be rate limited");
+            }
         }
     }
 

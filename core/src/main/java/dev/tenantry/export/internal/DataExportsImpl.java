@@ -1,11 +1,8 @@
 package dev.tenantry.export.internal;
 
+import com.mongodb.MongoException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
-import com.mongodb.client.gridfs.GridFSBucket;
-import com.mongodb.client.gridfs.GridFSBuckets;
-import com.mongodb.client.gridfs.GridFSUploadStream;
-import com.mongodb.client.gridfs.model.GridFSUploadOptions;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReturnDocument;
@@ -15,7 +12,6 @@ import dev.tenantry.Tenants;
 import dev.tenantry.audit.AuditAction;
 import dev.tenantry.audit.AuditEvent;
 import dev.tenantry.audit.AuditTrail;
-import dev.tenantry.collection.TenantCollection;
 import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.export.DataExport;
 import dev.tenantry.export.DataExports;
@@ -24,15 +20,12 @@ import dev.tenantry.export.ExportNotFoundException;
 import dev.tenantry.export.ExportScope;
 import dev.tenantry.export.ExportSink;
 import dev.tenantry.export.ExportStatus;
-import java.io.BufferedOutputStream;
+import dev.tenantry.internal.Arguments;
+import dev.tenantry.internal.MongoErrors;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +37,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.bson.BsonArray;
 import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
@@ -54,7 +48,6 @@ import org.bson.BsonNull;
 import org.bson.BsonObjectId;
 import org.bson.BsonString;
 import org.bson.BsonValue;
-import org.bson.RawBsonDocument;
 import org.bson.types.ObjectId;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -64,37 +57,49 @@ import org.slf4j.LoggerFactory;
 public final class DataExportsImpl implements DataExports {
 
     private static final Logger LOG = LoggerFactory.getLogger(DataExportsImpl.class);
-    private static final String TENANT = "tenantId";
+    static final String TENANT = "tenantId";
     private static final int BATCH = 1000;
     private static final int CSV_SAMPLE = 100;
+    /** How long a run keeps retrying, through transient failures, to record how it ended. */
+    private static final Duration FINISH_RETRY = Duration.ofSeconds(10);
+
+    /** What {@link DataExports.Builder} validated. */
+    public record Settings(MongoDatabase database, String collectionName, String bucketName,
+                           TenantDatabase tenantDatabase, Duration validity, Duration lease, int maxActivePerRequester,
+                           int maxActivePerTenant, Clock clock, Set<String> secrets,
+                           Map<String, List<String>> userReferences, @Nullable AuditTrail audit) {
+    }
 
     private final MongoCollection<BsonDocument> records;
-    private final GridFSBucket bucket;
-    private final TenantDatabase tenantDatabase;
+    private final ExportTargets targets;
+    private final ExportSlots slots;
     private final Duration validity;
+    private final Duration lease;
     private final Clock clock;
-    private final Set<String> secrets;
-    private final Map<String, List<String>> userReferences;
+    private final ExportContent content;
+    private final ExportRecovery recovery;
     private final @Nullable AuditTrail audit;
 
     /** Built by {@link DataExports.Builder}; creates the indexes. */
-    public DataExportsImpl(MongoDatabase database, String collectionName, String bucketName,
-                           TenantDatabase tenantDatabase, Duration validity, Clock clock, Set<String> secrets,
-                           Map<String, List<String>> userReferences, @Nullable AuditTrail audit) {
-        this.records = database.getCollection(collectionName, BsonDocument.class);
-        this.bucket = GridFSBuckets.create(database, bucketName);
-        this.tenantDatabase = tenantDatabase;
-        this.validity = validity;
-        this.clock = clock;
-        this.secrets = Set.copyOf(secrets);
-        Map<String, List<String>> refs = new LinkedHashMap<>();
-        userReferences.forEach((c, f) -> refs.put(c, List.copyOf(f)));
-        this.userReferences = Map.copyOf(refs);
-        this.audit = audit;
+    public DataExportsImpl(Settings settings) {
+        MongoDatabase database = settings.database();
+        this.records = database.getCollection(settings.collectionName(), BsonDocument.class);
+        this.targets = new ExportTargets(database, settings.bucketName(), TENANT);
+        this.slots = new ExportSlots(database.getCollection(settings.collectionName() + "Slots",
+                BsonDocument.class), records, settings.maxActivePerRequester(), settings.maxActivePerTenant(),
+                settings.clock());
+        this.validity = settings.validity();
+        this.lease = settings.lease();
+        this.clock = settings.clock();
+        this.content = new ExportContent(settings.tenantDatabase(), settings.secrets(), settings.userReferences(),
+                clock);
+        this.audit = settings.audit();
+        this.recovery = new ExportRecovery(records, targets, lease, this::releaseSlots, this::record);
         records.createIndex(Indexes.compoundIndex(Indexes.ascending(TENANT), Indexes.descending("requestedAt")));
         records.createIndex(Indexes.compoundIndex(Indexes.ascending(TENANT, "requestedBy"),
                 Indexes.descending("requestedAt")));
         records.createIndex(Indexes.ascending("status", "expiresAt"));
+        records.createIndex(Indexes.ascending("status", "leaseUntil"));
     }
 
     // ---------------------------------------------------------------- requests and records
@@ -103,12 +108,11 @@ public final class DataExportsImpl implements DataExports {
     public DataExport request(ExportScope scope, ExportFormat format, String requestedBy) {
         Objects.requireNonNull(scope, "scope");
         Objects.requireNonNull(format, "format");
-        Objects.requireNonNull(requestedBy, "requestedBy");
+        Arguments.text("an export's requestedBy", requestedBy, MAX_REQUESTED_BY);
         TenantId tenant = Tenants.current();
-        if (requestedBy.isBlank()) {
-            throw new IllegalArgumentException("an export needs who requested it; requestedBy was blank");
-        }
-        BsonDocument doc = new BsonDocument("_id", new BsonObjectId(new ObjectId()))
+        ObjectId id = new ObjectId();
+        List<String> held = slots.take(tenant, requestedBy, id);
+        BsonDocument doc = new BsonDocument("_id", new BsonObjectId(id))
                 .append(TENANT, new BsonString(tenant.value()))
                 .append("requestedBy", new BsonString(requestedBy))
                 .append("scope", scope.isUser() ? new BsonDocument("userId", new BsonString(scope.userId()))
@@ -118,8 +122,18 @@ public final class DataExportsImpl implements DataExports {
                 .append("counts", new BsonDocument())
                 .append("bytes", new BsonInt64(0))
                 .append("requestedAt", date(now()))
+                .append("slots", new BsonArray(held.stream().map(BsonString::new).toList()))
                 .append("v", new BsonInt32(DataExport.FORMAT_VERSION));
-        records.insertOne(doc);
+        try {
+            records.insertOne(doc);
+        } catch (RuntimeException e) {
+            try {
+                slots.release(id);
+            } catch (RuntimeException also) {
+                e.addSuppressed(also); // the slots heal: an unrecorded export's slot is freed after a grace time
+            }
+            throw e;
+        }
         return fromDocument(doc);
     }
 
@@ -140,18 +154,13 @@ public final class DataExportsImpl implements DataExports {
 
     @Override
     public List<DataExport> history(String requestedBy, int limit) {
-        Objects.requireNonNull(requestedBy, "requestedBy");
-        if (requestedBy.isBlank()) {
-            throw new IllegalArgumentException("history by requester needs a requester; requestedBy was blank");
-        }
+        Arguments.text("history's requestedBy", requestedBy, MAX_REQUESTED_BY);
         return historyOf(requestedBy, limit);
     }
 
     /** The current tenant's exports, of {@code requestedBy} if given, newest first. */
     private List<DataExport> historyOf(@Nullable String requestedBy, int limit) {
-        if (limit < 1) {
-            throw new IllegalArgumentException("history limit must be at least 1, was " + limit);
-        }
+        Arguments.inRange("history limit", limit, 1, MAX_HISTORY);
         BsonDocument filter = new BsonDocument(TENANT, new BsonString(Tenants.current().value()));
         if (requestedBy != null) {
             filter.append("requestedBy", new BsonString(requestedBy));
@@ -173,10 +182,13 @@ public final class DataExportsImpl implements DataExports {
         if (!ObjectId.isValid(exportId)) {
             throw new ExportNotFoundException(exportId);
         }
+        Lease held = new Lease(tenant, exportId, new ObjectId().toHexString());
+        Instant now = now();
         BsonDocument started = records.findOneAndUpdate(byId(tenant, exportId).append("status",
                         new BsonString(ExportStatus.PENDING.name())),
                 new BsonDocument("$set", new BsonDocument("status", new BsonString(ExportStatus.RUNNING.name()))
-                        .append("startedAt", date(now()))),
+                        .append("startedAt", date(now)).append(OWNER, new BsonString(held.owner))
+                        .append(LEASE_UNTIL, date(now.plus(lease)))),
                 new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
         if (started == null) { // not pending: say why, reading the record only on this path
             DataExport current = find(exportId).orElseThrow(() -> new ExportNotFoundException(exportId));
@@ -184,12 +196,16 @@ public final class DataExportsImpl implements DataExports {
                     + "; only a PENDING export runs");
         }
         DataExport export = fromDocument(started);
-        Target target = open(sink, export);
-        Counting out = new Counting(target.stream());
         Map<String, Long> counts = new LinkedHashMap<>();
+        ExportTargets.Target target = null;
+        Counting out = null;
         try {
-            write(export, out, counts);
+            target = targets.open(sink, export);
+            held.keep(target.partial());
+            out = new Counting(target.stream(), held);
+            content.write(export, out, counts, held::beat);
             out.flush();
+            held.renew(); // a lease lost now means the export was recovered: its output must not be committed
             String location = target.commit();
             Instant completed = now();
             BsonDocument set = new BsonDocument("status", new BsonString(ExportStatus.COMPLETED.name()))
@@ -197,101 +213,151 @@ public final class DataExportsImpl implements DataExports {
                     .append("completedAt", date(completed))
                     .append("expiresAt", location == null ? BsonNull.VALUE : date(completed.plus(validity)))
                     .append("location", location == null ? BsonNull.VALUE : new BsonString(location));
-            DataExport done = update(tenant, exportId, set);
-            record(AuditEvent.of(AuditAction.EXPORT).target("export", exportId).summary("exported "
+            DataExport done = finish(held, set, true);
+            record(tenant, AuditEvent.of(AuditAction.EXPORT).target("export", exportId).summary("exported "
                     + done.total() + " documents from " + counts.size() + " collections as " + export.format()
                     + (export.scope().isUser() ? " for user " + export.scope().userId() : "")
                     + (location == null ? "" : " to " + location)).build());
             return done;
         } catch (RuntimeException | IOException e) {
-            target.abort();
+            RuntimeException failure = e instanceof IOException io ? new UncheckedIOException(io)
+                    : (RuntimeException) e;
+            boolean removed = true;
+            if (target != null) {
+                try {
+                    target.abort();
+                } catch (RuntimeException abortFailed) {
+                    removed = false; // the record keeps where the partial output is; expireDue removes it
+                    failure.addSuppressed(abortFailed);
+                }
+            }
             String error = e.toString();
-            update(tenant, exportId, new BsonDocument("status", new BsonString(ExportStatus.FAILED.name()))
-                    .append("counts", counts(counts)).append("bytes", new BsonInt64(out.count))
-                    .append("completedAt", date(now())).append("error", new BsonString(error)));
-            record(AuditEvent.of(AuditAction.EXPORT).target("export", exportId).failed(error).build());
-            LOG.warn("data export {} of tenant '{}' failed after {} bytes: {}", exportId, tenant, out.count, error);
-            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
-        }
-    }
-
-    /** Streams every collection in scope into {@code out}, counting per collection into {@code counts}. */
-    private void write(DataExport export, OutputStream out, Map<String, Long> counts) {
-        List<String> names = new ArrayList<>();
-        for (String name : tenantDatabase.getCollectionNames()) {
-            if (!export.scope().isUser() || userReferences.containsKey(name)) {
-                names.add(name);
+            long bytes = out == null ? 0 : out.count;
+            try {
+                finish(held, new BsonDocument("status", new BsonString(ExportStatus.FAILED.name()))
+                        .append("counts", counts(counts)).append("bytes", new BsonInt64(bytes))
+                        .append("completedAt", date(now())).append("error", new BsonString(error)), removed);
+            } catch (RuntimeException recordFailed) {
+                failure.addSuppressed(recordFailed); // still RUNNING: its lease runs out and expireDue fails it
             }
-        }
-        BsonDocument header = new BsonDocument("tenant", new BsonString(export.tenant().value()))
-                .append("scope", export.scope().isUser()
-                        ? new BsonDocument("userId", new BsonString(export.scope().userId()))
-                        : new BsonDocument("tenant", new BsonString(export.tenant().value())))
-                .append("exportId", new BsonString(export.id()))
-                .append("exportedAt", new BsonString(now().toString()));
-        List<String> columns = export.format() == ExportFormat.CSV ? columns(names, export.scope()) : List.of();
-        DocumentWriter writer = new DocumentWriter(export.format(), out, secrets, header, columns);
-        for (String name : names) {
-            writer.startCollection(name);
-            long n = 0;
-            for (RawBsonDocument document : collection(name).find(filter(name, export.scope())).batchSize(BATCH)) {
-                writer.write(name, document);
-                n++;
+            try {
+                record(tenant, AuditEvent.of(AuditAction.EXPORT).target("export", exportId).failed(error).build());
+            } catch (RuntimeException auditFailed) {
+                failure.addSuppressed(auditFailed);
             }
-            writer.endCollection();
-            counts.put(name, n);
-            LOG.info("data export {} of tenant '{}': {} documents from {} ({} of {} collections)", export.id(),
-                    export.tenant(), n, name, counts.size(), names.size());
+            LOG.warn("data export {} of tenant '{}' failed after {} bytes: {}", exportId, tenant, bytes, error);
+            throw failure;
         }
-        writer.close();
     }
 
-    /** The collection as exported: deleted documents included where it soft-deletes (they are still held). */
-    private TenantCollection<RawBsonDocument> collection(String name) {
-        TenantCollection<RawBsonDocument> collection = tenantDatabase.getCollection(name, RawBsonDocument.class);
-        return tenantDatabase.getSoftDelete(name).isPresent() ? collection.withDeleted() : collection;
-    }
-
-    /** All documents, or those that reference the user through one of the collection's user fields. */
-    private BsonDocument filter(String name, ExportScope scope) {
-        if (!scope.isUser()) {
-            return new BsonDocument();
-        }
-        String user = Objects.requireNonNull(scope.userId());
-        BsonArray values = new BsonArray();
-        values.add(new BsonString(user));
-        if (ObjectId.isValid(user)) {
-            values.add(new BsonObjectId(new ObjectId(user)));
-        }
-        BsonArray or = new BsonArray();
-        for (String field : userReferences.get(name)) {
-            or.add(new BsonDocument(field, new BsonDocument("$in", values)));
-        }
-        return new BsonDocument("$or", or);
-    }
+    static final String OWNER = "owner";
+    static final String LEASE_UNTIL = "leaseUntil";
+    static final String PARTIAL = "partial";
 
     /**
-     * For CSV: the top-level fields of the first {@value #CSV_SAMPLE} exported documents of each collection, {@code _id}
-     * first, secrets left out. Fields met later go to the last column as JSON, so one pass over the data suffices and
-     * nothing is lost.
+     * A run's hold on its export: the record says RUNNING with this owner until the lease runs out. Renewed every
+     * third of the lease while the export writes; once renewing finds the record taken over (recovered as stalled),
+     * the run stops.
      */
-    private List<String> columns(List<String> names, ExportScope scope) {
-        Set<String> fields = new TreeSet<>();
-        for (String name : names) {
-            for (RawBsonDocument sample : collection(name).find(filter(name, scope)).limit(CSV_SAMPLE)) {
-                for (String field : sample.keySet()) {
-                    if (!secrets.contains(field.toLowerCase(java.util.Locale.ROOT))) {
-                        fields.add(field);
+    private final class Lease {
+        final TenantId tenant;
+        final String exportId;
+        final String owner;
+        private Instant renewedAt = now();
+
+        Lease(TenantId tenant, String exportId, String owner) {
+            this.tenant = tenant;
+            this.exportId = exportId;
+            this.owner = owner;
+        }
+
+        BsonDocument mine() {
+            return byId(tenant, exportId).append("status", new BsonString(ExportStatus.RUNNING.name()))
+                    .append(OWNER, new BsonString(owner));
+        }
+
+        /** Records where the partial output is, so a recovery can remove it. */
+        void keep(@Nullable BsonDocument partial) {
+            if (partial != null) {
+                update(new BsonDocument(PARTIAL, partial).append(LEASE_UNTIL, date(now().plus(lease))));
+            }
+        }
+
+        /** Renews the lease if a third of it has passed since it was last renewed. */
+        void beat() {
+            if (Duration.between(renewedAt, now()).compareTo(lease.dividedBy(3)) >= 0) {
+                try {
+                    renew();
+                } catch (MongoException e) {
+                    if (!MongoErrors.isTransient(e)) {
+                        throw e;
                     }
+                    LOG.debug("could not renew the lease of data export {} yet: {}", exportId, e.toString());
                 }
             }
         }
-        List<String> out = new ArrayList<>();
-        if (fields.remove("_id")) {
-            out.add("_id");
+
+        /**
+         * Renews the lease now.
+         *
+         * @throws IllegalStateException if the export was taken over
+         */
+        void renew() {
+            update(new BsonDocument(LEASE_UNTIL, date(now().plus(lease))));
         }
-        out.addAll(fields);
-        return out;
+
+        private void update(BsonDocument set) {
+            Instant at = now();
+            if (records.updateOne(mine(), new BsonDocument("$set", set)).getMatchedCount() == 0) {
+                throw new IllegalStateException("data export '" + exportId + "' was taken over while it ran: its "
+                        + "lease ran out and it was recovered as stalled");
+            }
+            renewedAt = at;
+        }
+    }
+
+    /**
+     * Records how the run ended, only while it still holds its export, retrying transient failures for a while;
+     * gives back the export's slots.
+     *
+     * @param outputRemoved whether the partial output is gone (then the record stops naming it)
+     */
+    private DataExport finish(Lease held, BsonDocument set, boolean outputRemoved) {
+        BsonDocument update = new BsonDocument("$set", set);
+        BsonDocument unset = new BsonDocument(OWNER, new BsonString("")).append(LEASE_UNTIL, new BsonString(""));
+        if (outputRemoved) {
+            unset.append(PARTIAL, new BsonString(""));
+        }
+        update.append("$unset", unset);
+        long deadline = System.nanoTime() + FINISH_RETRY.toNanos();
+        long backoff = TimeUnit.MILLISECONDS.toNanos(50);
+        while (true) {
+            try {
+                BsonDocument doc = records.findOneAndUpdate(held.mine(), update,
+                        new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+                if (doc == null) {
+                    throw new IllegalStateException("data export '" + held.exportId + "' was taken over while it "
+                            + "ran: its lease ran out and it was recovered as stalled");
+                }
+                releaseSlots(doc);
+                return fromDocument(doc);
+            } catch (MongoException e) {
+                if (!MongoErrors.isTransient(e) || System.nanoTime() + backoff - deadline > 0) {
+                    throw e;
+                }
+                LockSupport.parkNanos(backoff);
+                backoff = Math.min(backoff * 2, TimeUnit.SECONDS.toNanos(2));
+            }
+        }
+    }
+
+    private void releaseSlots(BsonDocument doc) {
+        try {
+            slots.release(doc.getObjectId("_id").getValue());
+        } catch (MongoException e) {
+            // The slots heal: a slot whose export is over is freed when the cap is next reached.
+            LOG.warn("could not give back the slots of data export {}: {}", doc.get("_id"), e.toString());
+        }
     }
 
     // ---------------------------------------------------------------- stored exports
@@ -312,159 +378,43 @@ public final class DataExportsImpl implements DataExports {
             throw new IllegalStateException("data export '" + exportId + "' was not stored for download ("
                     + (location == null ? "it went to the caller's stream" : location) + ")");
         }
-        bucket.downloadToStream(new ObjectId(location.substring("gridfs:".length())), out);
+        targets.bucket().downloadToStream(new ObjectId(location.substring("gridfs:".length())), out);
     }
 
     @Override
     public int expireDue() {
-        return Tenants.callAsSystem("expire data exports past their download time", () -> {
+        return Tenants.callAsSystem("expire data exports past their download time, recover stalled ones", () -> {
             Instant now = now();
-            int expired = 0;
+            int changed = 0;
             BsonDocument due = new BsonDocument("status", new BsonString(ExportStatus.COMPLETED.name()))
                     .append("expiresAt", new BsonDocument("$lte", date(now)));
             for (BsonDocument doc : records.find(due)) {
                 BsonValue location = doc.get("location");
                 if (location != null && location.isString()) {
-                    removeStored(location.asString().getValue());
+                    targets.removeStored(location.asString().getValue());
                 }
                 if (records.updateOne(new BsonDocument("_id", doc.get("_id")).append("status",
                                 new BsonString(ExportStatus.COMPLETED.name())),
                         new BsonDocument("$set", new BsonDocument("status",
                                 new BsonString(ExportStatus.EXPIRED.name())).append("expiredAt", date(now))))
                         .getModifiedCount() == 1) {
-                    expired++;
+                    changed++;
                 }
             }
-            return expired;
+            changed += recovery.failStalled(now);
+            recovery.removeLeftovers();
+            return changed;
         });
     }
 
-    private void removeStored(String location) {
-        try {
-            if (location.startsWith("gridfs:")) {
-                bucket.delete(new ObjectId(location.substring("gridfs:".length())));
-            } else if (location.startsWith("file:")) {
-                Files.deleteIfExists(Path.of(location.substring("file:".length())));
-            }
-        } catch (com.mongodb.MongoGridFSException gone) {
-            LOG.debug("stored export {} was already removed", location);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not remove expired export " + location, e);
-        }
-    }
-
-    // ---------------------------------------------------------------- sinks
-
-    /** An opened sink: its stream, then exactly one of commit (returns where it was stored, or null) or abort. */
-    private interface Target {
-        OutputStream stream();
-
-        @Nullable String commit() throws IOException;
-
-        void abort();
-    }
-
-    private Target open(ExportSink sink, DataExport export) {
-        String fileName = "export-" + export.tenant() + "-" + export.id() + "." + export.format().extension();
-        try {
-            if (sink instanceof ExportSink.Stream s) {
-                OutputStream out = new FilterOutputStream(s.out()) {
-                    @Override
-                    public void write(byte[] b, int off, int len) throws IOException {
-                        out.write(b, off, len);
-                    }
-
-                    @Override
-                    public void close() throws IOException {
-                        flush(); // the caller's stream stays open
-                    }
-                };
-                return new Target() {
-                    @Override
-                    public OutputStream stream() {
-                        return out;
-                    }
-
-                    @Override
-                    public @Nullable String commit() throws IOException {
-                        out.flush();
-                        return null;
-                    }
-
-                    @Override
-                    public void abort() {
-                    }
-                };
-            }
-            if (sink instanceof ExportSink.File f) {
-                Path path = f.path().toAbsolutePath();
-                Path dir = path.getParent();
-                Path part = Files.createTempFile(dir, path.getFileName() + ".", ".part");
-                OutputStream out = new BufferedOutputStream(Files.newOutputStream(part), 1 << 16);
-                return new Target() {
-                    @Override
-                    public OutputStream stream() {
-                        return out;
-                    }
-
-                    @Override
-                    public String commit() throws IOException {
-                        out.close();
-                        try {
-                            Files.move(part, path, StandardCopyOption.ATOMIC_MOVE,
-                                    StandardCopyOption.REPLACE_EXISTING);
-                        } catch (AtomicMoveNotSupportedException e) {
-                            Files.move(part, path, StandardCopyOption.REPLACE_EXISTING);
-                        }
-                        return "file:" + path;
-                    }
-
-                    @Override
-                    public void abort() {
-                        try {
-                            out.close();
-                        } catch (IOException ignored) {
-                            // the partial file is deleted next
-                        }
-                        try {
-                            Files.deleteIfExists(part);
-                        } catch (IOException e) {
-                            LOG.warn("could not delete partial export file {}", part, e);
-                        }
-                    }
-                };
-            }
-            GridFSUploadStream upload = bucket.openUploadStream(fileName, new GridFSUploadOptions()
-                    .metadata(new org.bson.Document(TENANT, export.tenant().value()).append("exportId", export.id())
-                            .append("contentType", export.format().mediaType())));
-            return new Target() {
-                @Override
-                public OutputStream stream() {
-                    return upload;
-                }
-
-                @Override
-                public String commit() {
-                    upload.close();
-                    return "gridfs:" + upload.getObjectId().toHexString();
-                }
-
-                @Override
-                public void abort() {
-                    upload.abort();
-                }
-            };
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not open the export's output", e);
-        }
-    }
-
-    /** Counts the bytes that pass. */
+    /** Counts the bytes that pass, renewing the export's lease as they do. */
     private static final class Counting extends FilterOutputStream {
+        private final Lease held;
         long count;
 
-        Counting(OutputStream out) {
+        Counting(OutputStream out, Lease held) {
             super(out);
+            this.held = held;
         }
 
         @Override
@@ -477,20 +427,17 @@ public final class DataExportsImpl implements DataExports {
         public void write(byte[] b, int off, int len) throws IOException {
             out.write(b, off, len);
             count += len;
+            held.beat();
         }
     }
 
     // ---------------------------------------------------------------- mapping
 
-    private DataExport update(TenantId tenant, String exportId, BsonDocument set) {
-        BsonDocument doc = records.findOneAndUpdate(byId(tenant, exportId), new BsonDocument("$set", set),
-                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
-        return fromDocument(Objects.requireNonNull(doc, "export record vanished"));
-    }
-
-    private void record(AuditEvent event) {
-        if (audit != null) {
-            audit.record(event);
+    /** Records {@code event} in {@code tenant}'s audit log (inside system scope too). */
+    private void record(TenantId tenant, AuditEvent event) {
+        AuditTrail trail = audit;
+        if (trail != null) {
+            Tenants.run(tenant, () -> trail.record(event));
         }
     }
 
@@ -503,7 +450,7 @@ public final class DataExportsImpl implements DataExports {
                 .append(TENANT, new BsonString(tenant.value()));
     }
 
-    private static BsonDateTime date(Instant instant) {
+    static BsonDateTime date(Instant instant) {
         return new BsonDateTime(instant.toEpochMilli());
     }
 

@@ -239,6 +239,7 @@ public final class DocumentWriter implements Closeable {
     private static final byte INT32 = 0x10;
     private static final byte TIMESTAMP = 0x11;
     private static final byte INT64 = 0x12;
+    private static final byte CODE_WITH_SCOPE = 0x0F;
     private static final byte DECIMAL128 = 0x13;
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
@@ -377,7 +378,17 @@ public final class DocumentWriter implements Closeable {
                         .toString());
                 return p + 16;
             }
-            default -> { // rare types (regex, code, symbol, min/max key...): as the driver renders them
+            case CODE_WITH_SCOPE -> { // a container too: its scope is a document, redacted like any other
+                int codeLength = int32(b, p + 4);
+                g.writeStartObject();
+                g.writeFieldName("$code");
+                g.writeUTF8String(b, p + 8, codeLength - 1);
+                g.writeFieldName("$scope");
+                writeDocument(b, p + 8 + codeLength, g, false);
+                g.writeEndObject();
+                return p + int32(b, p);
+            }
+            default -> { // rare types, none a container (regex, code, symbol, min/max key...): as the driver renders them
                 BsonValue value = new RawBsonDocument(b, container, int32(b, container))
                         .get(Objects.requireNonNull(name));
                 String rendered = new BsonDocument("v", value).toJson(RELAXED);
@@ -387,9 +398,12 @@ public final class DocumentWriter implements Closeable {
         }
     }
 
-    /** Whether {@link #writeValue} writes values of {@code type} itself, without the driver. */
+    /**
+     * Whether {@link #writeValue} writes values of {@code type} itself, without the driver: every container type
+     * (document, array, code with scope) is among them, so secret fields are found inside each.
+     */
     private static boolean common(byte type) {
-        return type >= DOUBLE && type <= BINARY || type >= OBJECT_ID && type <= NULL
+        return type >= DOUBLE && type <= BINARY || type >= OBJECT_ID && type <= NULL || type == CODE_WITH_SCOPE
                 || type >= INT32 && type <= DECIMAL128;
     }
 
@@ -398,7 +412,7 @@ public final class DocumentWriter implements Closeable {
         return switch (type) {
             case DOUBLE, DATE_TIME, TIMESTAMP, INT64 -> p + 8;
             case STRING, 0x0D, 0x0E -> p + 4 + int32(b, p);
-            case DOCUMENT, ARRAY, 0x0F -> p + int32(b, p);
+            case DOCUMENT, ARRAY, CODE_WITH_SCOPE -> p + int32(b, p);
             case BINARY -> p + 5 + int32(b, p);
             case OBJECT_ID -> p + 12;
             case BOOLEAN -> p + 1;

@@ -51,8 +51,24 @@ final class Decision extends RateLimitDecision {
         return Duration.ofNanos(BucketMath.ceilDiv(limit.full[i] - units(i), limit.perNano[i]));
     }
 
-    /** The bandwidth with the fewest whole tokens left; of equals, the smallest capacity. */
+    /**
+     * The bandwidth that binds: when refused, the one that makes the caller wait longest for the permits (so {@link
+     * #retryAfter()} is its wait); otherwise the one with the fewest whole tokens left; of equals, the smallest
+     * capacity.
+     */
     private int binding() {
+        if (!allowed && bandwidthCount() > 1) {
+            int longest = 0;
+            long wait = -1;
+            for (int i = 0; i < bandwidthCount(); i++) {
+                long nanos = BucketMath.ceilDiv(permits * limit.unit[i] - units(i), limit.perNano[i]);
+                if (nanos > wait || nanos == wait && limit.capacity[i] < limit.capacity[longest]) {
+                    wait = nanos;
+                    longest = i;
+                }
+            }
+            return longest;
+        }
         int binding = 0;
         long fewest = Long.MAX_VALUE;
         for (int i = 0; i < bandwidthCount(); i++) {

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.mongodb.MongoCommandException;
 import com.mongodb.MongoException;
+import com.mongodb.MongoOperationTimeoutException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.bson.BsonArray;
 import org.bson.BsonDateTime;
@@ -44,9 +46,15 @@ import org.slf4j.LoggerFactory;
  * <p>Each instance caches the state it last saw per key. An admitted request writes the new state with {@code
  * updateOne({_id, n: <seen>}, {$set: ...})}: one round trip. A denial writes nothing: other instances only ever take
  * tokens away, so a bucket that is short in the cached state is short in truth too. A key seen for the first time is
- * created, already charged, by one upsert. When another instance wrote first, the swap matches nothing: the state is
- * read again and the swap retried, a bounded number of times with jittered backoff, so a hot key causes no retry storm.
- * Within one instance a striped lock keeps threads from racing each other for the same key.
+ * created, already charged, by one upsert. When another writer (another instance, or another thread of this one) wrote
+ * first, the swap matches nothing: the state is read again and the swap retried with jittered backoff, so a hot key
+ * causes no retry storm.
+ *
+ * <p>No lock is held across a round trip: threads of one instance that decide for the same key race on the server
+ * like instances do. Every decision has one deadline, the store's timeout from when it started; each round trip is
+ * bounded by what is left of it (a client-side operation timeout), and a decision whose deadline passes, whether
+ * MongoDB is down, hangs or the key is contended, is decided by the {@link FailPolicy}. So a decision returns within
+ * the timeout plus the local work, however many threads wait on the same key.
  *
  * <p>The app server's clock decides refills, from the time stored with the state: a server whose clock is behind
  * refills nothing until its clock passes that time (skew delays refills, it never adds tokens), and the stored time
@@ -57,8 +65,6 @@ public final class MongoStore implements BucketStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(MongoStore.class);
     static final int FORMAT_VERSION = 1;
-    private static final int STRIPES = 256;
-    private static final int MAX_ATTEMPTS = 8;
     private static final long TTL_MARGIN_MILLIS = Duration.ofMinutes(1).toMillis();
 
     /** A bucket as stored: its version, limit name, unit sizes and units per bandwidth, and last refill time. */
@@ -68,8 +74,9 @@ public final class MongoStore implements BucketStore {
 
     private final MongoCollection<BsonDocument> buckets;
     private final FailPolicy failPolicy;
+    private final long timeoutNanos;
+    private final AtomicLong failedDecisions = new AtomicLong();
     private final Cache<String, State> seen = Caffeine.newBuilder().maximumSize(100_000).build();
-    private final Object[] stripes = new Object[STRIPES];
 
     private final java.util.function.LongSupplier epochNanos;
     /** Whether decisions run as a server-side update pipeline; else by compare-and-swap. */
@@ -98,12 +105,9 @@ public final class MongoStore implements BucketStore {
     public MongoStore(MongoDatabase database, String collection, FailPolicy failPolicy, Duration timeout,
                       java.util.function.LongSupplier epochNanos, Mode mode) {
         this.epochNanos = epochNanos;
-        this.buckets = database.getCollection(collection, BsonDocument.class)
-                .withTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        this.buckets = database.getCollection(collection, BsonDocument.class);
         this.failPolicy = failPolicy;
-        for (int i = 0; i < STRIPES; i++) {
-            stripes[i] = new Object();
-        }
+        this.timeoutNanos = timeout.toNanos();
         buckets.createIndex(Indexes.ascending("exp"), new IndexOptions().expireAfter(0L, TimeUnit.SECONDS)
                 .name("exp_ttl"));
         this.pipelines = mode == Mode.PIPELINE || mode == Mode.DETECT && runsUpdatePipelines();
@@ -118,7 +122,7 @@ public final class MongoStore implements BucketStore {
     private boolean runsUpdatePipelines() {
         BsonDocument probe = new BsonDocument("_id", new BsonString("probe:update-pipelines"));
         try {
-            buckets.updateOne(probe, List.of(new BsonDocument("$addFields",
+            within(System.nanoTime() + timeoutNanos).updateOne(probe, List.of(new BsonDocument("$addFields",
                     new BsonDocument("exp", new BsonDateTime(0)))), new UpdateOptions().upsert(true));
             return true;
         } catch (MongoCommandException | MongoWriteException e) {
@@ -127,7 +131,7 @@ public final class MongoStore implements BucketStore {
             return false;
         } finally {
             try {
-                buckets.deleteOne(probe);
+                within(System.nanoTime() + timeoutNanos).deleteOne(probe);
             } catch (MongoException e) {
                 LOG.debug("could not remove the update-pipeline probe; its TTL removes it", e);
             }
@@ -137,16 +141,34 @@ public final class MongoStore implements BucketStore {
     @Override
     public RateLimitDecision apply(RateLimitKey rateLimitKey, CompiledLimit limit, long permits, boolean consume) {
         String key = rateLimitKey.asString();
+        long deadline = System.nanoTime() + timeoutNanos;
         try {
-            synchronized (stripes[Math.floorMod(key.hashCode(), STRIPES)]) {
-                return decide(key, limit, permits, consume, epochNanos.getAsLong());
-            }
+            return decide(key, limit, permits, consume, epochNanos.getAsLong(), deadline);
         } catch (MongoException e) {
-            return failed(limit, permits, e);
+            return failed(limit, permits, e.toString());
         }
     }
 
-    private RateLimitDecision decide(String key, CompiledLimit limit, long permits, boolean consume, long nowNanos) {
+    private long timeoutMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(timeoutNanos);
+    }
+
+    /**
+     * The collection with a client-side operation timeout of what is left until {@code deadline}.
+     *
+     * @throws MongoOperationTimeoutException if nothing is left
+     */
+    private MongoCollection<BsonDocument> within(long deadline) {
+        long left = deadline - System.nanoTime();
+        if (left < TimeUnit.MILLISECONDS.toNanos(1)) {
+            throw new MongoOperationTimeoutException("the rate-limit decision's " + timeoutMillis() + " ms are up");
+        }
+        return buckets.withTimeout(TimeUnit.NANOSECONDS.toMillis(left), TimeUnit.MILLISECONDS);
+    }
+
+    /** The decision; a refusal when the key stayed contended until the deadline. */
+    private RateLimitDecision decide(String key, CompiledLimit limit, long permits, boolean consume,
+                                               long nowNanos, long deadline) {
         if (pipelines && consume) {
             State cached = seen.getIfPresent(key);
             if (cached != null && counts(limit, cached)) {
@@ -155,7 +177,7 @@ public final class MongoStore implements BucketStore {
                     return BucketMath.decide(limit, units, permits, false); // short here, so short in truth
                 }
             }
-            BsonDocument doc = buckets.findOneAndUpdate(new BsonDocument("_id", new BsonString(key)),
+            BsonDocument doc = within(deadline).findOneAndUpdate(new BsonDocument("_id", new BsonString(key)),
                     DecisionPipeline.of(limit, permits, nowNanos, TTL_MARGIN_MILLIS),
                     new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
             State state = fromDocument(doc);
@@ -168,11 +190,11 @@ public final class MongoStore implements BucketStore {
             }
             // counted under another plan: the compare-and-swap below carries the tokens over, from the state just read
         }
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        for (int attempt = 0; ; attempt++) {
             State state = seen.getIfPresent(key);
             if (state == null) {
                 State created = charged(limit, permits, consume, nowNanos);
-                BsonDocument doc = buckets.findOneAndUpdate(new BsonDocument("_id", new BsonString(key)),
+                BsonDocument doc = within(deadline).findOneAndUpdate(new BsonDocument("_id", new BsonString(key)),
                         Updates.setOnInsert(toDocument(created, limit, nowNanos, false)),
                         new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
                 state = fromDocument(doc);
@@ -202,22 +224,27 @@ public final class MongoStore implements BucketStore {
             }
             State next = new State(state.version() + 1, limit.name(), limit.unitSizes(), limit.rates(),
                     limit.fullUnits(), units, last);
-            UpdateResult result = buckets.updateOne(new BsonDocument("_id", new BsonString(key))
+            UpdateResult result = within(deadline).updateOne(new BsonDocument("_id", new BsonString(key))
                             .append("n", new BsonInt64(state.version())),
                     new BsonDocument("$set", toDocument(next, limit, nowNanos, true)));
             if (result.getMatchedCount() == 1) {
                 seen.put(key, next);
                 return BucketMath.decide(limit, units, permits, allowed);
             }
-            seen.invalidate(key); // another instance wrote first: read its state and try again
+            seen.invalidate(key); // another writer was first: read its state and try again
             if (attempt > 0) {
-                LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(1, 1L << Math.min(attempt + 10, 20)));
+                long pause = ThreadLocalRandom.current().nextLong(1, 1L << Math.min(attempt + 10, 20));
+                if (deadline - System.nanoTime() <= pause) {
+                    // Contended until the deadline (MongoDB answers, others keep winning): refuse this one rather
+                    // than hammer the key. Not an outage, so the fail policy does not apply: opening would over-admit.
+                    State latest = seen.getIfPresent(key);
+                    long[] left = latest != null && counts(limit, latest) ? latest.units()
+                            : new long[limit.full.length];
+                    return BucketMath.decide(limit, left, permits, false);
+                }
+                LockSupport.parkNanos(pause);
             }
         }
-        // Still contended after every attempt: refuse this one rather than hammer the key.
-        State state = seen.getIfPresent(key);
-        long[] units = state != null && counts(limit, state) ? state.units() : new long[limit.full.length];
-        return BucketMath.decide(limit, units, permits, false);
     }
 
     private static boolean counts(CompiledLimit limit, State state) {
@@ -281,8 +308,11 @@ public final class MongoStore implements BucketStore {
                 doc.getInt64("t").getValue());
     }
 
-    private RateLimitDecision failed(CompiledLimit limit, long permits, MongoException e) {
-        LOG.warn("rate-limit store unavailable, failing {}: {}", failPolicy, e.toString());
+    private RateLimitDecision failed(CompiledLimit limit, long permits, String why) {
+        long failures = failedDecisions.incrementAndGet();
+        if (Long.bitCount(failures) == 1) { // 1, 2, 4, 8, ...: loud, but not a log flood during an outage
+            LOG.warn("rate-limit store unavailable, failing {} ({} decisions so far): {}", failPolicy, failures, why);
+        }
         boolean open = failPolicy == FailPolicy.OPEN;
         long[] units = open ? BucketMath.full(limit) : new long[limit.full.length];
         RateLimitDecision d = BucketMath.decide(limit, units, permits, open);

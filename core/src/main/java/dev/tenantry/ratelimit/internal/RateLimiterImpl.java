@@ -87,6 +87,11 @@ public final class RateLimiterImpl implements RateLimiter {
     }
 
     @Override
+    public java.util.Set<String> plans() {
+        return java.util.Set.copyOf(plans.keySet());
+    }
+
+    @Override
     public void invalidatePlan(TenantId tenant) {
         planOf.invalidate(Objects.requireNonNull(tenant, "tenant"));
     }

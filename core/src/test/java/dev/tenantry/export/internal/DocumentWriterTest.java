@@ -1,6 +1,8 @@
 package dev.tenantry.export.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tenantry.export.ExportFormat;
 import java.io.ByteArrayOutputStream;
@@ -44,6 +46,25 @@ class DocumentWriterTest {
         String line = write(ExportFormat.NDJSON, List.of(), original).strip();
         BsonDocument parsed = BsonDocument.parse(line).getDocument("document");
         assertEquals(BsonDocument.parse(original), parsed);
+    }
+
+    @Test
+    void secretsInsideJavaScriptWithScopeAreLeftOutInEveryFormat() {
+        String document = "{_id: 1, fn: {$code: 'return passwordHash', $scope: {passwordHash: 'SCOPE-SECRET', "
+                + "keep: 'visible', inner: {PasswordHash: 'NESTED-SECRET', n: 1}, list: [{$code: 'g()', $scope: "
+                + "{passwordHash: 'ARRAY-SECRET'}}]}}, other: [{$code: 'h()', $scope: {passwordHash: 'DEEP'}}]}";
+        for (ExportFormat format : ExportFormat.values()) {
+            String out = write(format, format == ExportFormat.CSV ? List.of("_id", "fn") : List.of(), document);
+            for (String secret : List.of("SCOPE-SECRET", "NESTED-SECRET", "ARRAY-SECRET", "DEEP")) {
+                assertFalse(out.contains(secret), format + " leaked " + secret + ": " + out);
+            }
+            assertTrue(out.contains("visible") && out.contains("return passwordHash"), format + ": " + out);
+        }
+        BsonDocument parsed = BsonDocument.parse(write(ExportFormat.NDJSON, List.of(), document).strip())
+                .getDocument("document");
+        assertEquals(BsonDocument.parse("{_id: 1, fn: {$code: 'return passwordHash', $scope: {keep: 'visible', "
+                + "inner: {n: 1}, list: [{$code: 'g()', $scope: {}}]}}, other: [{$code: 'h()', $scope: {}}]}"),
+                parsed, "still code with scope, read back as such");
     }
 
     @Test

@@ -2,9 +2,6 @@ package dev.tenantry.examples.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tenantry.Tenants;
-import dev.tenantry.audit.AuditAction;
-import dev.tenantry.audit.AuditEvent;
-import dev.tenantry.audit.AuditTrail;
 import dev.tenantry.examples.web.DemoUsers.DemoUser;
 import dev.tenantry.servlet.ProblemDetails;
 import dev.tenantry.servlet.TenantryServlet;
@@ -21,18 +18,17 @@ import java.util.Optional;
 /**
  * Signing in and out of the request's organization, with {@link UserSessions}: {@code POST /api/login} with {@code
  * {"user": "alice", "password": "demo"}} starts a session (a LOGIN audit entry) and answers its bearer token; {@code
- * POST /api/logout} with that token revokes it (a LOGOUT audit entry). A failed sign-in is audited too, as a LOGIN
- * with outcome FAILURE. DEMO ONLY: every demo user's password is {@value DemoUsers#PASSWORD}.
+ * POST /api/logout} with that token revokes it (a LOGOUT audit entry). A failed sign-in, for an unknown user or a wrong
+ * password alike, is reported to Tenantry, which audits it as a LOGIN with outcome FAILURE, limits failures per client
+ * address and per attempted user, and answers 401 (or 429); past that limit the password is not even checked. DEMO
+ * ONLY: every demo user's password is {@value DemoUsers#PASSWORD}.
  */
 final class AuthServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
     private final transient UserSessions sessions;
-    private final transient AuditTrail audit;
-
-    AuthServlet(UserSessions sessions, AuditTrail audit) {
+    AuthServlet(UserSessions sessions) {
         this.sessions = sessions;
-        this.audit = audit;
     }
 
     @Override
@@ -61,14 +57,15 @@ final class AuthServlet extends HttpServlet {
             throw HttpJson.badRequest("send {\"user\": \"...\", \"password\": \"...\"}");
         }
         String userId = userNode.asText();
+        if (!TenantryServlet.mayAttemptAuthentication(request, response, userId)) {
+            return; // too many failures from this address or for this user: 429, the password is not checked
+        }
         Optional<DemoUser> user = DemoUsers.find(userId).filter(u -> u.tenant().equals(Tenants.current()));
         if (user.isEmpty() || !passwordNode.asText().equals(DemoUsers.PASSWORD)) {
-            // Same answer for an unknown user and a wrong password; the log says which.
-            if (user.isPresent()) {
-                audit.record(AuditEvent.of(AuditAction.LOGIN).target("user", userId).actor(userId, "user")
-                        .failed("wrong password").build());
-            }
-            throw HttpJson.unauthorized("unknown user or wrong password");
+            // Same answer for an unknown user and a wrong password; the audit log says which.
+            TenantryServlet.authenticationFailed(request, response, userId, user.isEmpty() ? "unknown user"
+                    : "wrong password");
+            return;
         }
         StartedSession started = sessions.start(userId, TenantryServlet.clientIpOf(request),
                 request.getHeader("User-Agent"));

@@ -9,6 +9,7 @@ import dev.tenantry.servlet.AuthorizationCheck;
 import dev.tenantry.servlet.TenantResolver;
 import dev.tenantry.servlet.TenantryServlet;
 import dev.tenantry.servlet.TenantryWebConfig;
+import dev.tenantry.servlet.jetty.ProblemErrorHandler;
 import dev.tenantry.testing.EmbeddedMongo;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletContextEvent;
@@ -33,9 +34,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Two organizations ({@code acme} on plan PRO, {@code globex} on FREE) keep customers, services and bookings in
  * tenant-scoped collections; the servlet adapter resolves the organization of every request ({@code X-Tenant-ID}
- * header, or the subdomain of {@code localhost}), checks it in the directory, limits it by its plan (IETF {@code
- * RateLimit} headers, 429 with {@code Retry-After}), sets security headers, and serves health, rate-limit, audit
- * (admins), export and session endpoints. Writes, sign-ins and sign-outs land in the hash-chained audit log.
+ * header, or the subdomain of {@code localhost}, which must agree), checks it in the directory, limits signed-in users
+ * by its plan (IETF {@code RateLimit} headers, 429 with {@code Retry-After}) and anonymous callers and failed sign-ins
+ * per client address in buckets of their own, sets security headers, answers every error as problem details, and
+ * serves health, rate-limit, audit (admins), export and session endpoints. Writes, sign-ins, failed sign-ins and
+ * sign-outs land in the hash-chained audit log.
  *
  * <p>Run it with {@code mvn -q -Pwebapp -pl examples -am}. It uses the MongoDB named by {@code MONGODB_URI}, or
  * starts an embedded in-memory one; it listens on {@code PORT} (default 8080) on the loopback interface only, since
@@ -129,8 +132,8 @@ public final class BookingApp implements AutoCloseable {
                 EnumSet.of(DispatcherType.REQUEST));
         servlet(context, "/", new IndexServlet(services.directory));
         servlet(context, "/api/me", new IndexServlet(services.directory));
-        servlet(context, "/api/login", new AuthServlet(services.sessions, services.audit));
-        servlet(context, "/api/logout", new AuthServlet(services.sessions, services.audit));
+        servlet(context, "/api/login", new AuthServlet(services.sessions));
+        servlet(context, "/api/logout", new AuthServlet(services.sessions));
         for (Resource resource : Resource.ALL) {
             servlet(context, "/api/" + resource.collection() + "/*", new ResourceServlet(services.database, resource,
                     services.clock));
@@ -142,6 +145,10 @@ public final class BookingApp implements AutoCloseable {
             }
         });
         server.setHandler(context);
+        // Errors Jetty raises itself, before any filter (a malformed request, header fields too large, a bad path),
+        // are problem details too, with the security headers; Tenantry's filters cover everything after.
+        server.setErrorHandler(new ProblemErrorHandler(config));
+        context.setErrorHandler(new ProblemErrorHandler(config));
         try {
             server.start();
         } catch (Exception e) {

@@ -6,6 +6,7 @@ import dev.tenantry.Tenants;
 import dev.tenantry.directory.TenantStatusException;
 import dev.tenantry.examples.web.DemoUsers.DemoUser;
 import dev.tenantry.servlet.TenantResolver;
+import dev.tenantry.servlet.TenantryServlet;
 import dev.tenantry.servlet.TenantryWebConfig;
 import dev.tenantry.session.UserSession;
 import dev.tenantry.session.UserSessions;
@@ -20,7 +21,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.security.Principal;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -29,8 +29,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A request is signed in as a {@link DemoUsers demo user} by {@code Authorization: Bearer <token>} with a token
  * from {@code POST /api/login} (a live {@link UserSessions} session of the request's tenant, touched on every use), or,
- * to keep curl commands short, by {@code X-Demo-User: <user id>}. Requests with neither are anonymous; a bad token or
- * an unknown user answers 401. The principal carries the user's roles ({@link HttpServletRequest#isUserInRole}), which
+ * to keep curl commands short, by {@code X-Demo-User: <user id>}. Requests with neither are anonymous. A bad token or
+ * an unknown user is reported to Tenantry ({@link TenantryServlet#authenticationFailed}), which counts it against the
+ * client address and the named user, audits it, and answers 401, or 429 once failures exceed their limit. The principal carries the user's roles ({@link HttpServletRequest#isUserInRole}), which
  * Tenantry's {@code AuthorizationCheck.role("admin")} asks.
  *
  * <p>It runs before Tenantry's filters, as an application's own authentication would, so the audit context knows the
@@ -46,13 +47,11 @@ final class DemoAuthentication implements Filter {
     static final String TOKEN_ATTRIBUTE = DemoAuthentication.class.getName() + ".token";
 
     private final List<TenantResolver> tenantResolvers;
-    private final Map<String, String> securityHeaders;
     private final UserSessions sessions;
 
-    /** Reads tenants as {@code config} does, and sends its security headers on refusals too. */
+    /** Reads tenants as {@code config} does. */
     DemoAuthentication(TenantryWebConfig config, UserSessions sessions) {
         this.tenantResolvers = config.tenantResolvers();
-        this.securityHeaders = config.securityHeaders();
         this.sessions = sessions;
     }
 
@@ -69,14 +68,14 @@ final class DemoAuthentication implements Filter {
         DemoUser user;
         if (authorization != null) {
             if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                refuse(request, response, "use 'Authorization: Bearer <token>' with a token from POST /api/login");
+                fail(request, response, chain, null, "not a bearer token");
                 return;
             }
             String token = authorization.substring(7).trim();
             Optional<UserSession> session = session(request, token);
             user = session.flatMap(s -> DemoUsers.find(s.userId())).orElse(null);
             if (user == null) {
-                refuse(request, response, "the session has expired or was revoked; sign in again");
+                fail(request, response, chain, null, "no live session for the token");
                 return;
             }
             request.setAttribute(SESSION_ATTRIBUTE, session.get().id());
@@ -84,7 +83,7 @@ final class DemoAuthentication implements Filter {
         } else if (demoUser != null) {
             user = DemoUsers.find(demoUser).orElse(null);
             if (user == null) {
-                refuse(request, response, "no demo user '" + clip(demoUser) + "'; try alice, bob, gina or gus");
+                fail(request, response, chain, demoUser, "unknown demo user");
                 return;
             }
         } else {
@@ -121,15 +120,15 @@ final class DemoAuthentication implements Filter {
         return null;
     }
 
-    private void refuse(HttpServletRequest request, HttpServletResponse response, String detail) throws IOException {
-        // A refusal never reaches Tenantry's filters, so it sets their security headers itself.
-        securityHeaders.forEach(response::setHeader);
-        HttpJson.send(request, response, HttpJson.unauthorized(detail));
-    }
-
-    private static String clip(String value) {
-        String printable = value.replaceAll("[^\\x20-\\x7e]", "?");
-        return printable.length() <= 40 ? printable : printable.substring(0, 40) + "...";
+    /**
+     * Reports the failure to Tenantry. This filter runs before Tenantry's tenant filter, so Tenantry notes it and the
+     * request goes on unauthenticated; Tenantry answers it once the tenant is checked.
+     */
+    private static void fail(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+                             @Nullable String attemptedUser, String reason) throws IOException, ServletException {
+        if (!TenantryServlet.authenticationFailed(request, response, attemptedUser, reason)) {
+            chain.doFilter(request, response);
+        }
     }
 
     /** The demo user of a request, with their roles. */

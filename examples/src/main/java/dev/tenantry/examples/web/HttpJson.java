@@ -134,8 +134,7 @@ final class HttpJson {
         if (body.length > MAX_BODY_BYTES) {
             throw tooLarge();
         }
-        String type = request.getContentType();
-        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+        if (!isJson(request.getContentType())) {
             throw new Problem(ProblemDetails.of(415, "unsupported-media-type", "Unsupported media type",
                     "send the request body as application/json"));
         }
@@ -152,6 +151,16 @@ final class HttpJson {
             throw badRequest("the request body must be a JSON object");
         }
         return node;
+    }
+
+    /** Whether {@code contentType} is exactly {@code application/json}, parameters after ';' aside. */
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT)
+                .equals("application/json");
     }
 
     private static Problem tooLarge() {

@@ -30,6 +30,12 @@ import org.jspecify.annotations.Nullable;
  */
 record Resource(String collection, String singular, List<Field> fields, @Nullable String uniqueField) {
 
+    /** The earliest instant an INSTANT field takes: four-digit ISO-8601 years, well inside a BSON date. */
+    static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");
+    /** The latest instant an INSTANT field takes. */
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+
+
     /** What a field holds. */
     enum Kind {
         /** A string of {@code min..max} characters, trimmed, without control characters. */
@@ -160,11 +166,16 @@ record Resource(String collection, String singular, List<Field> fields, @Nullabl
                 if (!value.isTextual()) {
                     return "must be a string";
                 }
+                Instant instant;
                 try {
-                    document.append(field.name(), Date.from(Instant.parse(value.asText())));
+                    instant = Instant.parse(value.asText());
                 } catch (DateTimeParseException e) {
                     return "must be an ISO-8601 instant such as 2030-01-31T09:00:00Z";
                 }
+                if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+                    return "must lie in the years 0000 to 9999";
+                }
+                document.append(field.name(), Date.from(instant));
             }
             case REFERENCE -> {
                 String collection = Objects.requireNonNull(field.references(), "references");

@@ -39,11 +39,16 @@ public final class AuditServlet extends EndpointServlet {
             "to", "limit", "cursor");
     private static final Set<String> EXPORT = union(FILTERS, "format");
 
+    /** The earliest instant a query may name: stored times are BSON dates, and ISO-8601 years have four digits. */
+    static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");
+    /** The latest instant a query may name. */
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+
     private final transient AuditTrail trail;
 
     /** Serving {@code trail} as {@code config} says. */
     public AuditServlet(AuditTrail trail, TenantryWebConfig config) {
-        super(config.auditPath(), config.authorization());
+        super(config.auditPath(), config);
         this.trail = trail;
     }
 
@@ -51,7 +56,7 @@ public final class AuditServlet extends EndpointServlet {
     void handle(String method, String rest, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         if (!method.equals("GET")) {
-            throw notAllowed(response, method, "GET");
+            throw notAllowed(response, method, "GET", "HEAD");
         }
         switch (rest) {
             case "" -> list(request, response);
@@ -168,12 +173,18 @@ public final class AuditServlet extends EndpointServlet {
         if (value == null) {
             return null;
         }
+        Instant instant;
         try {
-            return Instant.parse(value);
+            instant = Instant.parse(value);
         } catch (DateTimeParseException e) {
             throw new EndpointException(Problems.badRequest(name + " must be an ISO-8601 instant such as "
                     + "2025-01-31T12:00:00Z, was '" + clip(value) + "'"));
         }
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw new EndpointException(Problems.badRequest(name + " must lie in the years 0000 to 9999, was '"
+                    + clip(value) + "'"));
+        }
+        return instant;
     }
 
     static int integer(String name, String value) {
@@ -202,6 +213,7 @@ public final class AuditServlet extends EndpointServlet {
         putIfPresent(map, "ip", e.ip());
         putIfPresent(map, "userAgent", e.userAgent());
         putIfPresent(map, "requestId", e.requestId());
+        putIfPresent(map, "clientRequestId", e.clientRequestId());
         map.put("hash", entry.hash());
         return map;
     }

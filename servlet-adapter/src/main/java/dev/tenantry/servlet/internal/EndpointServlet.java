@@ -3,6 +3,7 @@ package dev.tenantry.servlet.internal;
 import dev.tenantry.MissingTenantException;
 import dev.tenantry.servlet.AuthorizationCheck;
 import dev.tenantry.servlet.TenantryServlet;
+import dev.tenantry.servlet.TenantryWebConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,18 +14,21 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The base of Tenantry's endpoints: routes by method and the path below the endpoint's base, and answers every
- * failure that is the caller's as problem details.
+ * The base of Tenantry's endpoints: routes by method and the path below the endpoint's base, answers {@code HEAD}
+ * wherever {@code GET} is served (the same status and headers, no body), and answers every failure that is the
+ * caller's as problem details.
  */
 abstract class EndpointServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
     private final String base;
     private final transient AuthorizationCheck authorization;
+    private final String challenge;
 
-    EndpointServlet(String base, AuthorizationCheck authorization) {
+    EndpointServlet(String base, TenantryWebConfig config) {
         this.base = base;
-        this.authorization = authorization;
+        this.authorization = config.authorization();
+        this.challenge = config.authenticationChallenge();
     }
 
     /** The URL patterns to map this servlet to. */
@@ -45,7 +49,13 @@ abstract class EndpointServlet extends HttpServlet {
         String path = Paths.within(request);
         String rest = path.length() > base.length() ? path.substring(base.length()) : "";
         try {
-            handle(request.getMethod(), rest, request, response);
+            if (request.getMethod().equals("HEAD")) {
+                HeadResponse head = new HeadResponse(response);
+                handle("GET", rest, request, head);
+                head.finish();
+            } else {
+                handle(request.getMethod(), rest, request, response);
+            }
         } catch (EndpointException e) {
             e.problem().send(request, response);
         } catch (MissingTenantException e) {
@@ -56,10 +66,12 @@ abstract class EndpointServlet extends HttpServlet {
         }
     }
 
-    /** The signed-in caller. */
-    static String actor(HttpServletRequest request) {
-        return TenantryServlet.actorOf(request).orElseThrow(() -> new EndpointException(
-                Problems.forbidden("this endpoint needs a signed-in user")));
+    /** The signed-in caller; an anonymous one is answered 401 with the configured challenge. */
+    final String actor(HttpServletRequest request, HttpServletResponse response) {
+        return TenantryServlet.actorOf(request).orElseThrow(() -> {
+            response.setHeader("WWW-Authenticate", challenge);
+            return new EndpointException(Problems.unauthorized("this endpoint needs a signed-in user"));
+        });
     }
 
     /** Whether the caller may perform {@code operation}. */
@@ -74,7 +86,7 @@ abstract class EndpointServlet extends HttpServlet {
         }
     }
 
-    /** 405 unless the method is one of {@code allowed}; answers {@code Allow}. */
+    /** 405 with {@code Allow}: {@code allowed} are the methods served ({@code HEAD} goes with {@code GET}). */
     static EndpointException notAllowed(HttpServletResponse response, String method, String... allowed) {
         response.setHeader("Allow", String.join(", ", allowed));
         return new EndpointException(Problems.methodNotAllowed(method));

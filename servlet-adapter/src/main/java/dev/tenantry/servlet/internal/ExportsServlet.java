@@ -5,6 +5,7 @@ import dev.tenantry.audit.AuditContext;
 import dev.tenantry.export.DataExport;
 import dev.tenantry.export.DataExports;
 import dev.tenantry.export.ExportFormat;
+import dev.tenantry.export.ExportLimitExceededException;
 import dev.tenantry.export.ExportScope;
 import dev.tenantry.export.ExportSink;
 import dev.tenantry.export.ExportStatus;
@@ -52,7 +53,7 @@ public final class ExportsServlet extends EndpointServlet {
 
     /** Serving {@code exports} as {@code config} says. */
     public ExportsServlet(DataExports exports, TenantryWebConfig config) {
-        super(config.exportsPath(), config.authorization());
+        super(config.exportsPath(), config);
         this.base = config.exportsPath();
         this.exports = exports;
         this.maxBodyBytes = config.maxBodyBytes();
@@ -84,7 +85,7 @@ public final class ExportsServlet extends EndpointServlet {
             switch (method) {
                 case "POST" -> create(request, response);
                 case "GET" -> history(request, response);
-                default -> throw notAllowed(response, method, "GET", "POST");
+                default -> throw notAllowed(response, method, "GET", "HEAD", "POST");
             }
             return;
         }
@@ -93,9 +94,9 @@ public final class ExportsServlet extends EndpointServlet {
             throw noSuchPath();
         }
         if (!method.equals("GET")) {
-            throw notAllowed(response, method, "GET");
+            throw notAllowed(response, method, "GET", "HEAD");
         }
-        DataExport export = visible(request, parts[0]);
+        DataExport export = visible(request, response, parts[0]);
         if (parts.length == 1) {
             Json.write(response, 200, toMap(export));
         } else {
@@ -104,7 +105,7 @@ public final class ExportsServlet extends EndpointServlet {
     }
 
     private void create(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String actor = actor(request);
+        String actor = actor(request, response);
         JsonNode body = Json.read(request, maxBodyBytes);
         String scope = "user";
         String formatName = null;
@@ -135,7 +136,16 @@ public final class ExportsServlet extends EndpointServlet {
             default -> throw new EndpointException(Problems.badRequest("scope must be 'user' or 'tenant', was '"
                     + clip(scope) + "'"));
         };
-        DataExport export = exports.request(exportScope, format, actor);
+        DataExport export;
+        try {
+            export = exports.request(exportScope, format, actor);
+        } catch (ExportLimitExceededException e) {
+            throw new EndpointException(Problems.exportLimit(e.limit() == ExportLimitExceededException.Limit
+                    .PER_REQUESTER ? "you already have " + e.max() + " data exports pending or running, the most "
+                    + "allowed; request another once one has completed"
+                    : "this organization already has " + e.max() + " data exports pending or running, the most "
+                    + "allowed; request another once one has completed"));
+        }
         Runnable run = () -> {
             try {
                 exports.run(export.id(), ExportSink.gridFs());
@@ -152,7 +162,7 @@ public final class ExportsServlet extends EndpointServlet {
     }
 
     private void history(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String actor = actor(request);
+        String actor = actor(request, response);
         QueryParams params = params(request, Set.of("limit"));
         String limitText = params.get("limit");
         int limit = limitText == null ? 20 : AuditServlet.integer("limit", limitText);
@@ -170,12 +180,12 @@ public final class ExportsServlet extends EndpointServlet {
     }
 
     /** The export, if the caller may see it; anything else (malformed, unknown, someone else's) answers 404. */
-    private DataExport visible(HttpServletRequest request, String id) {
+    private DataExport visible(HttpServletRequest request, HttpServletResponse response, String id) {
         if (!ID.matcher(id).matches()) {
             throw new EndpointException(Problems.badRequest("an export id is 24 lower-case hex digits, was '"
                     + clip(id) + "'"));
         }
-        String actor = actor(request);
+        String actor = actor(request, response);
         Optional<DataExport> export = exports.find(id);
         if (export.isEmpty() || !export.get().requestedBy().equals(actor)
                 && !permits(request, Operation.EXPORT_TENANT_DATA)) {

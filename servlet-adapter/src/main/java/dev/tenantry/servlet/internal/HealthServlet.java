@@ -23,7 +23,7 @@ public final class HealthServlet extends EndpointServlet {
 
     /** Serving {@code health} as {@code config} says. */
     public HealthServlet(Health health, TenantryWebConfig config) {
-        super(config.healthPath(), config.authorization());
+        super(config.healthPath(), config);
         this.health = health;
         this.publicDetails = config.publicHealthDetails();
     }
@@ -31,7 +31,7 @@ public final class HealthServlet extends EndpointServlet {
     @Override
     void handle(String method, String rest, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        if (!method.equals("GET") && !method.equals("HEAD")) {
+        if (!method.equals("GET")) {
             throw notAllowed(response, method, "GET", "HEAD");
         }
         HealthReport report = switch (rest) {
@@ -46,12 +46,6 @@ public final class HealthServlet extends EndpointServlet {
             summary.put("status", body.get("status"));
             summary.put("checkedAt", body.get("checkedAt"));
             body = summary;
-        }
-        if (method.equals("HEAD")) {
-            response.setStatus(report.httpStatus());
-            response.setHeader("Cache-Control", "no-store");
-            response.setContentType("application/json");
-            return;
         }
         Json.write(response, report.httpStatus(), body);
     }

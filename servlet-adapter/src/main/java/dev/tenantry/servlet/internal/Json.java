@@ -36,6 +36,20 @@ final class Json {
     }
 
     /**
+     * Whether {@code contentType} is {@code application/json}, compared as a media type: type and subtype exactly
+     * (case-insensitively), parameters after ';' aside. {@code application/jsonfoo} and {@code application/json-x}
+     * are not.
+     */
+    static boolean isJson(@org.jspecify.annotations.Nullable String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+        return type.toLowerCase(Locale.ROOT).equals("application/json");
+    }
+
+    /**
      * The request's JSON body as a tree, or null when it has none.
      *
      * @throws EndpointException 413 when larger than {@code maxBytes}, 415 when not JSON, 400 when malformed
@@ -55,8 +69,7 @@ final class Json {
         if (body.length == 0) {
             return MAPPER.nullNode();
         }
-        String type = request.getContentType();
-        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+        if (!isJson(request.getContentType())) {
             throw new EndpointException(Problems.unsupportedMediaType());
         }
         try {

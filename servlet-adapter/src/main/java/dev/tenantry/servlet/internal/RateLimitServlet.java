@@ -5,8 +5,6 @@ import dev.tenantry.Tenants;
 import dev.tenantry.ratelimit.Bandwidth;
 import dev.tenantry.ratelimit.RateLimitDecision;
 import dev.tenantry.ratelimit.RateLimitKey;
-import dev.tenantry.ratelimit.RateLimiter;
-import dev.tenantry.servlet.RateLimitKeyResolver;
 import dev.tenantry.servlet.TenantryWebConfig;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -17,22 +15,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The caller's rate-limit state: the plan, the limit, what remains and when the bucket is full, and the plan's
- * bandwidths. The state is what the rate-limit filter decided for this very request, when it limited it; otherwise
- * it is read without taking a permit.
+ * The caller's rate-limit state: the bucket the caller draws from (the anonymous bucket of the client address for a
+ * caller who is not signed in), the plan, and the figures of the bandwidth that binds, which are the very figures of
+ * the response's {@code RateLimit} field: {@code binding} is its item name, {@code remaining} its {@code r} and {@code
+ * resetSeconds} its {@code t}; {@code retryAfterSeconds} when a permit would be refused now; and the plan's
+ * bandwidths. The state is what the rate-limit filter decided for this very request, when it limited it; otherwise it
+ * is read without taking a permit.
  */
 public final class RateLimitServlet extends EndpointServlet {
     private static final long serialVersionUID = 1L;
 
-    private final transient RateLimiter limiter;
-    private final transient RateLimitKeyResolver keys;
     private final boolean legacyHeaders;
 
-    /** Serving {@code limiter}'s state as {@code config} says. */
-    public RateLimitServlet(RateLimiter limiter, TenantryWebConfig config) {
-        super(config.rateLimitPath(), config.authorization());
-        this.limiter = limiter;
-        this.keys = config.rateLimitKey();
+    /** Serving the rate-limit state as {@code config} says. */
+    public RateLimitServlet(TenantryWebConfig config) {
+        super(config.rateLimitPath(), config);
         this.legacyHeaders = config.legacyRateLimitHeaders();
     }
 
@@ -43,12 +40,18 @@ public final class RateLimitServlet extends EndpointServlet {
             throw noSuchPath();
         }
         if (!method.equals("GET")) {
-            throw notAllowed(response, method, "GET");
+            throw notAllowed(response, method, "GET", "HEAD");
         }
+        params(request, java.util.Set.of());
         TenantId tenant = Tenants.current();
-        RateLimitKey key = keys.keyFor(request, tenant);
+        RateLimitFilter.KeyedLimiter bucket = request.getAttribute(Attributes.LIMITS) instanceof RateLimitFilter f
+                ? f.bucketOf(request, tenant) : null;
+        if (bucket == null) {
+            throw noSuchPath();
+        }
+        RateLimitKey key = bucket.key();
         RateLimitDecision decision = request.getAttribute(Attributes.RATE_LIMIT) instanceof RateLimitDecision d
-                ? d : limiter.status(key);
+                ? d : bucket.limiter().status(key);
         String[] headers = RateLimitFilter.headers(decision, legacyHeaders);
         for (int i = 0; i < headers.length; i += 2) {
             response.setHeader(headers[i], headers[i + 1]);
@@ -57,9 +60,13 @@ public final class RateLimitServlet extends EndpointServlet {
         body.put("tenant", tenant.value());
         body.put("key", Map.of("kind", key.kind(), "value", key.value()));
         body.put("policy", decision.policy());
+        body.put("binding", decision.bindingName());
         body.put("limit", decision.limit());
         body.put("remaining", decision.remaining());
-        body.put("resetSeconds", decision.resetAfterSeconds());
+        body.put("resetSeconds", decision.bindingResetSeconds());
+        if (!decision.allowed()) {
+            body.put("retryAfterSeconds", decision.bindingResetSeconds());
+        }
         List<Map<String, Object>> bandwidths = new ArrayList<>();
         for (Bandwidth b : decision.bandwidths()) {
             Map<String, Object> item = new LinkedHashMap<>();

@@ -12,30 +12,25 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Enumeration;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Opens the request's {@link AuditContext}: the actor (from the {@link ActorResolver}), the client's address (behind
- * trusted proxies only), the user agent and the request id, which is taken from the request id header when it is
- * well formed, generated otherwise, and echoed in the response. Async dispatches of the request reuse the context.
+ * Opens the request's {@link AuditContext}: the actor (from the {@link ActorResolver}), and what {@link FrontFilter}
+ * found before the application's authentication ran: the client's address (behind trusted proxies only), the server's
+ * request id and the client's correlation id (kept apart, as the client's); plus the user agent. Async dispatches of
+ * the request reuse the context.
  */
 public final class RequestContextFilter implements Filter {
 
-    /** The longest request id taken from a client; longer ones are replaced. */
-    static final int MAX_REQUEST_ID = 200;
-
     private final ActorResolver actors;
     private final ClientAddress addresses;
-    private final String requestIdHeader;
 
-    /** A filter reading the actor with {@code actors}, addresses through {@code addresses}. */
-    public RequestContextFilter(ActorResolver actors, ClientAddress addresses, String requestIdHeader) {
+    /** A filter reading the actor with {@code actors}, addresses through {@code addresses} when none was found. */
+    public RequestContextFilter(ActorResolver actors, ClientAddress addresses) {
         this.actors = actors;
         this.addresses = addresses;
-        this.requestIdHeader = requestIdHeader;
     }
 
     @Override
@@ -55,31 +50,26 @@ public final class RequestContextFilter implements Filter {
             }
             return;
         }
-        String requestId = requestId(request.getHeaders(requestIdHeader));
-        HttpServletResponse echoing = KeptHeadersResponse.keep(response, requestIdHeader, requestId);
-        request.setAttribute(Attributes.REQUEST_ID, requestId);
-        String ip = addresses.resolve(request.getRemoteAddr(), request.getHeaders("X-Forwarded-For"));
-        request.setAttribute(Attributes.CLIENT_IP, ip);
+        String requestId = request.getAttribute(Attributes.REQUEST_ID) instanceof String id ? id : null;
+        if (requestId == null) {
+            requestId = randomId();
+            request.setAttribute(Attributes.REQUEST_ID, requestId);
+        }
+        String ip = request.getAttribute(Attributes.CLIENT_IP) instanceof String found ? found : null;
+        if (ip == null) {
+            ip = addresses.resolve(request.getRemoteAddr(), request.getHeaders("X-Forwarded-For"));
+            request.setAttribute(Attributes.CLIENT_IP, ip);
+        }
+        String clientId = request.getAttribute(Attributes.CLIENT_REQUEST_ID) instanceof String c ? c : null;
         String actor = cut(actors.actorOf(request));
         if (actor != null) {
             request.setAttribute(Attributes.ACTOR, actor);
         }
         AuditContext context = new AuditContext(actor, actor == null ? null : "user", cut(ip),
-                cut(request.getHeader("User-Agent")), requestId);
+                cut(request.getHeader("User-Agent")), requestId, clientId);
         request.setAttribute(Attributes.AUDIT_CONTEXT, context);
         Scope scope = Scope.audit(context);
-        scope.run(() -> chain.doFilter(new BindingRequest(request, scope), echoing));
-    }
-
-    /** The client's request id when there is exactly one and it is well formed, else a new random one. */
-    static String requestId(@Nullable Enumeration<String> headers) {
-        if (headers != null && headers.hasMoreElements()) {
-            String value = headers.nextElement();
-            if (!headers.hasMoreElements() && isWellFormed(value)) {
-                return value;
-            }
-        }
-        return randomId();
+        scope.run(() -> chain.doFilter(new BindingRequest(request, scope), response));
     }
 
     /**
@@ -92,20 +82,6 @@ public final class RequestContextFilter implements Filter {
         long high = (random.nextLong() & ~0xF000L) | 0x4000L;
         long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
         return new UUID(high, low).toString();
-    }
-
-    /** 1 to 200 visible ASCII characters other than quotes and backslashes: safe to echo and to log. */
-    static boolean isWellFormed(@Nullable String id) {
-        if (id == null || id.isEmpty() || id.length() > MAX_REQUEST_ID) {
-            return false;
-        }
-        for (int i = 0; i < id.length(); i++) {
-            char c = id.charAt(i);
-            if (c < 0x21 || c > 0x7e || c == '"' || c == '\\') {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Audit fields hold at most {@link AuditEvent#MAX_FIELD} characters; longer values are cut. */

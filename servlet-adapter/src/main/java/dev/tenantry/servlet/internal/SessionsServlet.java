@@ -29,7 +29,7 @@ public final class SessionsServlet extends EndpointServlet {
 
     /** Serving {@code sessions} as {@code config} says. */
     public SessionsServlet(UserSessions sessions, TenantryWebConfig config) {
-        super(config.sessionsPath(), config.authorization());
+        super(config.sessionsPath(), config);
         this.sessions = sessions;
     }
 
@@ -40,7 +40,7 @@ public final class SessionsServlet extends EndpointServlet {
             switch (method) {
                 case "GET" -> list(request, response);
                 case "DELETE" -> revokeAll(request, response);
-                default -> throw notAllowed(response, method, "GET", "DELETE");
+                default -> throw notAllowed(response, method, "GET", "HEAD", "DELETE");
             }
             return;
         }
@@ -52,7 +52,7 @@ public final class SessionsServlet extends EndpointServlet {
     }
 
     private void list(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String user = user(request);
+        String user = user(request, response);
         List<Map<String, Object>> items = new ArrayList<>();
         for (UserSession session : sessions.list(user)) {
             items.add(toMap(session));
@@ -61,8 +61,8 @@ public final class SessionsServlet extends EndpointServlet {
     }
 
     private void revokeAll(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String user = user(request);
-        long revoked = sessions.revokeAll(user, "all sessions revoked by " + (user.equals(actor(request))
+        String user = user(request, response);
+        long revoked = sessions.revokeAll(user, "all sessions revoked by " + (user.equals(actor(request, response))
                 ? "the user" : "an administrator"));
         Json.write(response, 200, Map.of("userId", user, "revoked", revoked));
     }
@@ -76,7 +76,7 @@ public final class SessionsServlet extends EndpointServlet {
         // a user's own sessions only (checked in the revoking write), unless the caller may manage sessions
         boolean revoked = permits(request, Operation.MANAGE_SESSIONS)
                 ? sessions.revoke(id, "revoked by an administrator")
-                : sessions.revokeForUser(actor(request), id, "revoked by the user");
+                : sessions.revokeForUser(actor(request, response), id, "revoked by the user");
         if (!revoked) {
             throw new EndpointException(Problems.notFound("no active session " + id));
         }
@@ -84,8 +84,8 @@ public final class SessionsServlet extends EndpointServlet {
     }
 
     /** The user whose sessions are meant: the caller, or {@code ?userId=} when the caller may manage sessions. */
-    private String user(HttpServletRequest request) {
-        String actor = actor(request);
+    private String user(HttpServletRequest request, HttpServletResponse response) {
+        String actor = actor(request, response);
         String user = params(request, Set.of("userId")).get("userId");
         if (user == null || user.equals(actor)) {
             return actor;

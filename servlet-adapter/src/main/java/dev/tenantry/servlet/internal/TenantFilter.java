@@ -25,8 +25,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Resolves the request's tenant and runs the rest of the chain in its scope, closing the scope when the chain returns
  * or throws, so no pooled thread keeps a tenant. Refuses, as problem details: no tenant where one is required (400),
- * an invalid id (400), a tenant that is unknown or not the caller's (404, the same answer for both), and one that is
- * not active (403). Async dispatches reopen the scope of the tenant resolved for the original request.
+ * an invalid id (400), resolvers that find different tenants (400, unless configured to take the first), a tenant that
+ * is unknown or not the caller's (404, the same answer for both), and one that is not active (403). Async dispatches reopen the scope of the tenant resolved for the original request.
  */
 public final class TenantFilter implements Filter {
 
@@ -34,10 +34,12 @@ public final class TenantFilter implements Filter {
     private final List<String> optionalPaths;
     private final BiPredicate<HttpServletRequest, TenantId> access;
     private final @Nullable TenantDirectory directory;
+    private final boolean mustAgree;
 
     /** A filter configured by {@code config}. */
     public TenantFilter(TenantryWebConfig config) {
         this.resolvers = config.tenantResolvers();
+        this.mustAgree = config.tenantResolversMustAgree();
         this.optionalPaths = config.tenantOptionalPaths();
         this.access = config.tenantAccess();
         this.directory = config.tenantDirectory().orElse(null);
@@ -65,6 +67,9 @@ public final class TenantFilter implements Filter {
             raw = resolve(request);
         } catch (InvalidTenantIdException e) {
             Problems.invalidTenant(e.getMessage()).send(request, response);
+            return;
+        } catch (Conflict e) {
+            Problems.conflictingTenants().send(request, response);
             return;
         }
         if (raw == null) {
@@ -105,14 +110,38 @@ public final class TenantFilter implements Filter {
         }
     }
 
+    /**
+     * The raw tenant the resolvers find: the first answer, and unless told otherwise every other resolver must answer
+     * nothing or the same.
+     *
+     * @throws Conflict if two resolvers answer differently and they must agree
+     */
     private @Nullable String resolve(HttpServletRequest request) {
+        String found = null;
         for (TenantResolver resolver : resolvers) {
             String raw = resolver.resolve(request);
-            if (raw != null) {
-                return raw;
+            if (raw == null) {
+                continue;
+            }
+            if (found == null) {
+                if (!mustAgree) {
+                    return raw;
+                }
+                found = raw;
+            } else if (!found.equals(raw)) {
+                throw new Conflict();
             }
         }
-        return null;
+        return found;
+    }
+
+    /** Two resolvers found different tenants. */
+    private static final class Conflict extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Conflict() {
+            super("conflicting tenants", null, false, false);
+        }
     }
 
     /** Null if the request may proceed in {@code tenant}, else the problem to answer with. */
