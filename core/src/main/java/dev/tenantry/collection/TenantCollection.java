@@ -77,20 +77,21 @@ import org.jspecify.annotations.Nullable;
  * fetch ({@code getMore}), so a cursor handed to a thread with no tenant, or another tenant, fails there. Every data
  * method throws {@link dev.tenantry.MissingTenantException} where no tenant is set.
  *
- * <p><b>Errors.</b> Server errors pass through as the driver's exceptions, with one change: on a shared collection,
- * a duplicate-key error reaching a tenant scope ({@code MongoWriteException}, {@code MongoBulkWriteException}, {@code
- * MongoCommandException}, {@code DuplicateKeyException}) is rebuilt as the same class with the same error code, so
- * {@code getError().getCategory()} and {@link com.mongodb.ErrorCategory#fromErrorCode} still classify it, but with a
- * message that names the collection and the index and no key value, since the document it collided with may be
- * another tenant's. Other server errors quote only documents the tenant's own filters reached.
+ * <p><b>Errors.</b> Server errors pass through as the driver's exceptions, and quote only the tenant's own values: a
+ * duplicate-key error of a write quotes the key of the document the tenant's own operation wrote (never the document
+ * it collided with), and other errors quote documents the tenant's own filters reached. Only an index build quotes
+ * other documents, which on a shared collection can be any tenant's: index DDL there is refused from a tenant scope,
+ * and if creating declared indexes fails on a tenant's first use of the collection, the tenant gets a {@code
+ * MongoCommandException} with the server's error code (so {@link com.mongodb.ErrorCategory#fromErrorCode} classifies
+ * it) that names the collection and not the server's message, which goes to the log.
  *
  * <p><b>{@code _id} on a shared collection.</b> All tenants' documents share one {@code _id} index, so inserting a
  * caller-chosen {@code _id} that another tenant already uses fails with a duplicate-key error: that tells the caller
  * that some tenant uses the id (an existence oracle), and a tenant can take ids before others do. The error names no
- * tenant and no value, but the collision itself cannot be hidden. The remedy is to let ids be generated (the driver's
- * {@code ObjectId}, or a random UUID) or to make them tenant-qualified (e.g. {@code "acme:invoice-42"}, or a compound
- * {@code _id: {tenant: ..., id: ...}}), or to use a per-tenant isolation strategy, where each tenant has its own
- * {@code _id} index.
+ * other tenant and none of its values (only the {@code _id} the caller tried), but the collision itself cannot be
+ * hidden. The remedy is to let ids be generated (the driver's {@code ObjectId}, or a random UUID) or to make them
+ * tenant-qualified (e.g. {@code "acme:invoice-42"}, or a compound {@code _id: {tenant: ..., id: ...}}), or to use a
+ * per-tenant isolation strategy, where each tenant has its own {@code _id} index.
  *
  * <p><b>Soft delete.</b> On a collection with a {@link SoftDelete} policy a view acts only on documents it can see:
  * the collection itself sees live documents, {@link #withDeleted()} live and deleted ones, {@link #onlyDeleted()}

@@ -256,36 +256,43 @@ class IndexDeclarationIT {
     // ---------------------------------------------------------------- errors a tenant sees
 
     @Test
-    void duplicateKeyErrorsOnASharedCollectionNameNoOtherTenantsValues() {
-        TenantDatabase tdb = builder(IsolationStrategy.SHARED).build();
+    void duplicateKeyErrorsOnASharedCollectionQuoteOnlyTheTenantsOwnWrite() {
+        TenantDatabase tdb = builder(IsolationStrategy.SHARED)
+                .index("customers", Indexes.ascending("email"), new IndexOptions().unique(true)).build();
         TenantCollection<Document> customers = tdb.getCollection("customers");
-        Tenants.run(GLOBEX, () -> customers.insertOne(new Document("_id", "globex-secret-id").append("name",
-                "Globex's secret customer")));
+        Tenants.run(GLOBEX, () -> customers.insertOne(new Document("_id", "taken-id").append("name",
+                "Globex's secret customer").append("email", "secret@globex.example")));
+        Tenants.run(ACME, () -> customers.insertOne(new Document("email", "ann@acme.example")));
         List<MongoException> seen = new ArrayList<>();
         Tenants.run(ACME, () -> {
             seen.add(assertThrows(MongoWriteException.class, () -> customers.insertOne(
-                    new Document("_id", "globex-secret-id"))));
+                    new Document("_id", "taken-id"))));
             seen.add(assertThrows(MongoBulkWriteException.class, () -> customers.insertMany(List.of(
-                    new Document("_id", "globex-secret-id")))));
+                    new Document("_id", "taken-id")))));
             seen.add(assertThrows(MongoBulkWriteException.class, () -> customers.bulkWrite(List.of(
-                    new InsertOneModel<>(new Document("_id", "globex-secret-id"))))));
-            seen.add(assertThrows(MongoWriteException.class, () -> customers.replaceOne(eq("_id", "globex-secret-id"),
+                    new InsertOneModel<>(new Document("_id", "taken-id"))))));
+            seen.add(assertThrows(MongoWriteException.class, () -> customers.replaceOne(eq("_id", "taken-id"),
                     new Document("name", "mine"), new ReplaceOptions().upsert(true))));
-            seen.add(assertThrows(MongoWriteException.class, () -> customers.updateOne(eq("_id", "globex-secret-id"),
+            seen.add(assertThrows(MongoWriteException.class, () -> customers.updateOne(eq("_id", "taken-id"),
                     Updates.set("name", "mine"), new UpdateOptions().upsert(true))));
-            seen.add(assertThrows(MongoException.class, () -> customers.findOneAndUpdate(
-                    eq("_id", "globex-secret-id"), Updates.set("name", "mine"),
-                    new FindOneAndUpdateOptions().upsert(true))));
+            seen.add(assertThrows(MongoException.class, () -> customers.findOneAndUpdate(eq("_id", "taken-id"),
+                    Updates.set("name", "mine"), new FindOneAndUpdateOptions().upsert(true))));
         });
         for (MongoException e : seen) {
-            assertEquals(ErrorCategory.DUPLICATE_KEY, category(e), "the code is kept, so callers can classify: " + e);
-            assertFalse(e.getMessage().contains("globex"), "another tenant's value in: " + e.getMessage());
-            if (e instanceof MongoCommandException) {
-                assertFalse(((MongoCommandException) e).getResponse().toJson().contains("globex"));
+            assertEquals(ErrorCategory.DUPLICATE_KEY, category(e), e.toString());
+            String everything = e.getMessage() + (e instanceof MongoCommandException
+                    ? ((MongoCommandException) e).getResponse().toJson() : "");
+            for (String theirs : List.of("globex", "Globex's secret customer", "secret@globex.example")) {
+                assertFalse(everything.contains(theirs), "another tenant's value " + theirs + " in: " + everything);
             }
         }
-        assertEquals("Globex's secret customer", Tenants.call(GLOBEX, () -> customers.find().first())
-                .getString("name"));
+        // on a tenant-leading unique index the colliding document is the tenant's own, and the error says which key
+        MongoWriteException own = assertThrows(MongoWriteException.class,
+                () -> Tenants.run(ACME, () -> customers.insertOne(new Document("email", "ann@acme.example"))));
+        assertEquals(ErrorCategory.DUPLICATE_KEY, own.getError().getCategory());
+        assertTrue(own.getError().getMessage().contains("ann@acme.example"), own.getError().getMessage());
+        assertEquals("Globex's secret customer", Tenants.call(GLOBEX, () -> customers.find(eq("_id", "taken-id"))
+                .first()).getString("name"));
     }
 
     private static ErrorCategory category(MongoException e) {

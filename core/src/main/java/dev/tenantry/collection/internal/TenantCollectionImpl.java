@@ -54,7 +54,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Supplier;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonDocumentReader;
@@ -164,25 +163,6 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
 
     private MongoCollection<BsonDocument> raw(TenantId tenant) {
         return collection(tenant).withDocumentClass(BsonDocument.class);
-    }
-
-    /**
-     * Runs a command; on a shared collection, outside system scope, a server error that could quote another tenant's
-     * document is rebuilt without its values ({@link ServerErrors}).
-     */
-    private <R> R send(Supplier<R> command) {
-        try {
-            return command.get();
-        } catch (MongoException e) {
-            throw shared != null && !Tenants.inSystemScope() ? ServerErrors.forTenant(e, logicalName) : e;
-        }
-    }
-
-    private void run(Runnable command) {
-        send(() -> {
-            command.run();
-            return null;
-        });
     }
 
     /** The soft-delete policy, or a clear error naming {@code operation}. */
@@ -331,8 +311,8 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         BsonDocument scoped = TenantFilter.scope(field, tenant.value(), renderer.render(filter),
                 options.getCollation() != null, visibility.seen(softDelete));
         MongoCollection<T> collection = collection(tenant);
-        return send(() -> session == null ? collection.countDocuments(scoped, options)
-                : collection.countDocuments(session, scoped, options));
+        return session == null ? collection.countDocuments(scoped, options)
+                : collection.countDocuments(session, scoped, options);
     }
 
     @Override
@@ -506,8 +486,8 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         List<WriteModel<BsonDocument>> models = new ArrayList<>(scoped.size());
         scoped.forEach(write -> models.add(write.model()));
         MongoCollection<BsonDocument> raw = raw(tenant);
-        BulkWriteResult result = send(() -> session == null ? raw.bulkWrite(models, options)
-                : raw.bulkWrite(session, models, options));
+        BulkWriteResult result = session == null ? raw.bulkWrite(models, options)
+                : raw.bulkWrite(session, models, options);
         if (marks && result.wasAcknowledged()) { // the marking updates, reported as the deletes they are
             result = BulkWriteResult.acknowledged(result.getInsertedCount(), 0, result.getModifiedCount(), 0,
                     List.of(), result.getInserts());
@@ -545,8 +525,8 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         TenantId tenant = Tenants.current();
         BsonDocument stamped = ((InsertOneModel<BsonDocument>) writes.insert(tenant, document).model()).getDocument();
         MongoCollection<BsonDocument> raw = raw(tenant);
-        InsertOneResult result = send(() -> session == null ? raw.insertOne(stamped, options)
-                : raw.insertOne(session, stamped, options));
+        InsertOneResult result = session == null ? raw.insertOne(stamped, options)
+                : raw.insertOne(session, stamped, options);
         if (notifier.active()) {
             notifier.inserted(tenant, List.of(stamped));
         }
@@ -573,8 +553,8 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
             stamped.add(((InsertOneModel<BsonDocument>) writes.insert(tenant, document).model()).getDocument());
         }
         MongoCollection<BsonDocument> raw = raw(tenant);
-        InsertManyResult result = send(() -> session == null ? raw.insertMany(stamped, options)
-                : raw.insertMany(session, stamped, options));
+        InsertManyResult result = session == null ? raw.insertMany(stamped, options)
+                : raw.insertMany(session, stamped, options);
         if (notifier.active()) {
             notifier.inserted(tenant, stamped);
         }
@@ -701,8 +681,8 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
             return sendUpdate(s, c, m.getFilter(), m.getUpdate(), m.getUpdatePipeline(), m.getOptions(), true);
         }
         ReplaceOneModel<BsonDocument> m = (ReplaceOneModel<BsonDocument>) model;
-        return send(() -> s == null ? c.replaceOne(m.getFilter(), m.getReplacement(), m.getReplaceOptions())
-                : c.replaceOne(s, m.getFilter(), m.getReplacement(), m.getReplaceOptions()));
+        return s == null ? c.replaceOne(m.getFilter(), m.getReplacement(), m.getReplaceOptions())
+                : c.replaceOne(s, m.getFilter(), m.getReplacement(), m.getReplaceOptions());
     }
 
     /** The driver's updateOne or updateMany, with an update document or pipeline, with a session or without. */
@@ -710,14 +690,14 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
                                     @Nullable Bson update, @Nullable List<? extends Bson> pipeline,
                                     UpdateOptions options, boolean many) {
         if (update != null) {
-            return send(() -> many ? (s == null ? c.updateMany(filter, update, options)
+            return many ? (s == null ? c.updateMany(filter, update, options)
                     : c.updateMany(s, filter, update, options)) : (s == null ? c.updateOne(filter, update, options)
-                    : c.updateOne(s, filter, update, options)));
+                    : c.updateOne(s, filter, update, options));
         }
         List<? extends Bson> stages = Objects.requireNonNull(pipeline, "update");
-        return send(() -> many ? (s == null ? c.updateMany(filter, stages, options)
+        return many ? (s == null ? c.updateMany(filter, stages, options)
                 : c.updateMany(s, filter, stages, options)) : (s == null ? c.updateOne(filter, stages, options)
-                : c.updateOne(s, filter, stages, options)));
+                : c.updateOne(s, filter, stages, options));
     }
 
     /** Sends a delete model, or the marking update standing for one, and answers as the delete it is. */
@@ -730,8 +710,8 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
                     : ((DeleteManyModel<BsonDocument>) model).getFilter();
             DeleteOptions options = one ? ((DeleteOneModel<BsonDocument>) model).getOptions()
                     : ((DeleteManyModel<BsonDocument>) model).getOptions();
-            return send(() -> one ? (s == null ? c.deleteOne(filter, options) : c.deleteOne(s, filter, options))
-                    : (s == null ? c.deleteMany(filter, options) : c.deleteMany(s, filter, options)));
+            return one ? (s == null ? c.deleteOne(filter, options) : c.deleteOne(s, filter, options))
+                    : (s == null ? c.deleteMany(filter, options) : c.deleteMany(s, filter, options));
         }
         UpdateResult marked = sendUpdate(s, tenant, model);
         return marked.wasAcknowledged() ? DeleteResult.acknowledged(marked.getModifiedCount())
@@ -758,12 +738,12 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
             UpdateOneModel<BsonDocument> mark = (UpdateOneModel<BsonDocument>) write.model();
             Bson deletion = Objects.requireNonNull(mark.getUpdate());
             FindOneAndUpdateOptions marking = OptionsCopies.marking(options);
-            result = send(() -> session == null ? c.findOneAndUpdate(mark.getFilter(), deletion, marking)
-                    : c.findOneAndUpdate(session, mark.getFilter(), deletion, marking));
+            result = session == null ? c.findOneAndUpdate(mark.getFilter(), deletion, marking)
+                    : c.findOneAndUpdate(session, mark.getFilter(), deletion, marking);
         } else {
             Bson scoped = ((DeleteOneModel<BsonDocument>) write.model()).getFilter();
-            result = send(() -> session == null ? c.findOneAndDelete(scoped, options)
-                    : c.findOneAndDelete(session, scoped, options));
+            result = session == null ? c.findOneAndDelete(scoped, options)
+                    : c.findOneAndDelete(session, scoped, options);
         }
         if (notifier.active() && result != null) {
             notifyFound(tenant, WriteEvent.Kind.DELETE, idOf(result), write, false);
@@ -788,9 +768,9 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
                 .collation(options.getCollation()));
         ReplaceOneModel<BsonDocument> m = (ReplaceOneModel<BsonDocument>) write.model();
         MongoCollection<BsonDocument> c = raw(tenant);
-        BsonDocument result = send(() -> session == null
+        BsonDocument result = session == null
                 ? c.findOneAndReplace(m.getFilter(), m.getReplacement(), options)
-                : c.findOneAndReplace(session, m.getFilter(), m.getReplacement(), options));
+                : c.findOneAndReplace(session, m.getFilter(), m.getReplacement(), options);
         if (notifier.active()) {
             notifyFound(tenant, WriteEvent.Kind.REPLACE, result == null ? null : result.get("_id"), write,
                     options.isUpsert());
@@ -827,11 +807,11 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         Bson update = m.getUpdate();
         List<? extends Bson> pipeline = Objects.requireNonNullElse(m.getUpdatePipeline(), List.of());
         MongoCollection<T> c = collection(tenant);
-        T result = send(() -> update != null
+        T result = update != null
                 ? (session == null ? c.findOneAndUpdate(m.getFilter(), update, options)
                         : c.findOneAndUpdate(session, m.getFilter(), update, options))
                 : (session == null ? c.findOneAndUpdate(m.getFilter(), pipeline, options)
-                        : c.findOneAndUpdate(session, m.getFilter(), pipeline, options)));
+                        : c.findOneAndUpdate(session, m.getFilter(), pipeline, options));
         if (notifier.active()) {
             notifyFound(tenant, WriteEvent.Kind.UPDATE, idOf(result), write, options.isUpsert());
         }
@@ -912,8 +892,8 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
                     renderer.render(index.getKeys()), OptionsCopies.index(index.getOptions(), renderer)));
         }
         MongoCollection<T> c = ddlCollection(tenant);
-        return send(() -> session == null ? c.createIndexes(scoped, options) : c.createIndexes(session, scoped,
-                options));
+        return session == null ? c.createIndexes(scoped, options) : c.createIndexes(session, scoped,
+                options);
     }
 
     @Override
@@ -979,28 +959,25 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         String name = given == null ? indexName : indexNamed(session, c, given);
         if (name == null) { // not there: let the server say so, as the driver would
             BsonDocument leading = IndexKeys.tenantLeading(field, Objects.requireNonNull(given), new IndexOptions());
-            run(() -> {
-                if (session == null) {
-                    c.dropIndex(leading, options);
-                } else {
-                    c.dropIndex(session, leading, options);
-                }
-            });
+            if (session == null) {
+                c.dropIndex(leading, options);
+            } else {
+                c.dropIndex(session, leading, options);
+            }
             return;
         }
-        run(() -> {
-            if ("*".equals(name)) {
-                if (session == null) {
-                    c.dropIndexes(options);
-                } else {
-                    c.dropIndexes(session, options);
-                }
-            } else if (session == null) {
-                c.dropIndex(name, options);
+        if ("*".equals(name)) {
+            if (session == null) {
+                c.dropIndexes(options);
             } else {
-                c.dropIndex(session, name, options);
+                c.dropIndexes(session, options);
             }
-        });
+        } else if (session == null) {
+            c.dropIndex(name, options);
+        } else {
+            c.dropIndex(session, name, options);
+        }
+    
     }
 
     /** The name of the index created through this collection for {@code given} keys, or null. */
@@ -1010,8 +987,9 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         if (softDelete != null) {
             unique.put(softDelete.deletionKeyField(), new BsonInt32(1));
         }
-        for (BsonDocument index : send(() -> session == null ? c.listIndexes(BsonDocument.class)
-                : c.listIndexes(session, BsonDocument.class)).into(new ArrayList<>())) {
+        List<BsonDocument> indexes = (session == null ? c.listIndexes(BsonDocument.class)
+                : c.listIndexes(session, BsonDocument.class)).into(new ArrayList<>());
+        for (BsonDocument index : indexes) {
             BsonDocument key = index.getDocument("key", new BsonDocument());
             if (key.equals(leading) || key.equals(given) || key.equals(unique)) {
                 return index.getString("name").getValue();
