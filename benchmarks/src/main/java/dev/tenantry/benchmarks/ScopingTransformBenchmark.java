@@ -9,6 +9,7 @@ import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import dev.tenantry.collection.internal.PipelineScoper;
+import dev.tenantry.collection.internal.PlainBson;
 import dev.tenantry.collection.internal.TenantFilter;
 import dev.tenantry.collection.internal.UpdateGuard;
 import java.util.ArrayList;
@@ -30,7 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Measures the CPU cost of Tenantry's scoping transforms alone, without a server: confining a filter to a tenant,
- * scoping an aggregation pipeline, and guarding an update, each beside the rendering the driver does anyway.
+ * scoping an aggregation pipeline, and guarding an update, each beside the rendering the driver does anyway. Each
+ * transform includes the private copy every caller-supplied value is rendered into, once, so that what is checked
+ * is what is sent ({@code callerDocumentCopy} is that copy alone).
  *
  * <p>Pairs to compare: {@code filterRender} vs {@code tenantFilterRender} (and {@code tenantFilterExactRender}, the
  * collation-safe form); {@code pipelineRender} vs {@code pipelineRenderAndScope} (their difference is
@@ -55,12 +58,14 @@ public class ScopingTransformBenchmark {
 
     private List<BsonDocument> renderedPipeline;
     private BsonDocument renderedUpdate;
+    private BsonDocument callerFilter;
 
     /** Renders the inputs of the {@code ...Only} benchmarks once. */
     @Setup
     public void setUp() {
         renderedPipeline = render(pipeline());
         renderedUpdate = update().toBsonDocument(BsonDocument.class, registry);
+        callerFilter = userFilter().toBsonDocument(BsonDocument.class, registry);
     }
 
     private static Bson userFilter() {
@@ -89,6 +94,15 @@ public class ScopingTransformBenchmark {
         return out;
     }
 
+    /** Each stage rendered once into a private copy, as a tenant-scoped aggregation renders its pipeline. */
+    private List<BsonDocument> renderPrivate(List<Bson> stages) {
+        List<BsonDocument> out = new ArrayList<>(stages.size());
+        for (Bson stage : stages) {
+            out.add(PlainBson.render(stage, BsonDocument.class, registry));
+        }
+        return out;
+    }
+
     private static PipelineScoper scoper() {
         return new PipelineScoper(FIELD, TENANT, false, DATABASE, name -> new MongoNamespace(DATABASE, name),
                 () -> true, null, name -> null);
@@ -102,16 +116,30 @@ public class ScopingTransformBenchmark {
         return userFilter().toBsonDocument(BsonDocument.class, registry);
     }
 
-    /** Build and render the same filter confined to the tenant: {@code {$and: [{tenantId: T}, <filter>]}}. */
+    /**
+     * Build and render the same filter confined to the tenant: {@code {$and: [{tenantId: T}, <filter>]}}, rendered
+     * once into a private copy first, as every tenant-scoped operation does.
+     */
     @Benchmark
     public BsonDocument tenantFilterRender() {
-        return new TenantFilter(FIELD, TENANT, userFilter(), false).toBsonDocument(BsonDocument.class, registry);
+        return TenantFilter.scope(FIELD, TENANT, PlainBson.render(userFilter(), BsonDocument.class, registry), false,
+                null);
     }
 
     /** As {@link #tenantFilterRender()} with the collation-safe {@code $regex} match (operations with a collation). */
     @Benchmark
     public BsonDocument tenantFilterExactRender() {
-        return new TenantFilter(FIELD, TENANT, userFilter(), true).toBsonDocument(BsonDocument.class, registry);
+        return TenantFilter.scope(FIELD, TENANT, PlainBson.render(userFilter(), BsonDocument.class, registry), true,
+                null);
+    }
+
+    /**
+     * The private copy of a filter the caller built as a plain {@code BsonDocument} and still holds (it could change
+     * it after the call): the copy alone, the cost of making what is checked what is sent.
+     */
+    @Benchmark
+    public BsonDocument callerDocumentCopy() {
+        return PlainBson.render(callerFilter, BsonDocument.class, registry);
     }
 
     // ---------------------------------------------------------------- pipelines
@@ -122,10 +150,10 @@ public class ScopingTransformBenchmark {
         return render(pipeline());
     }
 
-    /** Build, render and scope the same pipeline, as a tenant-scoped {@code aggregate} does. */
+    /** Build, render (into private copies) and scope the same pipeline, as a tenant-scoped {@code aggregate} does. */
     @Benchmark
     public List<BsonDocument> pipelineRenderAndScope() {
-        return scoper().scope(render(pipeline()));
+        return scoper().scope(renderPrivate(pipeline()));
     }
 
     /** Scope an already rendered 5-stage pipeline: the scoper alone (a new one per pipeline, as in core). */
@@ -142,10 +170,13 @@ public class ScopingTransformBenchmark {
         return update().toBsonDocument(BsonDocument.class, registry);
     }
 
-    /** Build, render and check the same update against the tenant field, as a tenant-scoped update does. */
+    /**
+     * Build, render (into a private copy) and check the same update against the tenant field, as a tenant-scoped
+     * update does.
+     */
     @Benchmark
     public BsonDocument updateRenderAndGuard() {
-        BsonDocument update = update().toBsonDocument(BsonDocument.class, registry);
+        BsonDocument update = PlainBson.render(update(), BsonDocument.class, registry);
         guard.checkUpdate(update);
         return update;
     }

@@ -11,14 +11,16 @@ import java.util.regex.Pattern;
  * instead of removing it, and ordinary reads, counts and aggregations leave it out.
  *
  * <p>A deleted document carries {@code deletedAt} (when) and a deletion key: a value of its own (an {@code ObjectId}
- * per delete operation), where every live document has none. Unique indexes created through the collection end with
- * the deletion key, so a live document may be created again while deleted ones with the same key exist, and two live
- * duplicates are still refused. This works on every server, unlike a partial index, which the embedded test server
- * ignores for uniqueness.
+ * per delete operation), where every live document has none. Unique indexes declared for the collection (or created
+ * through it) end with the deletion key, so a live document may be created again while deleted ones with the same key
+ * exist, and two live duplicates are still refused. This works on every server, unlike a partial index, which the
+ * embedded test server ignores for uniqueness.
  *
- * <p>{@link TenantCollection#withDeleted()} and {@link TenantCollection#onlyDeleted()} are the explicit views;
- * {@link TenantCollection#restore} brings documents back; {@link TenantCollection#purgeDeleted()} removes those
- * deleted longer ago than the retention. All of it stays inside the current tenant.
+ * <p>{@link TenantCollection#withDeleted()} and {@link TenantCollection#onlyDeleted()} are the explicit views, and a
+ * view acts only on documents it can see; {@link TenantCollection#restore} brings documents back; {@link
+ * TenantCollection#purgeDeleted()} removes those deleted longer ago than the retention. Only deletes, restore and
+ * purge change whether a document is deleted: updates may not touch {@code deletedAt} or the deletion key. All of it
+ * stays inside the current tenant.
  *
  * @since 0.1
  */

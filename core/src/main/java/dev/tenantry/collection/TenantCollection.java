@@ -43,25 +43,62 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Code written against the driver ports by changing one type. The rules every method enforces:
  * <ul>
+ *   <li>What is checked is what is sent. Every caller-supplied value that ends up in a command (filters, updates and
+ *       update pipelines, documents, pipeline stages at every depth, projections, sorts, hints, {@code let},
+ *       {@code min}/{@code max}, array filters, comments, index keys and options, every model of a bulk write, the
+ *       {@code Bson} inside the driver's options objects, and every option set later on a returned iterable) is
+ *       rendered exactly once, when the method or setter is called, into a private copy that nobody else holds; the
+ *       checks and the command use that copy only. The caller's object, and its options object, are never read again:
+ *       a {@code Bson} that renders differently the second time, or a document changed after the call, cannot change
+ *       what is sent.</li>
  *   <li>Filters become {@code {$and: [{<tenantField>: T}, <filter>]}}: composed, never merged, so no {@code $or},
  *       {@code $nor}, {@code $expr} or {@code $where} in a filter can widen the scope. With a collation, an exact
  *       (collation-immune) match on the tenant is added, since collations can make distinct ids compare equal.</li>
  *   <li>Inserts and replacements are stamped with the tenant; a document that names another tenant is rejected.</li>
- *   <li>Updates may not touch the tenant field through any operator, path or update-pipeline stage; upserts create
- *       documents that carry the tenant.</li>
+ *   <li>Updates may not touch the tenant field through any operator, path or update-pipeline stage (nor, on a
+ *       soft-delete collection, its {@code deletedAt} and deletion key fields); upserts create documents that carry
+ *       the tenant.</li>
  *   <li>Aggregations start with a tenant {@code $match} (inside {@code $geoNear.query} where {@code $geoNear}
  *       leads); stages are checked against an allow-list, recursively through {@code $facet} and sub-pipelines;
  *       {@code $lookup}, {@code $graphLookup} and {@code $unionWith} into registered collections are rewritten to stay
  *       in the tenant, into anything else refused; {@code $out}, {@code $merge} and unknown stages are refused.</li>
  *   <li>Indexes lead with the tenant field, so {@code unique} means unique per tenant; counts, {@code distinct},
  *       {@code watch} and bulk writes are scoped the same way.</li>
+ *   <li>Index DDL on a {@link IsolationStrategy#SHARED} collection changes a structure every tenant shares, so it is
+ *       refused from a tenant scope ({@link dev.tenantry.TenantViolationException}): declare indexes with {@link
+ *       TenantDatabase.Builder#index} and the library creates them, or run maintenance in system scope ({@link
+ *       dev.tenantry.Tenants#runAsSystem}). On per-tenant collections it acts on the tenant's own collection.</li>
  * </ul>
  * Refusals throw {@link dev.tenantry.TenantViolationException} (or its subclass {@link
  * dev.tenantry.ForbiddenStageException}) naming the operator, field or stage, before anything is sent.
  *
  * <p>The tenant is read when an operation is built; an iterable (find, aggregate, distinct, ...) remembers it and
- * checks, when it runs, that the same tenant is still current. Every data method throws {@link
- * dev.tenantry.MissingTenantException} where no tenant is set.
+ * checks, when it runs, that the same tenant is still current, and its cursors check again before every batch they
+ * fetch ({@code getMore}), so a cursor handed to a thread with no tenant, or another tenant, fails there. Every data
+ * method throws {@link dev.tenantry.MissingTenantException} where no tenant is set.
+ *
+ * <p><b>Errors.</b> Server errors pass through as the driver's exceptions, and quote only the tenant's own values: a
+ * duplicate-key error of a write quotes the key of the document the tenant's own operation wrote (never the document
+ * it collided with), and other errors quote documents the tenant's own filters reached. Only an index build quotes
+ * other documents, which on a shared collection can be any tenant's: index DDL there is refused from a tenant scope,
+ * and if creating declared indexes fails on a tenant's first use of the collection, the tenant gets a {@code
+ * MongoCommandException} with the server's error code (so {@link com.mongodb.ErrorCategory#fromErrorCode} classifies
+ * it) that names the collection and not the server's message, which goes to the log.
+ *
+ * <p><b>{@code _id} on a shared collection.</b> All tenants' documents share one {@code _id} index, so inserting a
+ * caller-chosen {@code _id} that another tenant already uses fails with a duplicate-key error: that tells the caller
+ * that some tenant uses the id (an existence oracle), and a tenant can take ids before others do. The error names no
+ * other tenant and none of its values (only the {@code _id} the caller tried), but the collision itself cannot be
+ * hidden. The remedy is to let ids be generated (the driver's {@code ObjectId}, or a random UUID) or to make them
+ * tenant-qualified (e.g. {@code "acme:invoice-42"}, or a compound {@code _id: {tenant: ..., id: ...}}), or to use a
+ * per-tenant isolation strategy, where each tenant has its own {@code _id} index.
+ *
+ * <p><b>Soft delete.</b> On a collection with a {@link SoftDelete} policy a view acts only on documents it can see:
+ * the collection itself sees live documents, {@link #withDeleted()} live and deleted ones, {@link #onlyDeleted()}
+ * deleted ones. Deletes mark live documents (through {@code onlyDeleted()} they are refused: its documents are deleted
+ * already; {@link #purgeDeleted()} removes them once the retention has passed); updates act on what the view sees;
+ * replacements act on live documents only; {@code onlyDeleted()} refuses inserts and upserts, whose documents would be
+ * live. {@link #restore} and {@link #purgeDeleted()} act on deleted documents from any view, as their names say.
  *
  * <p>Instances are immutable and thread-safe; the {@code with...} methods derive new views.
  *
@@ -304,9 +341,14 @@ public interface TenantCollection<T> {
     /**
      * Creates an index whose keys lead with the tenant field, so {@code unique} means unique per tenant. Its name is
      * the one given in options, else the driver's name for {@code keys} as given (e.g. {@code email_1}). A TTL index
-     * that is not unique keeps its single key, since MongoDB expires documents only through single-field indexes.
+     * keeps its single key, since MongoDB expires documents only through single-field indexes, and may not be unique.
+     * On a {@link IsolationStrategy#SHARED} collection this runs only in system scope: declare the indexes a shared
+     * collection needs with {@link TenantDatabase.Builder#index}. On a per-tenant collection it acts on the current
+     * tenant's own collection.
      *
      * @return the index name
+     * @throws dev.tenantry.TenantViolationException on a shared collection, from a tenant scope
+     * @throws IllegalArgumentException if the keys are empty, or a TTL index has several keys or is unique
      */
     String createIndex(Bson keys);
 
@@ -320,8 +362,11 @@ public interface TenantCollection<T> {
     List<String> createIndexes(List<IndexModel> indexes, CreateIndexOptions options);
 
     /**
-     * Lists the indexes of the physical collection. On a {@link IsolationStrategy#SHARED} collection they are shared
-     * by every tenant: an index is structure, not data.
+     * Lists the indexes of the current tenant's physical collection. On a {@link IsolationStrategy#SHARED} collection
+     * this runs only in system scope: its indexes serve every tenant, and their definitions (partial filters) can name
+     * tenants.
+     *
+     * @throws dev.tenantry.TenantViolationException on a shared collection, from a tenant scope
      */
     ListIndexesIterable<Document> listIndexes();
 
@@ -329,15 +374,21 @@ public interface TenantCollection<T> {
     <R> ListIndexesIterable<R> listIndexes(Class<R> resultClass);
 
     /**
-     * Drops the index named {@code indexName}. On a {@link IsolationStrategy#SHARED} collection this changes the
-     * structure every tenant shares.
+     * Drops the index named {@code indexName} from the current tenant's physical collection. On a {@link
+     * IsolationStrategy#SHARED} collection this runs only in system scope, since it changes the structure every tenant
+     * shares.
+     *
+     * @throws dev.tenantry.TenantViolationException on a shared collection, from a tenant scope
      */
     void dropIndex(String indexName);
 
     /** As {@link #dropIndex(String)}, with options. */
     void dropIndex(String indexName, DropIndexOptions options);
 
-    /** Drops the index that was created through this collection with {@code keys}. */
+    /**
+     * Drops the index that was created through this collection (or declared) with {@code keys}; see {@link
+     * #dropIndex(String)}.
+     */
     void dropIndex(Bson keys);
 
     /** As {@link #dropIndex(Bson)}, with options. */
@@ -353,14 +404,17 @@ public interface TenantCollection<T> {
 
     /**
      * A view of this collection that also sees documents deleted under its {@link SoftDelete} policy. Deletes through
-     * it still only mark live documents.
+     * it still only mark live documents, and replacements replace only live ones; updates reach deleted documents too
+     * (never their soft-delete fields).
      *
      * @throws IllegalStateException if the collection has no soft-delete policy
      */
     TenantCollection<T> withDeleted();
 
     /**
-     * A view of this collection that sees only documents deleted under its {@link SoftDelete} policy.
+     * A view of this collection that sees only documents deleted under its {@link SoftDelete} policy. It reads,
+     * counts, aggregates and updates them; inserts, upserts, replacements and deletes through it are refused with an
+     * {@link IllegalStateException} (they would act on documents it does not show).
      *
      * @throws IllegalStateException if the collection has no soft-delete policy
      */

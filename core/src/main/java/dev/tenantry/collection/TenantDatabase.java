@@ -2,10 +2,14 @@ package dev.tenantry.collection;
 
 import com.mongodb.MongoNamespace;
 import com.mongodb.client.MongoClient;
+import com.mongodb.client.model.IndexModel;
+import com.mongodb.client.model.IndexOptions;
 import dev.tenantry.TenantId;
+import dev.tenantry.collection.internal.IndexKeys;
 import dev.tenantry.collection.internal.PhysicalNames;
 import dev.tenantry.collection.internal.TenantDatabaseImpl;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,6 +19,7 @@ import org.bson.Document;
 import org.bson.codecs.configuration.CodecRegistries;
 import org.bson.codecs.configuration.CodecRegistry;
 import org.bson.codecs.pojo.PojoCodecProvider;
+import org.bson.conversions.Bson;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,6 +30,11 @@ import org.jspecify.annotations.Nullable;
  * thread-safe. Only registered names are handed out, and aggregation joins ({@code $lookup}, {@code $graphLookup},
  * {@code $unionWith}) may reach only registered collections, so an unregistered collection can never be read through
  * a tenant-scoped one.
+ *
+ * <p>Indexes are schema, declared here with the collections ({@link Builder#index}) and created by the library: a
+ * shared collection's once (on first use, or at start-up through {@link #ensureIndexes()}, with no tenant), each
+ * tenant's own collection's when the tenant is created in the directory and when its collection is first used. Index
+ * DDL on a shared collection never runs from a tenant scope.
  *
  * @since 0.1
  */
@@ -67,6 +77,36 @@ public interface TenantDatabase {
      * @throws IllegalArgumentException if the collection is not registered
      */
     Optional<SoftDelete> getSoftDelete(String logicalName);
+
+    /**
+     * The indexes declared for {@code logicalName} ({@link Builder#index(String, Bson, IndexOptions)}), as the library
+     * creates them: keys that lead with the tenant field (a TTL index keeps its single key), a unique index of a
+     * soft-delete collection ending with the deletion key, and names. Each call returns new copies.
+     *
+     * @throws IllegalArgumentException if the collection is not registered
+     */
+    List<IndexModel> getIndexes(String logicalName);
+
+    /**
+     * Creates the declared indexes of every {@link IsolationStrategy#SHARED} collection now; idempotent. Needs no
+     * tenant: it creates only what was declared, entering system scope itself (with a reason naming the collection,
+     * so system-scope listeners see it). The library also does this when a shared collection is first used, so
+     * calling it is optional; call it at start-up to have a failure (an existing duplicate under a new unique index)
+     * reported there, with the server's message.
+     *
+     * @throws com.mongodb.MongoException if the server refuses an index
+     */
+    void ensureIndexes();
+
+    /**
+     * Creates the declared indexes of {@code tenant}'s own collections ({@link IsolationStrategy#COLLECTION_PER_TENANT}
+     * and {@link IsolationStrategy#DATABASE_PER_TENANT}) now; idempotent. The tenant directory calls it when it
+     * creates a tenant, and the library does it when a tenant's collection is first used (once per process), so
+     * calling it yourself is optional. Needs no tenant scope: it creates only what was declared, in system scope.
+     *
+     * @throws com.mongodb.MongoException if the server refuses an index
+     */
+    void ensureIndexes(TenantId tenant);
 
     /**
      * The tenant-scoped view of {@code logicalName}, decoding to {@link Document}.
@@ -126,6 +166,7 @@ public interface TenantDatabase {
         private final Map<String, IsolationStrategy> collections = new LinkedHashMap<>();
         private final Map<String, SoftDelete> softDeletes = new LinkedHashMap<>();
         private final Map<String, java.util.List<WriteListener>> listeners = new LinkedHashMap<>();
+        private final Map<String, List<IndexModel>> indexes = new LinkedHashMap<>();
         private String tenantField = DEFAULT_TENANT_FIELD;
         private @Nullable String databasePrefix;
         private @Nullable CodecRegistry codecRegistry;
@@ -220,6 +261,50 @@ public interface TenantDatabase {
             return this;
         }
 
+        /** Declares an index with default options; see {@link #index(String, Bson, IndexOptions)}. */
+        public Builder index(String logicalName, Bson keys) {
+            return index(logicalName, keys, new IndexOptions());
+        }
+
+        /**
+         * Declares an index of the registered collection {@code logicalName}; the library creates it ({@link
+         * TenantDatabase#ensureIndexes()}): on a {@link IsolationStrategy#SHARED} collection once, on first use, for
+         * every tenant; on per-tenant collections in each tenant's own collection, when the tenant is created in the
+         * directory and when its collection is first used. Index DDL on a shared collection never runs from a tenant
+         * scope: declare it here (or run it in system scope).
+         *
+         * <p>Keys lead with the tenant field, so {@code unique} means unique per tenant; a unique index of a
+         * soft-delete collection ends with the deletion key. A TTL index ({@code expireAfter}) keeps its single key,
+         * since MongoDB expires documents only through single-field indexes: on a shared collection it is the
+         * application's retention rule for every tenant's documents alike, which is why it can only be declared
+         * here and never created from a tenant scope. The keys and options are copied now; later changes to them
+         * have no effect.
+         *
+         * @throws IllegalArgumentException if the collection is not registered (register it first), the keys are
+         *     empty, a TTL index has more than one key or is unique, or another index of the collection has the same
+         *     name
+         */
+        public Builder index(String logicalName, Bson keys, IndexOptions options) {
+            Objects.requireNonNull(logicalName, "logicalName");
+            Objects.requireNonNull(keys, "keys");
+            Objects.requireNonNull(options, "options");
+            if (!collections.containsKey(logicalName)) {
+                throw new IllegalArgumentException("an index is declared for collection '" + logicalName + "', which "
+                        + "is not registered; register it with collection(name) first");
+            }
+            IndexModel declared = IndexKeys.declared(keys, options);
+            String name = declared.getOptions().getName();
+            List<IndexModel> declaredSoFar = indexes.computeIfAbsent(logicalName, n -> new java.util.ArrayList<>());
+            for (IndexModel other : declaredSoFar) {
+                if (Objects.equals(other.getOptions().getName(), name)) {
+                    throw new IllegalArgumentException("collection '" + logicalName + "' already declares an index "
+                            + "named '" + name + "'; give one of them another name with IndexOptions.name");
+                }
+            }
+            declaredSoFar.add(declared);
+            return this;
+        }
+
         /**
          * Tells {@code listener} of every write applied through the named collections, e.g. to audit them:
          * {@code .writeListener(auditTrail.writeListener(), "customers", "invoices")}.
@@ -290,7 +375,7 @@ public interface TenantDatabase {
                 }
             }
             return new TenantDatabaseImpl(client, databaseName, tenantField, prefix, collections, softDeletes,
-                    listeners, registry);
+                    listeners, registry, indexes);
         }
     }
 }

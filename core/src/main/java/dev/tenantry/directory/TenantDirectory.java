@@ -52,7 +52,10 @@ public interface TenantDirectory {
     }
 
     /**
-     * Creates an active tenant.
+     * Creates an active tenant. With a {@linkplain Builder#tenantDatabase tenant database}, the declared indexes of the
+     * tenant's own collections (per-tenant isolation strategies) are created too ({@link
+     * dev.tenantry.collection.TenantDatabase#ensureIndexes(TenantId)}); if that fails it is logged, and they are
+     * created when the tenant's collections are first used.
      *
      * @throws TenantExistsException if the id is taken
      * @throws IllegalArgumentException if the name is blank or over 200 characters, or the plan breaks its rule or

@@ -37,10 +37,13 @@ class MissingTenantSweepIT {
             "withDeleted", "onlyDeleted");
 
     private final TenantCollection<Document> items;
+    private final TenantCollection<Document> own;
 
     MissingTenantSweepIT(MongoClient client, MongoDatabase database) {
-        items = TenantDatabase.builder(client, database.getName()).collection("items").build()
-                .getCollection("items");
+        TenantDatabase db = TenantDatabase.builder(client, database.getName()).collection("items")
+                .collection("own", IsolationStrategy.COLLECTION_PER_TENANT).build();
+        items = db.getCollection("items");
+        own = db.getCollection("own");
     }
 
     @Test
@@ -66,7 +69,7 @@ class MissingTenantSweepIT {
     void iterablesRefuseToRunOutsideTheScopeTheyWereBuiltIn() throws Exception {
         TenantId tenant = TenantId.of("a");
         List<MongoIterable<?>> built = Tenants.call(tenant, () -> List.of(
-                items.find(), items.aggregate(List.of()), items.distinct("x", String.class), items.listIndexes(),
+                items.find(), items.aggregate(List.of()), items.distinct("x", String.class), own.listIndexes(),
                 items.watch(), items.find().map(d -> d)));
         int swept = 0;
         for (MongoIterable<?> iterable : built) {

@@ -410,6 +410,21 @@ class DataExportsIT {
         }
 
         @Override
+        public List<com.mongodb.client.model.IndexModel> getIndexes(String logicalName) {
+            return delegate.getIndexes(logicalName);
+        }
+
+        @Override
+        public void ensureIndexes() {
+            delegate.ensureIndexes();
+        }
+
+        @Override
+        public void ensureIndexes(TenantId tenant) {
+            delegate.ensureIndexes(tenant);
+        }
+
+        @Override
         public java.util.Optional<String> logicalNameOf(com.mongodb.MongoNamespace namespace) {
             return delegate.logicalNameOf(namespace);
         }

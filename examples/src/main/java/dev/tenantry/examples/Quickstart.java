@@ -152,8 +152,10 @@ public final class Quickstart {
 
         // The registry of tenant-scoped collections. "customers" is SHARED (the default): one physical collection
         // for all tenants, every document carrying a tenantId. "invoices" gets one physical collection per tenant.
+        // Indexes are schema: declared here, created by Tenantry (a shared collection's once, on first use).
         TenantDatabase tdb = TenantDatabase.builder(client, DATABASE)
                 .collection("customers")
+                .index("customers", Indexes.ascending("email"), new IndexOptions().unique(true))
                 .collection("invoices", IsolationStrategy.COLLECTION_PER_TENANT)
                 .build();
         // Two views of the same collection: one decodes to the Customer record, one to plain Documents.
@@ -222,18 +224,29 @@ public final class Quickstart {
 
     private void uniquePerTenant(TenantCollection<Customer> customers) {
         section(3, "Unique indexes are unique per tenant");
-        // Index keys get the tenant field put first, so "unique" means "unique within one tenant". The index belongs
-        // to the shared physical collection, so creating it once, in any tenant's scope, serves every tenant.
-        String indexName = Tenants.call(ACME, () -> customers.createIndex(Indexes.ascending("email"),
-                new IndexOptions().unique(true)));
-        List<Document> indexes = Tenants.call(ACME, () -> customers.listIndexes().into(new ArrayList<>()));
+        // The unique index on email was declared on the builder. Tenantry put the tenant field first, so "unique"
+        // means "unique within one tenant", and created it when the collection was first used. Reading the shared
+        // collection's indexes is cross-tenant work, so it runs in system scope.
+        String indexName = "email_1";
+        List<Document> indexes = Tenants.callAsSystem("quickstart: show the shared index",
+                () -> customers.listIndexes().into(new ArrayList<>()));
         Document keys = indexes.stream()
                 .filter(index -> indexName.equals(index.getString("name")))
                 .map(index -> index.get("key", Document.class))
                 .findFirst()
                 .orElse(new Document());
-        say("asked for a unique index on email; index '%s' has keys %s", indexName, keys.toJson());
+        say("declared a unique index on email; index '%s' has keys %s", indexName, keys.toJson());
         expect(keys.keySet().stream().findFirst().orElse("").equals("tenantId"), "the index keys lead with tenantId");
+
+        // From a tenant's scope, index DDL on a shared collection is refused: it would change every tenant's index.
+        Tenants.run(ACME, () -> {
+            try {
+                customers.createIndex(Indexes.ascending("name"), new IndexOptions().unique(true));
+                unexpected("acme created a unique index on the shared collection");
+            } catch (TenantViolationException e) {
+                say("acme tries to add a unique index to the shared collection: refused (TenantViolationException)");
+            }
+        });
 
         // The same address in another tenant is fine...
         Tenants.run(GLOBEX, () -> customers.insertOne(

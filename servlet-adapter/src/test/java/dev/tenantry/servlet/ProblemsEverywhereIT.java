@@ -76,10 +76,9 @@ class ProblemsEverywhereIT {
 
     @BeforeAll
     static void start(MongoClient client, MongoDatabase database) {
-        tenants = TenantDatabase.builder(client, database.getName()).collection("people").build();
-        tenants.getCollection("people");
-        dev.tenantry.Tenants.run(dev.tenantry.TenantId.of("acme"), () -> tenants.getCollection("people")
-                .createIndex(Indexes.ascending("email"), new IndexOptions().unique(true)));
+        tenants = TenantDatabase.builder(client, database.getName()).collection("people")
+                .index("people", Indexes.ascending("email"), new IndexOptions().unique(true)).build();
+        tenants.ensureIndexes(); // a shared collection's indexes are declared and created at start-up
         AuditTrail audit = AuditTrail.builder(client, database.getName()).build();
         DataExports exports = DataExports.builder(client, database.getName(), tenants).build();
         RateLimiter limiter = RateLimiter.builder().plan("P", Bandwidth.of(1000, Duration.ofMinutes(1)))

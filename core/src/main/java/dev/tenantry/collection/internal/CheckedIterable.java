@@ -3,6 +3,7 @@ package dev.tenantry.collection.internal;
 import com.mongodb.Function;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoIterable;
+import dev.tenantry.MissingTenantException;
 import dev.tenantry.TenantId;
 import dev.tenantry.TenantViolationException;
 import dev.tenantry.Tenants;
@@ -11,13 +12,17 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A driver iterable bound to the tenant it was built for: each way of running it first checks that the same tenant
- * is current, so an iterable built for one tenant cannot be run in another's scope or in none.
+ * is current, so an iterable built for one tenant cannot be run in another's scope or in none; and its cursors check
+ * again before every batch they fetch ({@link CheckedCursor}), so a cursor opened in the tenant's scope cannot be
+ * drained elsewhere. An iterable built in system scope with no tenant (index listings of a shared collection) is
+ * bound to system scope instead.
  */
 public abstract class CheckedIterable<R> implements MongoIterable<R> {
 
-    private final TenantId bound;
+    /** The tenant this was built for; null: system scope. */
+    private final @Nullable TenantId bound;
 
-    CheckedIterable(TenantId bound) {
+    CheckedIterable(@Nullable TenantId bound) {
         this.bound = bound;
     }
 
@@ -25,16 +30,24 @@ public abstract class CheckedIterable<R> implements MongoIterable<R> {
     abstract MongoIterable<R> delegate();
 
     /**
-     * Checks that the tenant this was built for is current.
+     * Checks that the tenant (or system scope) this was built for is current.
      *
-     * @throws dev.tenantry.MissingTenantException if no tenant is current
+     * @throws MissingTenantException if no tenant is current
      * @throws TenantViolationException if another tenant is current
      */
     final void check() {
         check(bound);
     }
 
-    static void check(TenantId bound) {
+    /** As {@link #check()}, for {@code bound}; null means system scope. */
+    static void check(@Nullable TenantId bound) {
+        if (bound == null) {
+            if (!Tenants.inSystemScope()) {
+                throw new MissingTenantException("this operation was built in system scope and runs only there; "
+                        + "run it inside Tenants.runAsSystem(reason, ...)");
+            }
+            return;
+        }
         TenantId now = Tenants.current();
         if (!now.equals(bound)) {
             throw new TenantViolationException("this operation was built in the scope of tenant '" + bound
@@ -42,20 +55,20 @@ public abstract class CheckedIterable<R> implements MongoIterable<R> {
         }
     }
 
-    final TenantId bound() {
+    final @Nullable TenantId bound() {
         return bound;
     }
 
     @Override
     public MongoCursor<R> iterator() {
         check();
-        return delegate().iterator();
+        return new CheckedCursor<>(bound, delegate().iterator());
     }
 
     @Override
     public MongoCursor<R> cursor() {
         check();
-        return delegate().cursor();
+        return new CheckedCursor<>(bound, delegate().cursor());
     }
 
     @Override
@@ -69,6 +82,7 @@ public abstract class CheckedIterable<R> implements MongoIterable<R> {
         return new Mapped<>(bound, delegate().map(mapper));
     }
 
+    /** Runs in the calling thread from start to end, so the scope checked first is the scope of every batch. */
     @Override
     public <A extends Collection<? super R>> A into(A target) {
         check();
@@ -79,7 +93,7 @@ public abstract class CheckedIterable<R> implements MongoIterable<R> {
     static final class Mapped<U> extends CheckedIterable<U> {
         private final MongoIterable<U> delegate;
 
-        Mapped(TenantId bound, MongoIterable<U> delegate) {
+        Mapped(@Nullable TenantId bound, MongoIterable<U> delegate) {
             super(bound);
             this.delegate = delegate;
         }

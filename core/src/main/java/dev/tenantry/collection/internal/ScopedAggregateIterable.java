@@ -2,8 +2,6 @@ package dev.tenantry.collection.internal;
 
 import com.mongodb.ExplainVerbosity;
 import com.mongodb.client.AggregateIterable;
-import com.mongodb.client.MongoCollection;
-import com.mongodb.client.MongoCursor;
 import com.mongodb.client.cursor.TimeoutMode;
 import com.mongodb.client.model.Collation;
 import dev.tenantry.ForbiddenStageException;
@@ -19,11 +17,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * An aggregation scoped when it is built (so a refused stage fails at once) and assembled when it runs, so that a
- * collation set afterwards still gets collation-immune tenant matches throughout the pipeline.
+ * collation set afterwards still gets collation-immune tenant matches throughout the pipeline. The pipeline is the
+ * private copy rendered when {@code aggregate} was called, and every {@code Bson} or {@code BsonValue} a setter takes
+ * is rendered into a private copy when it is called: nothing the caller holds is read when it runs.
  */
 final class ScopedAggregateIterable<R> extends CheckedIterable<R> implements AggregateIterable<R> {
 
-    private final MongoCollection<R> collection;
+    private final Function<List<BsonDocument>, AggregateIterable<R>> open;
+    private final Renderer renderer;
     private final List<BsonDocument> scoped;
     private final Function<Boolean, List<BsonDocument>> rescoper;
 
@@ -35,18 +36,20 @@ final class ScopedAggregateIterable<R> extends CheckedIterable<R> implements Agg
     private @Nullable Boolean bypassDocumentValidation;
     private @Nullable Collation collation;
     private @Nullable BsonValue comment;
-    private @Nullable Bson hint;
+    private @Nullable BsonDocument hint;
     private @Nullable String hintString;
-    private @Nullable Bson let;
+    private @Nullable BsonDocument let;
 
     /**
-     * @param rescoper scopes the user's pipeline again; called with {@code true} when a collation makes exact
-     *     tenant matches necessary
+     * @param open the driver's aggregation of a scoped pipeline, in the collection (and session) it runs in
+     * @param rescoper scopes the private copy of the user's pipeline; called with {@code true} when a collation makes
+     *     exact tenant matches necessary
      */
-    ScopedAggregateIterable(TenantId bound, MongoCollection<R> collection,
+    ScopedAggregateIterable(TenantId bound, Renderer renderer, Function<List<BsonDocument>, AggregateIterable<R>> open,
                             Function<Boolean, List<BsonDocument>> rescoper) {
         super(bound);
-        this.collection = collection;
+        this.open = open;
+        this.renderer = renderer;
         this.rescoper = rescoper;
         this.scoped = rescoper.apply(false);
     }
@@ -58,7 +61,7 @@ final class ScopedAggregateIterable<R> extends CheckedIterable<R> implements Agg
 
     @Override
     AggregateIterable<R> delegate() {
-        AggregateIterable<R> it = collection.aggregate(pipeline(), collection.getDocumentClass());
+        AggregateIterable<R> it = open.apply(pipeline());
         if (allowDiskUse != null) {
             it.allowDiskUse(allowDiskUse);
         }
@@ -99,18 +102,6 @@ final class ScopedAggregateIterable<R> extends CheckedIterable<R> implements Agg
     public void toCollection() {
         throw new ForbiddenStageException("$out", "toCollection() needs a final $out or $merge stage, which "
                 + "tenant-scoped aggregations refuse");
-    }
-
-    @Override
-    public MongoCursor<R> iterator() {
-        check();
-        return delegate().iterator();
-    }
-
-    @Override
-    public MongoCursor<R> cursor() {
-        check();
-        return delegate().cursor();
     }
 
     @Override
@@ -163,13 +154,13 @@ final class ScopedAggregateIterable<R> extends CheckedIterable<R> implements Agg
 
     @Override
     public AggregateIterable<R> comment(@Nullable BsonValue comment) {
-        this.comment = comment;
+        this.comment = PlainBson.copyOrNull(comment);
         return this;
     }
 
     @Override
     public AggregateIterable<R> hint(@Nullable Bson hint) {
-        this.hint = hint;
+        this.hint = renderer.renderOrNull(hint);
         return this;
     }
 
@@ -181,7 +172,7 @@ final class ScopedAggregateIterable<R> extends CheckedIterable<R> implements Agg
 
     @Override
     public AggregateIterable<R> let(@Nullable Bson variables) {
-        this.let = variables;
+        this.let = renderer.renderOrNull(variables);
         return this;
     }
 

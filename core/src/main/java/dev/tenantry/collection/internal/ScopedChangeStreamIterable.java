@@ -9,13 +9,17 @@ import com.mongodb.client.model.changestream.FullDocument;
 import com.mongodb.client.model.changestream.FullDocumentBeforeChange;
 import dev.tenantry.TenantId;
 import dev.tenantry.TenantViolationException;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.bson.BsonDocument;
 import org.bson.BsonTimestamp;
 import org.bson.BsonValue;
 import org.jspecify.annotations.Nullable;
 
-/** A change stream whose events are matched to the tenant it was built for. */
+/**
+ * A change stream whose events are matched to the tenant it was built for. Resume tokens and comments are copied when
+ * they are set; its cursor checks the tenant before every batch ({@link CheckedCursor}).
+ */
 final class ScopedChangeStreamIterable<R> extends CheckedIterable<ChangeStreamDocument<R>>
         implements ChangeStreamIterable<R> {
 
@@ -34,7 +38,7 @@ final class ScopedChangeStreamIterable<R> extends CheckedIterable<ChangeStreamDo
     @Override
     public MongoChangeStreamCursor<ChangeStreamDocument<R>> cursor() {
         check();
-        return delegate.cursor();
+        return new CheckedCursor.ChangeStream<>(bound(), delegate.cursor());
     }
 
     @Override
@@ -51,7 +55,7 @@ final class ScopedChangeStreamIterable<R> extends CheckedIterable<ChangeStreamDo
 
     @Override
     public ChangeStreamIterable<R> resumeAfter(BsonDocument resumeToken) {
-        delegate.resumeAfter(resumeToken);
+        delegate.resumeAfter(PlainBson.copy(Objects.requireNonNull(resumeToken, "resumeToken")));
         return this;
     }
 
@@ -93,7 +97,7 @@ final class ScopedChangeStreamIterable<R> extends CheckedIterable<ChangeStreamDo
 
     @Override
     public ChangeStreamIterable<R> startAfter(BsonDocument startAfter) {
-        delegate.startAfter(startAfter);
+        delegate.startAfter(PlainBson.copy(Objects.requireNonNull(startAfter, "startAfter")));
         return this;
     }
 
@@ -105,7 +109,7 @@ final class ScopedChangeStreamIterable<R> extends CheckedIterable<ChangeStreamDo
 
     @Override
     public ChangeStreamIterable<R> comment(@Nullable BsonValue comment) {
-        delegate.comment(comment);
+        delegate.comment(PlainBson.copyOrNull(comment));
         return this;
     }
 

@@ -11,27 +11,24 @@ import org.bson.BsonValue;
 import org.bson.conversions.Bson;
 import org.jspecify.annotations.Nullable;
 
-/** A distinct whose filter stays confined to the tenant it was built for. */
+/**
+ * A distinct whose filter stays confined to the tenant it was built for. Its setters render what they take once, into
+ * private copies, as {@link ScopedFindIterable}'s do.
+ */
 final class ScopedDistinctIterable<R> extends CheckedIterable<R> implements DistinctIterable<R> {
 
     private final DistinctIterable<R> delegate;
-    private final String field;
-    private final @Nullable BsonDocument also;
-    private @Nullable Bson filter;
-    private boolean exact;
+    private final Renderer renderer;
+    private final IterableFilter filter;
 
-    ScopedDistinctIterable(TenantId bound, String field, @Nullable BsonDocument also, DistinctIterable<R> delegate,
-                       @Nullable Bson filter) {
+    /** {@code filter} is a private copy already. */
+    ScopedDistinctIterable(TenantId bound, Renderer renderer, String field, @Nullable BsonDocument also,
+                           DistinctIterable<R> delegate, @Nullable BsonDocument filter) {
         super(bound);
-        this.also = also;
+        this.renderer = renderer;
         this.delegate = delegate;
-        this.field = field;
-        this.filter = filter;
-        applyFilter();
-    }
-
-    private void applyFilter() {
-        delegate.filter(new TenantFilter(field, bound().value(), filter, exact, also));
+        this.filter = new IterableFilter(renderer, field, bound, also, filter);
+        delegate.filter(this.filter.scoped());
     }
 
     @Override
@@ -41,16 +38,14 @@ final class ScopedDistinctIterable<R> extends CheckedIterable<R> implements Dist
 
     @Override
     public DistinctIterable<R> filter(@Nullable Bson filter) {
-        this.filter = filter;
-        applyFilter();
+        delegate.filter(this.filter.filter(filter));
         return this;
     }
 
     @Override
     public DistinctIterable<R> collation(@Nullable Collation collation) {
         delegate.collation(collation);
-        exact = collation != null;
-        applyFilter();
+        delegate.filter(filter.collation(collation));
         return this;
     }
 
@@ -74,13 +69,13 @@ final class ScopedDistinctIterable<R> extends CheckedIterable<R> implements Dist
 
     @Override
     public DistinctIterable<R> comment(@Nullable BsonValue comment) {
-        delegate.comment(comment);
+        delegate.comment(PlainBson.copyOrNull(comment));
         return this;
     }
 
     @Override
     public DistinctIterable<R> hint(@Nullable Bson hint) {
-        delegate.hint(hint);
+        delegate.hint(renderer.renderOrNull(hint));
         return this;
     }
 

@@ -8,33 +8,31 @@ import com.mongodb.client.cursor.TimeoutMode;
 import com.mongodb.client.model.Collation;
 import dev.tenantry.TenantId;
 import java.util.concurrent.TimeUnit;
+import org.bson.BsonDocument;
 import org.bson.BsonValue;
 import org.bson.Document;
-import org.bson.BsonDocument;
 import org.bson.conversions.Bson;
 import org.jspecify.annotations.Nullable;
 
-/** A find whose filter, however often it is set, stays confined to the tenant it was built for. */
+/**
+ * A find whose filter, however often it is set, stays confined to the tenant it was built for. Every {@code Bson} and
+ * {@code BsonValue} a setter takes is rendered once, when it is called, into a private copy that the driver's iterable
+ * then holds; the caller's object is never read again.
+ */
 final class ScopedFindIterable<R> extends CheckedIterable<R> implements FindIterable<R> {
 
     private final FindIterable<R> delegate;
-    private final String field;
-    private final @Nullable BsonDocument also;
-    private @Nullable Bson filter;
-    private boolean exact;
+    private final Renderer renderer;
+    private final IterableFilter filter;
 
-    ScopedFindIterable(TenantId bound, String field, @Nullable BsonDocument also, FindIterable<R> delegate,
-                       @Nullable Bson filter) {
+    /** {@code filter} is a private copy already. */
+    ScopedFindIterable(TenantId bound, Renderer renderer, String field, @Nullable BsonDocument also,
+                       FindIterable<R> delegate, @Nullable BsonDocument filter) {
         super(bound);
-        this.also = also;
+        this.renderer = renderer;
         this.delegate = delegate;
-        this.field = field;
-        this.filter = filter;
-        applyFilter();
-    }
-
-    private void applyFilter() {
-        delegate.filter(new TenantFilter(field, bound().value(), filter, exact, also));
+        this.filter = new IterableFilter(renderer, field, bound, also, filter);
+        delegate.filter(this.filter.scoped());
     }
 
     @Override
@@ -44,16 +42,14 @@ final class ScopedFindIterable<R> extends CheckedIterable<R> implements FindIter
 
     @Override
     public FindIterable<R> filter(@Nullable Bson filter) {
-        this.filter = filter;
-        applyFilter();
+        delegate.filter(this.filter.filter(filter));
         return this;
     }
 
     @Override
     public FindIterable<R> collation(@Nullable Collation collation) {
         delegate.collation(collation);
-        exact = collation != null;
-        applyFilter();
+        delegate.filter(filter.collation(collation));
         return this;
     }
 
@@ -83,13 +79,13 @@ final class ScopedFindIterable<R> extends CheckedIterable<R> implements FindIter
 
     @Override
     public FindIterable<R> projection(@Nullable Bson projection) {
-        delegate.projection(projection);
+        delegate.projection(renderer.renderOrNull(projection));
         return this;
     }
 
     @Override
     public FindIterable<R> sort(@Nullable Bson sort) {
-        delegate.sort(sort);
+        delegate.sort(renderer.renderOrNull(sort));
         return this;
     }
 
@@ -125,13 +121,13 @@ final class ScopedFindIterable<R> extends CheckedIterable<R> implements FindIter
 
     @Override
     public FindIterable<R> comment(@Nullable BsonValue comment) {
-        delegate.comment(comment);
+        delegate.comment(PlainBson.copyOrNull(comment));
         return this;
     }
 
     @Override
     public FindIterable<R> hint(@Nullable Bson hint) {
-        delegate.hint(hint);
+        delegate.hint(renderer.renderOrNull(hint));
         return this;
     }
 
@@ -143,19 +139,19 @@ final class ScopedFindIterable<R> extends CheckedIterable<R> implements FindIter
 
     @Override
     public FindIterable<R> let(@Nullable Bson variables) {
-        delegate.let(variables);
+        delegate.let(renderer.renderOrNull(variables));
         return this;
     }
 
     @Override
     public FindIterable<R> max(@Nullable Bson max) {
-        delegate.max(max);
+        delegate.max(renderer.renderOrNull(max));
         return this;
     }
 
     @Override
     public FindIterable<R> min(@Nullable Bson min) {
-        delegate.min(min);
+        delegate.min(renderer.renderOrNull(min));
         return this;
     }
 

@@ -8,12 +8,12 @@ import java.util.concurrent.TimeUnit;
 import org.bson.BsonValue;
 import org.jspecify.annotations.Nullable;
 
-/** The index listing of the tenant's physical collection, bound to that tenant. */
+/** The index listing of the tenant's physical collection, bound to that tenant (or to system scope). */
 final class ScopedListIndexesIterable<R> extends CheckedIterable<R> implements ListIndexesIterable<R> {
 
     private final ListIndexesIterable<R> delegate;
 
-    ScopedListIndexesIterable(TenantId bound, ListIndexesIterable<R> delegate) {
+    ScopedListIndexesIterable(@Nullable TenantId bound, ListIndexesIterable<R> delegate) {
         super(bound);
         this.delegate = delegate;
     }
@@ -43,7 +43,7 @@ final class ScopedListIndexesIterable<R> extends CheckedIterable<R> implements L
 
     @Override
     public ListIndexesIterable<R> comment(@Nullable BsonValue comment) {
-        delegate.comment(comment);
+        delegate.comment(PlainBson.copyOrNull(comment));
         return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.tenantry.collection.internal;
 
+import com.mongodb.MongoException;
 import com.mongodb.MongoNamespace;
 import com.mongodb.ReadConcern;
 import com.mongodb.ReadPreference;
@@ -7,12 +8,12 @@ import com.mongodb.WriteConcern;
 import com.mongodb.bulk.BulkWriteResult;
 import com.mongodb.client.AggregateIterable;
 import com.mongodb.client.ChangeStreamIterable;
+import com.mongodb.client.ClientSession;
 import com.mongodb.client.DistinctIterable;
 import com.mongodb.client.FindIterable;
 import com.mongodb.client.ListIndexesIterable;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.BulkWriteOptions;
-import com.mongodb.client.model.Collation;
 import com.mongodb.client.model.CountOptions;
 import com.mongodb.client.model.CreateIndexOptions;
 import com.mongodb.client.model.DeleteManyModel;
@@ -30,7 +31,6 @@ import com.mongodb.client.model.InsertOneModel;
 import com.mongodb.client.model.InsertOneOptions;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
-import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.UpdateManyModel;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
@@ -47,35 +47,39 @@ import dev.tenantry.collection.IsolationStrategy;
 import dev.tenantry.collection.SoftDelete;
 import dev.tenantry.collection.TenantCollection;
 import dev.tenantry.collection.WriteEvent;
+import dev.tenantry.collection.internal.ScopedWrites.Change;
+import dev.tenantry.collection.internal.ScopedWrites.Scoped;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import org.bson.BsonArray;
-import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
 import org.bson.BsonDocumentReader;
-import org.bson.BsonDocumentWriter;
 import org.bson.BsonInt32;
 import org.bson.BsonNull;
-import org.bson.BsonObjectId;
 import org.bson.BsonString;
 import org.bson.BsonValue;
 import org.bson.Document;
 import org.bson.codecs.Codec;
 import org.bson.codecs.CollectibleCodec;
 import org.bson.codecs.DecoderContext;
-import org.bson.codecs.EncoderContext;
 import org.bson.codecs.configuration.CodecRegistry;
 import org.bson.conversions.Bson;
-import org.bson.types.ObjectId;
 import org.jspecify.annotations.Nullable;
 
-/** The tenant-scoped collection: every method binds the current tenant and scopes the operation. Immutable. */
+/**
+ * The tenant-scoped collection: every method binds the current tenant and scopes the operation. Immutable.
+ *
+ * <p>Each kind of operation has one path (render, check, send, notify), which every public overload calls: the
+ * arguments are rendered once into private copies ({@link Renderer}, {@link OptionsCopies}, {@link ScopedWrites}),
+ * the copies are checked and scoped, the copies alone are sent, and write listeners are told. The paths take an
+ * optional {@link ClientSession}, so an adapter that implements the driver's session overloads reuses them as they
+ * are.
+ */
 final class TenantCollectionImpl<T> implements TenantCollection<T> {
 
-    private static final EncoderContext COLLECTIBLE = EncoderContext.builder().isEncodingCollectibleDocument(true)
-            .build();
     private static final DecoderContext DECODE = DecoderContext.builder().build();
 
     private final TenantDatabaseImpl db;
@@ -87,7 +91,6 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
     private final WriteConcern writeConcern;
     private final ReadConcern readConcern;
     private final String field;
-    private final UpdateGuard updateGuard;
     /** The physical collection when it is the same for every tenant (SHARED); null otherwise. */
     private final @Nullable MongoCollection<T> shared;
     private final WriteNotifier notifier;
@@ -95,16 +98,9 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
     private final @Nullable SoftDelete softDelete;
     /** Which documents this view sees when the collection soft-deletes. */
     private final Visibility visibility;
-
-    /** Which documents of a soft-delete collection a view sees. */
-    enum Visibility {
-        /** Live documents only: the default. */
-        LIVE,
-        /** Live and deleted ones. */
-        ALL,
-        /** Deleted ones only. */
-        DELETED
-    }
+    private final Renderer renderer;
+    private final ScopedWrites<T> writes;
+    private final TenantDatabaseImpl.DeclaredIndexes declaredIndexes;
 
     TenantCollectionImpl(TenantDatabaseImpl db, String logicalName, IsolationStrategy isolation,
                          Class<T> documentClass, CodecRegistry codecRegistry, ReadPreference readPreference,
@@ -127,10 +123,18 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         this.writeConcern = writeConcern;
         this.readConcern = readConcern;
         this.field = db.getTenantField();
-        this.updateGuard = new UpdateGuard(field);
         this.shared = isolation == IsolationStrategy.SHARED ? open(new MongoNamespace(db.getName(), logicalName))
                 : null;
         this.notifier = new WriteNotifier(logicalName, db.listeners(logicalName));
+        this.renderer = new Renderer(documentClass, codecRegistry);
+        this.writes = new ScopedWrites<>(logicalName, field, softDelete, visibility, renderer, documentClass,
+                codecRegistry);
+        this.declaredIndexes = db.declaredIndexes(logicalName);
+    }
+
+    private TenantCollectionImpl<T> derive(Visibility newVisibility) {
+        return new TenantCollectionImpl<>(db, logicalName, isolation, documentClass, codecRegistry, readPreference,
+                writeConcern, readConcern, newVisibility);
     }
 
     private MongoCollection<T> open(MongoNamespace namespace) {
@@ -142,26 +146,23 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
                 .withReadConcern(readConcern);
     }
 
-    /** The physical collection holding {@code tenant}'s documents. */
+    /**
+     * The physical collection holding {@code tenant}'s documents; on its first use in this process, its declared
+     * indexes are created first.
+     */
     private MongoCollection<T> collection(TenantId tenant) {
+        if (!declaredIndexes.ensured(tenant)) {
+            try {
+                db.ensureOnFirstUse(logicalName, declaredIndexes, tenant);
+            } catch (MongoException e) {
+                throw shared != null ? ServerErrors.indexesFailed(e, logicalName) : e;
+            }
+        }
         return shared != null ? shared : open(db.namespace(logicalName, isolation, tenant));
     }
 
     private MongoCollection<BsonDocument> raw(TenantId tenant) {
         return collection(tenant).withDocumentClass(BsonDocument.class);
-    }
-
-    private TenantFilter guard(TenantId tenant, @Nullable Bson filter, @Nullable Collation collation) {
-        return new TenantFilter(field, tenant.value(), filter, collation != null, seen(visibility));
-    }
-
-    /** The filter of documents a view of {@code visibility} sees, beyond the tenant; null when it sees all. */
-    private @Nullable BsonDocument seen(Visibility visibility) {
-        if (softDelete == null || visibility == Visibility.ALL) {
-            return null;
-        }
-        return new BsonDocument(softDelete.deletedAtField(), visibility == Visibility.LIVE ? BsonNull.VALUE
-                : new BsonDocument("$ne", BsonNull.VALUE));
     }
 
     /** The soft-delete policy, or a clear error naming {@code operation}. */
@@ -173,26 +174,17 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         return softDelete;
     }
 
-    /** {@code bson} as plain BSON: what is checked is then exactly what is sent. */
-    private BsonDocument render(Bson bson) {
-        return PlainBson.of(bson.toBsonDocument(documentClass, codecRegistry));
-    }
-
     private PipelineScoper scoper(TenantId tenant, boolean exact) {
         String localDatabase = db.namespace(logicalName, isolation, tenant).getDatabaseName();
         return new PipelineScoper(field, tenant.value(), exact, localDatabase, name -> db.resolve(name, tenant),
-                db::supportsConciseLookup, seen(visibility), name -> {
+                db::supportsConciseLookup, visibility.seen(softDelete), name -> {
                     SoftDelete policy = db.softDelete(name);
                     return policy == null ? null : policy.deletedAtField();
                 });
     }
 
-    private static long matched(UpdateResult result) {
-        return result.wasAcknowledged() ? result.getMatchedCount() : -1;
-    }
-
-    private static long deleted(DeleteResult result) {
-        return result.wasAcknowledged() ? result.getDeletedCount() : -1;
+    private T decode(BsonDocument document) {
+        return codecRegistry.get(documentClass).decode(new BsonDocumentReader(document), DECODE);
     }
 
     /** The {@code _id} of a returned document, for write listeners. */
@@ -204,20 +196,7 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         if (codec instanceof CollectibleCodec && ((CollectibleCodec<T>) codec).documentHasId(document)) {
             return ((CollectibleCodec<T>) codec).getDocumentId(document);
         }
-        BsonDocument encoded = new BsonDocument();
-        codec.encode(new BsonDocumentWriter(encoded), document, COLLECTIBLE);
-        return encoded.get("_id");
-    }
-
-    /** After a findOneAnd*: the returned document names the target; an upsert that returned nothing, the filter. */
-    private void notifyFound(TenantId tenant, WriteEvent.Kind kind, @Nullable T result, Bson filter, boolean upsert,
-                             @Nullable String change) {
-        BsonValue id = idOf(result);
-        if (id != null) {
-            notifier.emit(tenant, kind, id, change);
-        } else if (upsert) {
-            notifier.emit(tenant, WriteEvent.Kind.INSERT, WriteNotifier.idOf(render(filter)), "upserted");
-        }
+        return PlainBson.encode(codec, document).get("_id");
     }
 
     // ---------------------------------------------------------------- identity and derivation
@@ -276,7 +255,8 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
     @Override
     public TenantCollection<T> withCodecRegistry(CodecRegistry newCodecRegistry) {
         return new TenantCollectionImpl<>(db, logicalName, isolation, documentClass,
-                Objects.requireNonNull(newCodecRegistry, "codecRegistry"), readPreference, writeConcern, readConcern, visibility);
+                Objects.requireNonNull(newCodecRegistry, "codecRegistry"), readPreference, writeConcern, readConcern,
+                visibility);
     }
 
     @Override
@@ -301,20 +281,17 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
 
     @Override
     public long countDocuments() {
-        return countDocuments(new BsonDocument(), new CountOptions());
+        return count(null, new BsonDocument(), new CountOptions());
     }
 
     @Override
     public long countDocuments(Bson filter) {
-        return countDocuments(filter, new CountOptions());
+        return count(null, filter, new CountOptions());
     }
 
     @Override
     public long countDocuments(Bson filter, CountOptions options) {
-        Objects.requireNonNull(filter, "filter");
-        Objects.requireNonNull(options, "options");
-        TenantId tenant = Tenants.current();
-        return collection(tenant).countDocuments(guard(tenant, filter, options.getCollation()), options);
+        return count(null, filter, OptionsCopies.count(options, renderer));
     }
 
     @Override
@@ -324,107 +301,132 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
 
     @Override
     public long estimatedDocumentCount(EstimatedDocumentCountOptions options) {
-        Objects.requireNonNull(options, "options");
-        CountOptions count = new CountOptions().maxTime(options.getMaxTime(TimeUnit.MILLISECONDS),
-                TimeUnit.MILLISECONDS);
-        if (options.getComment() != null) {
-            count.comment(options.getComment());
-        }
-        return countDocuments(new BsonDocument(), count);
+        return count(null, new BsonDocument(), OptionsCopies.count(options));
+    }
+
+    /** Every count: {@code options} is a private copy. */
+    long count(@Nullable ClientSession session, Bson filter, CountOptions options) {
+        Objects.requireNonNull(filter, "filter");
+        TenantId tenant = Tenants.current();
+        BsonDocument scoped = TenantFilter.scope(field, tenant.value(), renderer.render(filter),
+                options.getCollation() != null, visibility.seen(softDelete));
+        MongoCollection<T> collection = collection(tenant);
+        return session == null ? collection.countDocuments(scoped, options)
+                : collection.countDocuments(session, scoped, options);
     }
 
     @Override
     public <R> DistinctIterable<R> distinct(String fieldName, Class<R> resultClass) {
-        return distinct(fieldName, new BsonDocument(), resultClass);
+        return distinct(null, fieldName, new BsonDocument(), resultClass);
     }
 
     @Override
     public <R> DistinctIterable<R> distinct(String fieldName, Bson filter, Class<R> resultClass) {
+        return distinct(null, fieldName, filter, resultClass);
+    }
+
+    <R> DistinctIterable<R> distinct(@Nullable ClientSession session, String fieldName, Bson filter,
+                                     Class<R> resultClass) {
         Objects.requireNonNull(fieldName, "fieldName");
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(resultClass, "resultClass");
         TenantId tenant = Tenants.current();
-        return new ScopedDistinctIterable<>(tenant, field, seen(visibility),
-                collection(tenant).distinct(fieldName, resultClass), filter);
+        BsonDocument given = renderer.render(filter);
+        MongoCollection<T> collection = collection(tenant);
+        return new ScopedDistinctIterable<>(tenant, renderer, field, visibility.seen(softDelete), session == null
+                ? collection.distinct(fieldName, resultClass) : collection.distinct(session, fieldName, resultClass),
+                given);
     }
 
     // ---------------------------------------------------------------- find and aggregate
 
     @Override
     public FindIterable<T> find() {
-        return find(new BsonDocument(), documentClass);
+        return find(null, new BsonDocument(), documentClass);
     }
 
     @Override
     public <R> FindIterable<R> find(Class<R> resultClass) {
-        return find(new BsonDocument(), resultClass);
+        return find(null, new BsonDocument(), resultClass);
     }
 
     @Override
     public FindIterable<T> find(Bson filter) {
-        return find(filter, documentClass);
+        return find(null, filter, documentClass);
     }
 
     @Override
     public <R> FindIterable<R> find(Bson filter, Class<R> resultClass) {
+        return find(null, filter, resultClass);
+    }
+
+    <R> FindIterable<R> find(@Nullable ClientSession session, Bson filter, Class<R> resultClass) {
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(resultClass, "resultClass");
         TenantId tenant = Tenants.current();
-        return new ScopedFindIterable<>(tenant, field, seen(visibility), collection(tenant).find(resultClass),
-                filter);
+        BsonDocument given = renderer.render(filter);
+        MongoCollection<T> collection = collection(tenant);
+        return new ScopedFindIterable<>(tenant, renderer, field, visibility.seen(softDelete),
+                session == null ? collection.find(resultClass) : collection.find(session, resultClass), given);
     }
 
     @Override
     public AggregateIterable<T> aggregate(List<? extends Bson> pipeline) {
-        return aggregate(pipeline, documentClass);
+        return aggregate(null, pipeline, documentClass);
     }
 
     @Override
     public <R> AggregateIterable<R> aggregate(List<? extends Bson> pipeline, Class<R> resultClass) {
+        return aggregate(null, pipeline, resultClass);
+    }
+
+    <R> AggregateIterable<R> aggregate(@Nullable ClientSession session, List<? extends Bson> pipeline,
+                                       Class<R> resultClass) {
         Objects.requireNonNull(pipeline, "pipeline");
         Objects.requireNonNull(resultClass, "resultClass");
         TenantId tenant = Tenants.current();
-        List<BsonDocument> stages = renderAll(pipeline, "pipeline");
-        return new ScopedAggregateIterable<>(tenant, collection(tenant).withDocumentClass(resultClass),
+        List<BsonDocument> stages = renderer.renderAll(pipeline, "pipeline");
+        MongoCollection<R> collection = collection(tenant).withDocumentClass(resultClass);
+        return new ScopedAggregateIterable<>(tenant, renderer, scoped -> session == null
+                ? collection.aggregate(scoped, resultClass) : collection.aggregate(session, scoped, resultClass),
                 exact -> scoper(tenant, exact).scope(stages));
-    }
-
-    private List<BsonDocument> renderAll(List<? extends Bson> stages, String what) {
-        List<BsonDocument> out = new ArrayList<>(stages.size());
-        for (Bson stage : stages) {
-            out.add(render(Objects.requireNonNull(stage, () -> what + " must not contain null stages")));
-        }
-        return out;
     }
 
     // ---------------------------------------------------------------- change streams
 
     @Override
     public ChangeStreamIterable<T> watch() {
-        return watch(List.of(), documentClass);
+        return watch(null, List.of(), documentClass);
     }
 
     @Override
     public <R> ChangeStreamIterable<R> watch(Class<R> resultClass) {
-        return watch(List.of(), resultClass);
+        return watch(null, List.of(), resultClass);
     }
 
     @Override
     public ChangeStreamIterable<T> watch(List<? extends Bson> pipeline) {
-        return watch(pipeline, documentClass);
+        return watch(null, pipeline, documentClass);
     }
 
     @Override
     public <R> ChangeStreamIterable<R> watch(List<? extends Bson> pipeline, Class<R> resultClass) {
+        return watch(null, pipeline, resultClass);
+    }
+
+    <R> ChangeStreamIterable<R> watch(@Nullable ClientSession session, List<? extends Bson> pipeline,
+                                      Class<R> resultClass) {
         Objects.requireNonNull(pipeline, "pipeline");
         Objects.requireNonNull(resultClass, "resultClass");
         TenantId tenant = Tenants.current();
-        List<BsonDocument> user = renderAll(pipeline, "pipeline");
+        List<BsonDocument> user = renderer.renderAll(pipeline, "pipeline");
         PipelineScoper.checkChangeStreamStages(user);
         List<BsonDocument> stages = new ArrayList<>(user.size() + 1);
         stages.add(new BsonDocument("$match", changeEventMatch(tenant)));
         stages.addAll(user);
-        ChangeStreamIterable<R> stream = collection(tenant).watch(stages, resultClass);
+        MongoCollection<T> collection = collection(tenant);
+        ChangeStreamIterable<R> stream = session == null ? collection.watch(stages, resultClass)
+                : collection.watch(session, stages, resultClass);
         if (shared != null) {
             stream.fullDocument(FullDocument.UPDATE_LOOKUP);
         }
@@ -451,242 +453,80 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
 
     // ---------------------------------------------------------------- writes
 
-    /**
-     * The document to insert as BSON, stamped with {@code tenant}; the id is generated first as the driver would, so
-     * the caller's object gets it.
-     */
-    private BsonDocument stamp(TenantId tenant, T document) {
-        return stamp(tenant, document, true);
-    }
-
-    /** A replacement as BSON, stamped with {@code tenant}; like the driver, no id is generated for it. */
-    private BsonDocument stampReplacement(TenantId tenant, T replacement) {
-        return stamp(tenant, replacement, false);
-    }
-
-    private BsonDocument stamp(TenantId tenant, T document, boolean generateId) {
-        Objects.requireNonNull(document, "document");
-        Codec<T> codec = codecRegistry.get(documentClass);
-        T withId = document;
-        if (generateId && codec instanceof CollectibleCodec) {
-            withId = ((CollectibleCodec<T>) codec).generateIdIfAbsentFromDocument(document);
-        }
-        BsonDocument out = new BsonDocument();
-        codec.encode(new BsonDocumentWriter(out), withId, COLLECTIBLE);
-        if (softDelete != null) {
-            for (String f : List.of(softDelete.deletedAtField(), softDelete.deletionKeyField())) {
-                BsonValue v = out.get(f);
-                if (v != null && !v.isNull()) {
-                    throw new IllegalArgumentException("a document written to soft-delete collection '" + logicalName
-                            + "' may not carry '" + f + "': write it live, then delete it with deleteOne/deleteMany");
-                }
-            }
-        }
-        BsonValue named = out.get(field);
-        if (named == null || named.isNull()) {
-            out.put(field, new BsonString(tenant.value()));
-        } else if (!named.isString() || !named.asString().getValue().equals(tenant.value())) {
-            throw new TenantViolationException("document names " + describe(named) + " in tenant field '" + field
-                    + "' but the current tenant is '" + tenant + "'; a document is written only to its own tenant");
-        }
-        return out;
-    }
-
-    private static String describe(BsonValue value) {
-        return value.isString() ? "tenant '" + value.asString().getValue() + "'" : "a " + value.getBsonType()
-                + " value";
-    }
-
-    private T decode(BsonDocument document) {
-        return codecRegistry.get(documentClass).decode(new BsonDocumentReader(document), DECODE);
-    }
-
-    private BsonDocument checkedUpdate(Bson update) {
-        BsonDocument rendered = render(Objects.requireNonNull(update, "update"));
-        updateGuard.checkUpdate(rendered);
-        return rendered;
-    }
-
-    private List<BsonDocument> checkedPipeline(List<? extends Bson> update) {
-        Objects.requireNonNull(update, "update");
-        List<BsonDocument> stages = renderAll(update, "update pipeline");
-        updateGuard.checkPipeline(stages);
-        return stages;
-    }
-
-    /**
-     * The filter of a write: as given, or for an upsert rendered to plain BSON and checked. An upsert's filter may
-     * name the tenant field only with the current tenant's id: anything else would either match nothing and insert,
-     * or seed the new document with another tenant.
-     */
-    private Bson writeFilter(TenantId tenant, Bson filter, boolean upsert) {
-        if (!upsert) {
-            return filter;
-        }
-        BsonDocument rendered = render(filter);
-        checkNamedTenant(tenant, rendered);
-        return rendered;
-    }
-
-    private void checkNamedTenant(TenantId tenant, BsonDocument filter) {
-        BsonValue named = filter.get(field);
-        if (named != null && !(named.isString() && named.asString().getValue().equals(tenant.value()))) {
-            throw new TenantViolationException("upsert filter names " + describe(named) + " in tenant field '" + field
-                    + "'; an upsert creates documents only for the current tenant ('" + tenant + "')");
-        }
-        BsonValue and = filter.get("$and");
-        if (and != null && and.isArray()) {
-            for (BsonValue clause : and.asArray()) {
-                if (clause.isDocument()) {
-                    checkNamedTenant(tenant, clause.asDocument());
-                }
-            }
-        }
-    }
-
     @Override
     public BulkWriteResult bulkWrite(List<? extends WriteModel<? extends T>> requests) {
-        return bulkWrite(requests, new BulkWriteOptions());
+        return bulkWrite(null, requests, new BulkWriteOptions());
     }
 
     @Override
     public BulkWriteResult bulkWrite(List<? extends WriteModel<? extends T>> requests, BulkWriteOptions options) {
+        return bulkWrite(null, requests, OptionsCopies.bulkWrite(options, renderer));
+    }
+
+    /** Every model is rendered, checked and scoped as its single form would be before anything is sent. */
+    BulkWriteResult bulkWrite(@Nullable ClientSession session, List<? extends WriteModel<? extends T>> requests,
+                              BulkWriteOptions options) {
         Objects.requireNonNull(requests, "requests");
-        Objects.requireNonNull(options, "options");
         TenantId tenant = Tenants.current();
-        boolean softDeletes = softDelete != null && requests.stream()
-                .anyMatch(r -> r instanceof DeleteOneModel || r instanceof DeleteManyModel);
-        if (softDeletes && !requests.stream().allMatch(r -> r instanceof DeleteOneModel
-                || r instanceof DeleteManyModel || r instanceof InsertOneModel)) {
+        List<Scoped> scoped = new ArrayList<>(requests.size());
+        boolean deletes = false;
+        boolean others = false;
+        for (WriteModel<? extends T> request : requests) {
+            Scoped write = writes.scope(tenant, request);
+            scoped.add(write);
+            deletes |= write.kind() == WriteEvent.Kind.DELETE;
+            others |= write.kind() == WriteEvent.Kind.UPDATE || write.kind() == WriteEvent.Kind.REPLACE;
+        }
+        boolean marks = softDelete != null && deletes;
+        if (marks && others) {
             throw new IllegalArgumentException("a bulk write to soft-delete collection '" + logicalName + "' may mix "
                     + "deletes only with inserts: deletes there are updates that mark documents, and the result could "
                     + "not tell them from your updates; send them in separate bulk writes");
         }
-        List<WriteModel<BsonDocument>> scoped = new ArrayList<>(requests.size());
-        for (WriteModel<? extends T> request : requests) {
-            scoped.add(scope(tenant, Objects.requireNonNull(request, "requests must not contain null")));
-        }
-        BulkWriteResult result = raw(tenant).bulkWrite(scoped, options);
-        if (softDeletes && result.wasAcknowledged()) { // the marking updates, reported as the deletes they are
+        List<WriteModel<BsonDocument>> models = new ArrayList<>(scoped.size());
+        scoped.forEach(write -> models.add(write.model()));
+        MongoCollection<BsonDocument> raw = raw(tenant);
+        BulkWriteResult result = session == null ? raw.bulkWrite(models, options)
+                : raw.bulkWrite(session, models, options);
+        if (marks && result.wasAcknowledged()) { // the marking updates, reported as the deletes they are
             result = BulkWriteResult.acknowledged(result.getInsertedCount(), 0, result.getModifiedCount(), 0,
                     List.of(), result.getInserts());
         }
         if (notifier.active()) {
-            notifyBulk(tenant, scoped, result);
+            Map<Integer, BsonValue> upserts = new HashMap<>();
+            if (result.wasAcknowledged()) {
+                result.getUpserts().forEach(u -> upserts.put(u.getIndex(), u.getId()));
+            }
+            for (int i = 0; i < scoped.size(); i++) {
+                Scoped write = scoped.get(i);
+                if (write.kind() == WriteEvent.Kind.INSERT) {
+                    notifier.inserted(tenant, List.of(((InsertOneModel<BsonDocument>) write.model()).getDocument()));
+                } else {
+                    String change = write.change();
+                    notifier.applied(tenant, write.kind(), Objects.requireNonNull(write.given()), upserts.get(i), -1,
+                            change == null ? "bulk write" : change + " (bulk write)");
+                }
+            }
         }
         return result;
     }
 
-    /** Per model: inserts and upserts by id; others by the id their filter names, else by their filter. */
-    private void notifyBulk(TenantId tenant, List<WriteModel<BsonDocument>> models, BulkWriteResult result) {
-        java.util.Map<Integer, BsonValue> upserts = new java.util.HashMap<>();
-        if (result.wasAcknowledged()) {
-            result.getUpserts().forEach(u -> upserts.put(u.getIndex(), u.getId()));
-        }
-        for (int i = 0; i < models.size(); i++) {
-            WriteModel<BsonDocument> model = models.get(i);
-            if (model instanceof InsertOneModel) {
-                notifier.inserted(tenant, List.of(((InsertOneModel<BsonDocument>) model).getDocument()));
-            } else if (model instanceof ReplaceOneModel) {
-                ReplaceOneModel<BsonDocument> replace = (ReplaceOneModel<BsonDocument>) model;
-                notifier.applied(tenant, WriteEvent.Kind.REPLACE, render(replace.getFilter()), upserts.get(i), -1,
-                        "replaced (bulk write)");
-            } else if (model instanceof UpdateOneModel) {
-                UpdateOneModel<BsonDocument> update = (UpdateOneModel<BsonDocument>) model;
-                notifier.applied(tenant, WriteEvent.Kind.UPDATE, render(update.getFilter()), upserts.get(i), -1,
-                        describe(update.getUpdate(), update.getUpdatePipeline()) + " (bulk write)");
-            } else if (model instanceof UpdateManyModel) {
-                UpdateManyModel<BsonDocument> update = (UpdateManyModel<BsonDocument>) model;
-                notifier.applied(tenant, WriteEvent.Kind.UPDATE, render(update.getFilter()), upserts.get(i), -1,
-                        describe(update.getUpdate(), update.getUpdatePipeline()) + " (bulk write)");
-            } else if (model instanceof DeleteOneModel) {
-                notifier.applied(tenant, WriteEvent.Kind.DELETE, render(((DeleteOneModel<BsonDocument>) model)
-                        .getFilter()), null, -1, "bulk write");
-            } else if (model instanceof DeleteManyModel) {
-                notifier.applied(tenant, WriteEvent.Kind.DELETE, render(((DeleteManyModel<BsonDocument>) model)
-                        .getFilter()), null, -1, "bulk write");
-            }
-        }
-    }
-
-    private static String describe(BsonDocument update) {
-        return WriteNotifier.describeUpdate(update);
-    }
-
-    private static String describe(List<BsonDocument> pipeline) {
-        return WriteNotifier.describePipeline(pipeline);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static String describe(@Nullable Bson update, @Nullable List<? extends Bson> pipeline) {
-        return update != null ? WriteNotifier.describeUpdate((BsonDocument) update)
-                : WriteNotifier.describePipeline((List<BsonDocument>) pipeline);
-    }
-
-    @SuppressWarnings("unchecked")
-    private WriteModel<BsonDocument> scope(TenantId tenant, WriteModel<? extends T> request) {
-        if (request instanceof InsertOneModel) {
-            return new InsertOneModel<>(stamp(tenant, ((InsertOneModel<T>) request).getDocument()));
-        }
-        if (request instanceof ReplaceOneModel) {
-            ReplaceOneModel<T> replace = (ReplaceOneModel<T>) request;
-            ReplaceOptions options = replace.getReplaceOptions();
-            Bson filter = writeFilter(tenant, replace.getFilter(), options.isUpsert());
-            return new ReplaceOneModel<>(guard(tenant, filter, options.getCollation()),
-                    stampReplacement(tenant, replace.getReplacement()), options);
-        }
-        if (request instanceof UpdateOneModel) {
-            UpdateOneModel<T> update = (UpdateOneModel<T>) request;
-            UpdateOptions options = update.getOptions();
-            Bson given = writeFilter(tenant, update.getFilter(), options.isUpsert());
-            TenantFilter filter = guard(tenant, given, options.getCollation());
-            return update.getUpdate() != null
-                    ? new UpdateOneModel<>(filter, checkedUpdate(update.getUpdate()), options)
-                    : new UpdateOneModel<>(filter, checkedPipeline(update.getUpdatePipeline()), options);
-        }
-        if (request instanceof UpdateManyModel) {
-            UpdateManyModel<T> update = (UpdateManyModel<T>) request;
-            UpdateOptions options = update.getOptions();
-            Bson given = writeFilter(tenant, update.getFilter(), options.isUpsert());
-            TenantFilter filter = guard(tenant, given, options.getCollation());
-            return update.getUpdate() != null
-                    ? new UpdateManyModel<>(filter, checkedUpdate(update.getUpdate()), options)
-                    : new UpdateManyModel<>(filter, checkedPipeline(update.getUpdatePipeline()), options);
-        }
-        if (softDelete != null && request instanceof DeleteOneModel) {
-            DeleteOneModel<T> delete = (DeleteOneModel<T>) request;
-            return new UpdateOneModel<>(live(tenant, delete.getFilter(), delete.getOptions().getCollation()),
-                    deletion(), updateOptions(delete.getOptions()));
-        }
-        if (softDelete != null && request instanceof DeleteManyModel) {
-            DeleteManyModel<T> delete = (DeleteManyModel<T>) request;
-            return new UpdateManyModel<>(live(tenant, delete.getFilter(), delete.getOptions().getCollation()),
-                    deletion(), updateOptions(delete.getOptions()));
-        }
-        if (request instanceof DeleteOneModel) {
-            DeleteOneModel<T> delete = (DeleteOneModel<T>) request;
-            return new DeleteOneModel<>(guard(tenant, delete.getFilter(), delete.getOptions().getCollation()),
-                    delete.getOptions());
-        }
-        if (request instanceof DeleteManyModel) {
-            DeleteManyModel<T> delete = (DeleteManyModel<T>) request;
-            return new DeleteManyModel<>(guard(tenant, delete.getFilter(), delete.getOptions().getCollation()),
-                    delete.getOptions());
-        }
-        throw new IllegalArgumentException("unsupported write model " + request.getClass().getName());
-    }
-
     @Override
     public InsertOneResult insertOne(T document) {
-        return insertOne(document, new InsertOneOptions());
+        return insertOne(null, document, new InsertOneOptions());
     }
 
     @Override
     public InsertOneResult insertOne(T document, InsertOneOptions options) {
-        Objects.requireNonNull(options, "options");
+        return insertOne(null, document, OptionsCopies.insertOne(options));
+    }
+
+    InsertOneResult insertOne(@Nullable ClientSession session, T document, InsertOneOptions options) {
         TenantId tenant = Tenants.current();
-        BsonDocument stamped = stamp(tenant, document);
-        InsertOneResult result = raw(tenant).insertOne(stamped, options);
+        BsonDocument stamped = ((InsertOneModel<BsonDocument>) writes.insert(tenant, document).model()).getDocument();
+        MongoCollection<BsonDocument> raw = raw(tenant);
+        InsertOneResult result = session == null ? raw.insertOne(stamped, options)
+                : raw.insertOne(session, stamped, options);
         if (notifier.active()) {
             notifier.inserted(tenant, List.of(stamped));
         }
@@ -695,19 +535,26 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
 
     @Override
     public InsertManyResult insertMany(List<? extends T> documents) {
-        return insertMany(documents, new InsertManyOptions());
+        return insertMany(null, documents, new InsertManyOptions());
     }
 
     @Override
     public InsertManyResult insertMany(List<? extends T> documents, InsertManyOptions options) {
+        return insertMany(null, documents, OptionsCopies.insertMany(options));
+    }
+
+    /** All documents are stamped and checked before any is sent. */
+    InsertManyResult insertMany(@Nullable ClientSession session, List<? extends T> documents,
+                                InsertManyOptions options) {
         Objects.requireNonNull(documents, "documents");
-        Objects.requireNonNull(options, "options");
         TenantId tenant = Tenants.current();
         List<BsonDocument> stamped = new ArrayList<>(documents.size());
         for (T document : documents) {
-            stamped.add(stamp(tenant, document));
+            stamped.add(((InsertOneModel<BsonDocument>) writes.insert(tenant, document).model()).getDocument());
         }
-        InsertManyResult result = raw(tenant).insertMany(stamped, options);
+        MongoCollection<BsonDocument> raw = raw(tenant);
+        InsertManyResult result = session == null ? raw.insertMany(stamped, options)
+                : raw.insertMany(session, stamped, options);
         if (notifier.active()) {
             notifier.inserted(tenant, stamped);
         }
@@ -716,220 +563,301 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
 
     @Override
     public DeleteResult deleteOne(Bson filter) {
-        return deleteOne(filter, new DeleteOptions());
+        return delete(null, filter, new DeleteOptions(), false);
     }
 
     @Override
     public DeleteResult deleteOne(Bson filter, DeleteOptions options) {
-        Objects.requireNonNull(filter, "filter");
-        Objects.requireNonNull(options, "options");
-        TenantId tenant = Tenants.current();
-        DeleteResult result = softDelete != null ? markDeleted(tenant, filter, options, false)
-                : collection(tenant).deleteOne(guard(tenant, filter, options.getCollation()), options);
-        if (notifier.active()) {
-            notifier.applied(tenant, WriteEvent.Kind.DELETE, render(filter), null, deleted(result), null);
-        }
-        return result;
+        return delete(null, filter, OptionsCopies.delete(options, renderer), false);
     }
 
     @Override
     public DeleteResult deleteMany(Bson filter) {
-        return deleteMany(filter, new DeleteOptions());
+        return delete(null, filter, new DeleteOptions(), true);
     }
 
     @Override
     public DeleteResult deleteMany(Bson filter, DeleteOptions options) {
-        Objects.requireNonNull(filter, "filter");
-        Objects.requireNonNull(options, "options");
+        return delete(null, filter, OptionsCopies.delete(options, renderer), true);
+    }
+
+    /** Every delete; on a soft-delete collection, the marking of the live documents matched. */
+    DeleteResult delete(@Nullable ClientSession session, Bson filter, DeleteOptions options, boolean many) {
         TenantId tenant = Tenants.current();
-        DeleteResult result = softDelete != null ? markDeleted(tenant, filter, options, true)
-                : collection(tenant).deleteMany(guard(tenant, filter, options.getCollation()), options);
-        if (notifier.active()) {
-            notifier.applied(tenant, WriteEvent.Kind.DELETE, render(filter), null, deleted(result), null);
-        }
-        return result;
+        Scoped write = writes.delete(tenant, filter, options, many);
+        return applied(tenant, write, sendDelete(session, tenant, write));
     }
 
     @Override
     public UpdateResult replaceOne(Bson filter, T replacement) {
-        return replaceOne(filter, replacement, new ReplaceOptions());
+        return replaceOne(null, filter, replacement, new ReplaceOptions());
     }
 
     @Override
     public UpdateResult replaceOne(Bson filter, T replacement, ReplaceOptions options) {
-        Objects.requireNonNull(filter, "filter");
-        Objects.requireNonNull(options, "options");
-        TenantId tenant = Tenants.current();
-        BsonDocument stamped = stampReplacement(tenant, replacement);
-        Bson scoped = writeFilter(tenant, filter, options.isUpsert());
-        UpdateResult result = raw(tenant).replaceOne(guard(tenant, scoped, options.getCollation()), stamped, options);
-        if (notifier.active()) {
-            notifier.applied(tenant, WriteEvent.Kind.REPLACE, render(scoped), result.getUpsertedId(), matched(result),
-                    "replaced");
-        }
-        return result;
+        return replaceOne(null, filter, replacement, OptionsCopies.replace(options, renderer));
     }
 
-    /** A driver update call: one or many, operators or pipeline. */
-    @FunctionalInterface
-    private interface UpdateCall<D, U> {
-        UpdateResult apply(MongoCollection<D> collection, Bson filter, U update, UpdateOptions options);
-    }
-
-    /**
-     * Every update: the tenant first (so a missing one fails before anything else), then the update checked, the
-     * filter scoped (checked too for an upsert), the call, and the write listeners told.
-     */
-    private <U> UpdateResult update(Bson filter, UpdateOptions options, java.util.function.Supplier<U> checkedUpdate,
-                                    java.util.function.Function<U, String> describe, UpdateCall<T, ? super U> call) {
-        Objects.requireNonNull(filter, "filter");
-        Objects.requireNonNull(options, "options");
+    UpdateResult replaceOne(@Nullable ClientSession session, Bson filter, T replacement, ReplaceOptions options) {
         TenantId tenant = Tenants.current();
-        U checked = checkedUpdate.get();
-        Bson scoped = writeFilter(tenant, filter, options.isUpsert());
-        UpdateResult result = call.apply(collection(tenant), guard(tenant, scoped, options.getCollation()), checked,
-                options);
-        if (notifier.active()) {
-            notifier.applied(tenant, WriteEvent.Kind.UPDATE, render(scoped), result.getUpsertedId(), matched(result),
-                    describe.apply(checked));
-        }
-        return result;
+        return updated(session, tenant, writes.replace(tenant, filter, replacement, options));
     }
 
     @Override
     public UpdateResult updateOne(Bson filter, Bson update) {
-        return updateOne(filter, update, new UpdateOptions());
+        return update(null, filter, Change.of(update), new UpdateOptions(), false);
     }
 
     @Override
     public UpdateResult updateOne(Bson filter, Bson update, UpdateOptions options) {
-        return update(filter, options, () -> checkedUpdate(update), WriteNotifier::describeUpdate, MongoCollection::updateOne);
+        return update(null, filter, Change.of(update), OptionsCopies.update(options, renderer), false);
     }
 
     @Override
     public UpdateResult updateOne(Bson filter, List<? extends Bson> update) {
-        return updateOne(filter, update, new UpdateOptions());
+        return update(null, filter, Change.of(update), new UpdateOptions(), false);
     }
 
     @Override
     public UpdateResult updateOne(Bson filter, List<? extends Bson> update, UpdateOptions options) {
-        return update(filter, options, () -> checkedPipeline(update), WriteNotifier::describePipeline, MongoCollection::updateOne);
+        return update(null, filter, Change.of(update), OptionsCopies.update(options, renderer), false);
     }
 
     @Override
     public UpdateResult updateMany(Bson filter, Bson update) {
-        return updateMany(filter, update, new UpdateOptions());
+        return update(null, filter, Change.of(update), new UpdateOptions(), true);
     }
 
     @Override
     public UpdateResult updateMany(Bson filter, Bson update, UpdateOptions options) {
-        return update(filter, options, () -> checkedUpdate(update), WriteNotifier::describeUpdate, MongoCollection::updateMany);
+        return update(null, filter, Change.of(update), OptionsCopies.update(options, renderer), true);
     }
 
     @Override
     public UpdateResult updateMany(Bson filter, List<? extends Bson> update) {
-        return updateMany(filter, update, new UpdateOptions());
+        return update(null, filter, Change.of(update), new UpdateOptions(), true);
     }
 
     @Override
     public UpdateResult updateMany(Bson filter, List<? extends Bson> update, UpdateOptions options) {
-        return update(filter, options, () -> checkedPipeline(update), WriteNotifier::describePipeline, MongoCollection::updateMany);
+        return update(null, filter, Change.of(update), OptionsCopies.update(options, renderer), true);
+    }
+
+    /** Every update: {@code options} is a private copy. */
+    UpdateResult update(@Nullable ClientSession session, Bson filter, Change change, UpdateOptions options,
+                        boolean many) {
+        TenantId tenant = Tenants.current();
+        return updated(session, tenant, writes.update(tenant, filter, change, options, many));
+    }
+
+    /** Sends a scoped update or replacement and tells the listeners. */
+    private UpdateResult updated(@Nullable ClientSession session, TenantId tenant, Scoped write) {
+        UpdateResult result = sendUpdate(session, tenant, write.model());
+        if (notifier.active()) {
+            notifier.applied(tenant, write.kind(), Objects.requireNonNull(write.given()), result.getUpsertedId(),
+                    result.wasAcknowledged() ? result.getMatchedCount() : -1, write.change());
+        }
+        return result;
+    }
+
+    /** Tells the listeners of a delete. */
+    private DeleteResult applied(TenantId tenant, Scoped write, DeleteResult result) {
+        if (notifier.active()) {
+            notifier.applied(tenant, WriteEvent.Kind.DELETE, Objects.requireNonNull(write.given()), null,
+                    result.wasAcknowledged() ? result.getDeletedCount() : -1, write.change());
+        }
+        return result;
+    }
+
+    /** Sends an update, update-many or replace model as the single write it is. */
+    private UpdateResult sendUpdate(@Nullable ClientSession s, TenantId tenant, WriteModel<BsonDocument> model) {
+        MongoCollection<BsonDocument> c = raw(tenant);
+        if (model instanceof UpdateOneModel) {
+            UpdateOneModel<BsonDocument> m = (UpdateOneModel<BsonDocument>) model;
+            return sendUpdate(s, c, m.getFilter(), m.getUpdate(), m.getUpdatePipeline(), m.getOptions(), false);
+        }
+        if (model instanceof UpdateManyModel) {
+            UpdateManyModel<BsonDocument> m = (UpdateManyModel<BsonDocument>) model;
+            return sendUpdate(s, c, m.getFilter(), m.getUpdate(), m.getUpdatePipeline(), m.getOptions(), true);
+        }
+        ReplaceOneModel<BsonDocument> m = (ReplaceOneModel<BsonDocument>) model;
+        return s == null ? c.replaceOne(m.getFilter(), m.getReplacement(), m.getReplaceOptions())
+                : c.replaceOne(s, m.getFilter(), m.getReplacement(), m.getReplaceOptions());
+    }
+
+    /** The driver's updateOne or updateMany, with an update document or pipeline, with a session or without. */
+    private UpdateResult sendUpdate(@Nullable ClientSession s, MongoCollection<BsonDocument> c, Bson filter,
+                                    @Nullable Bson update, @Nullable List<? extends Bson> pipeline,
+                                    UpdateOptions options, boolean many) {
+        if (update != null) {
+            return many ? (s == null ? c.updateMany(filter, update, options)
+                    : c.updateMany(s, filter, update, options)) : (s == null ? c.updateOne(filter, update, options)
+                    : c.updateOne(s, filter, update, options));
+        }
+        List<? extends Bson> stages = Objects.requireNonNull(pipeline, "update");
+        return many ? (s == null ? c.updateMany(filter, stages, options)
+                : c.updateMany(s, filter, stages, options)) : (s == null ? c.updateOne(filter, stages, options)
+                : c.updateOne(s, filter, stages, options));
+    }
+
+    /** Sends a delete model, or the marking update standing for one, and answers as the delete it is. */
+    private DeleteResult sendDelete(@Nullable ClientSession s, TenantId tenant, Scoped write) {
+        WriteModel<BsonDocument> model = write.model();
+        if (model instanceof DeleteOneModel || model instanceof DeleteManyModel) {
+            MongoCollection<BsonDocument> c = raw(tenant);
+            boolean one = model instanceof DeleteOneModel;
+            Bson filter = one ? ((DeleteOneModel<BsonDocument>) model).getFilter()
+                    : ((DeleteManyModel<BsonDocument>) model).getFilter();
+            DeleteOptions options = one ? ((DeleteOneModel<BsonDocument>) model).getOptions()
+                    : ((DeleteManyModel<BsonDocument>) model).getOptions();
+            return one ? (s == null ? c.deleteOne(filter, options) : c.deleteOne(s, filter, options))
+                    : (s == null ? c.deleteMany(filter, options) : c.deleteMany(s, filter, options));
+        }
+        UpdateResult marked = sendUpdate(s, tenant, model);
+        return marked.wasAcknowledged() ? DeleteResult.acknowledged(marked.getModifiedCount())
+                : DeleteResult.unacknowledged();
     }
 
     @Override
     public @Nullable T findOneAndDelete(Bson filter) {
-        return findOneAndDelete(filter, new FindOneAndDeleteOptions());
+        return findOneAndDelete(null, filter, new FindOneAndDeleteOptions());
     }
 
     @Override
     public @Nullable T findOneAndDelete(Bson filter, FindOneAndDeleteOptions options) {
-        Objects.requireNonNull(filter, "filter");
-        Objects.requireNonNull(options, "options");
+        return findOneAndDelete(null, filter, OptionsCopies.findOneAndDelete(options, renderer));
+    }
+
+    /** On a soft-delete collection, marks the document and returns it as it was. */
+    @Nullable T findOneAndDelete(@Nullable ClientSession session, Bson filter, FindOneAndDeleteOptions options) {
         TenantId tenant = Tenants.current();
+        Scoped write = writes.delete(tenant, filter, new DeleteOptions().collation(options.getCollation()), false);
+        MongoCollection<T> c = collection(tenant);
         T result;
-        if (softDelete != null) {
-            FindOneAndUpdateOptions mark = new FindOneAndUpdateOptions().projection(options.getProjection())
-                    .sort(options.getSort()).collation(options.getCollation()).hint(options.getHint())
-                    .hintString(options.getHintString()).comment(options.getComment()).let(options.getLet())
-                    .returnDocument(ReturnDocument.BEFORE);
-            if (options.getMaxTime(TimeUnit.MILLISECONDS) > 0) {
-                mark.maxTime(options.getMaxTime(TimeUnit.MILLISECONDS), TimeUnit.MILLISECONDS);
-            }
-            result = collection(tenant).findOneAndUpdate(live(tenant, filter, options.getCollation()), deletion(),
-                    mark);
+        if (write.model() instanceof UpdateOneModel) {
+            UpdateOneModel<BsonDocument> mark = (UpdateOneModel<BsonDocument>) write.model();
+            Bson deletion = Objects.requireNonNull(mark.getUpdate());
+            FindOneAndUpdateOptions marking = OptionsCopies.marking(options);
+            result = session == null ? c.findOneAndUpdate(mark.getFilter(), deletion, marking)
+                    : c.findOneAndUpdate(session, mark.getFilter(), deletion, marking);
         } else {
-            result = collection(tenant).findOneAndDelete(guard(tenant, filter, options.getCollation()), options);
+            Bson scoped = ((DeleteOneModel<BsonDocument>) write.model()).getFilter();
+            result = session == null ? c.findOneAndDelete(scoped, options)
+                    : c.findOneAndDelete(session, scoped, options);
         }
         if (notifier.active() && result != null) {
-            notifyFound(tenant, WriteEvent.Kind.DELETE, result, filter, false, null);
+            notifyFound(tenant, WriteEvent.Kind.DELETE, idOf(result), write, false);
         }
         return result;
     }
 
     @Override
     public @Nullable T findOneAndReplace(Bson filter, T replacement) {
-        return findOneAndReplace(filter, replacement, new FindOneAndReplaceOptions());
+        return findOneAndReplace(null, filter, replacement, new FindOneAndReplaceOptions());
     }
 
     @Override
     public @Nullable T findOneAndReplace(Bson filter, T replacement, FindOneAndReplaceOptions options) {
-        Objects.requireNonNull(filter, "filter");
-        Objects.requireNonNull(options, "options");
+        return findOneAndReplace(null, filter, replacement, OptionsCopies.findOneAndReplace(options, renderer));
+    }
+
+    @Nullable T findOneAndReplace(@Nullable ClientSession session, Bson filter, T replacement,
+                                  FindOneAndReplaceOptions options) {
         TenantId tenant = Tenants.current();
-        BsonDocument stamped = stampReplacement(tenant, replacement);
-        Bson scoped = writeFilter(tenant, filter, options.isUpsert());
-        BsonDocument result = raw(tenant).findOneAndReplace(guard(tenant, scoped, options.getCollation()), stamped,
-                options);
+        Scoped write = writes.replace(tenant, filter, replacement, new ReplaceOptions().upsert(options.isUpsert())
+                .collation(options.getCollation()));
+        ReplaceOneModel<BsonDocument> m = (ReplaceOneModel<BsonDocument>) write.model();
+        MongoCollection<BsonDocument> c = raw(tenant);
+        BsonDocument result = session == null
+                ? c.findOneAndReplace(m.getFilter(), m.getReplacement(), options)
+                : c.findOneAndReplace(session, m.getFilter(), m.getReplacement(), options);
         if (notifier.active()) {
-            BsonValue id = result != null ? result.get("_id") : null;
-            if (id != null) {
-                notifier.emit(tenant, WriteEvent.Kind.REPLACE, id, "replaced");
-            } else if (options.isUpsert()) {
-                notifier.emit(tenant, WriteEvent.Kind.INSERT, WriteNotifier.idOf(render(scoped)), "upserted");
-            }
+            notifyFound(tenant, WriteEvent.Kind.REPLACE, result == null ? null : result.get("_id"), write,
+                    options.isUpsert());
         }
         return result == null ? null : decode(result);
     }
 
     @Override
     public @Nullable T findOneAndUpdate(Bson filter, Bson update) {
-        return findOneAndUpdate(filter, update, new FindOneAndUpdateOptions());
+        return findOneAndUpdate(null, filter, Change.of(update), new FindOneAndUpdateOptions());
     }
 
     @Override
     public @Nullable T findOneAndUpdate(Bson filter, Bson update, FindOneAndUpdateOptions options) {
-        Objects.requireNonNull(filter, "filter");
-        Objects.requireNonNull(options, "options");
-        TenantId tenant = Tenants.current();
-        BsonDocument checked = checkedUpdate(update);
-        Bson scoped = writeFilter(tenant, filter, options.isUpsert());
-        T result = collection(tenant).findOneAndUpdate(guard(tenant, scoped, options.getCollation()), checked, options);
-        if (notifier.active()) {
-            notifyFound(tenant, WriteEvent.Kind.UPDATE, result, scoped, options.isUpsert(), describe(checked));
-        }
-        return result;
+        return findOneAndUpdate(null, filter, Change.of(update), OptionsCopies.findOneAndUpdate(options, renderer));
     }
 
     @Override
     public @Nullable T findOneAndUpdate(Bson filter, List<? extends Bson> update) {
-        return findOneAndUpdate(filter, update, new FindOneAndUpdateOptions());
+        return findOneAndUpdate(null, filter, Change.of(update), new FindOneAndUpdateOptions());
     }
 
     @Override
     public @Nullable T findOneAndUpdate(Bson filter, List<? extends Bson> update, FindOneAndUpdateOptions options) {
-        Objects.requireNonNull(filter, "filter");
-        Objects.requireNonNull(options, "options");
+        return findOneAndUpdate(null, filter, Change.of(update), OptionsCopies.findOneAndUpdate(options, renderer));
+    }
+
+    @Nullable T findOneAndUpdate(@Nullable ClientSession session, Bson filter, Change change,
+                                 FindOneAndUpdateOptions options) {
         TenantId tenant = Tenants.current();
-        List<BsonDocument> checked = checkedPipeline(update);
-        Bson scoped = writeFilter(tenant, filter, options.isUpsert());
-        T result = collection(tenant).findOneAndUpdate(guard(tenant, scoped, options.getCollation()), checked, options);
+        Scoped write = writes.update(tenant, filter, change, new UpdateOptions().upsert(options.isUpsert())
+                .collation(options.getCollation()), false);
+        UpdateOneModel<BsonDocument> m = (UpdateOneModel<BsonDocument>) write.model();
+        Bson update = m.getUpdate();
+        List<? extends Bson> pipeline = Objects.requireNonNullElse(m.getUpdatePipeline(), List.of());
+        MongoCollection<T> c = collection(tenant);
+        T result = update != null
+                ? (session == null ? c.findOneAndUpdate(m.getFilter(), update, options)
+                        : c.findOneAndUpdate(session, m.getFilter(), update, options))
+                : (session == null ? c.findOneAndUpdate(m.getFilter(), pipeline, options)
+                        : c.findOneAndUpdate(session, m.getFilter(), pipeline, options));
         if (notifier.active()) {
-            notifyFound(tenant, WriteEvent.Kind.UPDATE, result, scoped, options.isUpsert(), describe(checked));
+            notifyFound(tenant, WriteEvent.Kind.UPDATE, idOf(result), write, options.isUpsert());
         }
         return result;
     }
 
+    /** After a findOneAnd*: the returned document names the target; an upsert that returned nothing, the filter. */
+    private void notifyFound(TenantId tenant, WriteEvent.Kind kind, @Nullable BsonValue id, Scoped write,
+                             boolean upsert) {
+        if (id != null) {
+            notifier.emit(tenant, kind, id, write.change());
+        } else if (upsert) {
+            notifier.emit(tenant, WriteEvent.Kind.INSERT, WriteNotifier.idOf(Objects.requireNonNull(write.given())),
+                    "upserted");
+        }
+    }
+
     // ---------------------------------------------------------------- indexes
+
+    /**
+     * The tenant of an index operation, or null in system scope with none: on a shared collection index DDL changes
+     * what every tenant shares, so it runs only in system scope, never from a tenant scope.
+     *
+     * @throws dev.tenantry.MissingTenantException outside system scope where no tenant is set, and for a per-tenant
+     *     collection in system scope without one
+     * @throws TenantViolationException on a shared collection from a tenant scope
+     */
+    private @Nullable TenantId ddlTenant(String operation) {
+        if (Tenants.inSystemScope()) {
+            return shared != null ? Tenants.currentIfPresent().orElse(null) : Tenants.current();
+        }
+        TenantId tenant = Tenants.current();
+        if (shared != null) {
+            throw new TenantViolationException(operation + " on SHARED collection '" + logicalName + "' is refused "
+                    + "in the scope of tenant '" + tenant + "': its indexes are one structure that every tenant's "
+                    + "data shares. Declare indexes with TenantDatabase.builder(...).index(\"" + logicalName
+                    + "\", keys, options), and the library creates them; run any other index change in "
+                    + "Tenants.runAsSystem(reason, ...)");
+        }
+        return tenant;
+    }
+
+    /** The physical collection of an index operation: the shared one, or the tenant's. */
+    private MongoCollection<T> ddlCollection(@Nullable TenantId tenant) {
+        return tenant == null ? Objects.requireNonNull(shared) : collection(tenant);
+    }
 
     @Override
     public String createIndex(Bson keys) {
@@ -938,43 +866,52 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
 
     @Override
     public String createIndex(Bson keys, IndexOptions options) {
-        return createIndexes(List.of(new IndexModel(keys, options))).get(0);
+        Objects.requireNonNull(keys, "keys");
+        Objects.requireNonNull(options, "options");
+        return createIndexes(null, List.of(new IndexModel(keys, options)), new CreateIndexOptions()).get(0);
     }
 
     @Override
     public List<String> createIndexes(List<IndexModel> indexes) {
-        return createIndexes(indexes, new CreateIndexOptions());
+        return createIndexes(null, indexes, new CreateIndexOptions());
     }
 
     @Override
     public List<String> createIndexes(List<IndexModel> indexes, CreateIndexOptions options) {
+        return createIndexes(null, indexes, OptionsCopies.createIndexes(options));
+    }
+
+    /** Every index creation: keys lead with the tenant ({@link IndexKeys#scoped}); {@code options} a private copy. */
+    List<String> createIndexes(@Nullable ClientSession session, List<IndexModel> indexes, CreateIndexOptions options) {
         Objects.requireNonNull(indexes, "indexes");
-        Objects.requireNonNull(options, "options");
-        TenantId tenant = Tenants.current();
+        TenantId tenant = ddlTenant("createIndexes");
         List<IndexModel> scoped = new ArrayList<>(indexes.size());
         for (IndexModel index : indexes) {
             Objects.requireNonNull(index, "indexes must not contain null");
-            BsonDocument keys = render(index.getKeys());
-            BsonDocument leading = IndexKeys.tenantLeading(field, keys, index.getOptions());
-            if (softDelete != null && index.getOptions().isUnique()) {
-                // unique among live documents: they all lack the deletion key, each deleted one has its own
-                leading.put(softDelete.deletionKeyField(), new BsonInt32(1));
-            }
-            scoped.add(new IndexModel(leading, IndexKeys.named(index.getOptions(), keys)));
+            scoped.add(IndexKeys.scoped(field, softDelete == null ? null : softDelete.deletionKeyField(),
+                    renderer.render(index.getKeys()), OptionsCopies.index(index.getOptions(), renderer)));
         }
-        return collection(tenant).createIndexes(scoped, options);
+        MongoCollection<T> c = ddlCollection(tenant);
+        return session == null ? c.createIndexes(scoped, options) : c.createIndexes(session, scoped,
+                options);
     }
 
     @Override
     public ListIndexesIterable<Document> listIndexes() {
-        return listIndexes(Document.class);
+        return listIndexes(null, Document.class);
     }
 
     @Override
     public <R> ListIndexesIterable<R> listIndexes(Class<R> resultClass) {
+        return listIndexes(null, resultClass);
+    }
+
+    <R> ListIndexesIterable<R> listIndexes(@Nullable ClientSession session, Class<R> resultClass) {
         Objects.requireNonNull(resultClass, "resultClass");
-        TenantId tenant = Tenants.current();
-        return new ScopedListIndexesIterable<>(tenant, collection(tenant).listIndexes(resultClass));
+        TenantId tenant = ddlTenant("listIndexes");
+        MongoCollection<T> c = ddlCollection(tenant);
+        return new ScopedListIndexesIterable<>(tenant, session == null ? c.listIndexes(resultClass)
+                : c.listIndexes(session, resultClass));
     }
 
     @Override
@@ -985,8 +922,7 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
     @Override
     public void dropIndex(String indexName, DropIndexOptions options) {
         Objects.requireNonNull(indexName, "indexName");
-        Objects.requireNonNull(options, "options");
-        collection(Tenants.current()).dropIndex(indexName, options);
+        dropIndex(null, indexName, null, OptionsCopies.dropIndex(options));
     }
 
     @Override
@@ -997,23 +933,7 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
     @Override
     public void dropIndex(Bson keys, DropIndexOptions options) {
         Objects.requireNonNull(keys, "keys");
-        Objects.requireNonNull(options, "options");
-        TenantId tenant = Tenants.current();
-        BsonDocument given = render(keys);
-        BsonDocument leading = IndexKeys.tenantLeading(field, given, new IndexOptions());
-        MongoCollection<T> collection = collection(tenant);
-        for (BsonDocument index : collection.listIndexes(BsonDocument.class)) {
-            BsonDocument key = index.getDocument("key", new BsonDocument());
-            BsonDocument unique = leading.clone();
-            if (softDelete != null) {
-                unique.put(softDelete.deletionKeyField(), new BsonInt32(1));
-            }
-            if (key.equals(leading) || key.equals(given) || key.equals(unique)) {
-                collection.dropIndex(index.getString("name").getValue(), options);
-                return;
-            }
-        }
-        collection.dropIndex(leading, options); // not there: let the server say so, as the driver would
+        dropIndex(null, null, keys, OptionsCopies.dropIndex(options));
     }
 
     @Override
@@ -1023,80 +943,96 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
 
     @Override
     public void dropIndexes(DropIndexOptions options) {
-        Objects.requireNonNull(options, "options");
-        collection(Tenants.current()).dropIndexes(options);
+        dropIndex(null, "*", null, OptionsCopies.dropIndex(options));
+    }
+
+    /**
+     * Drops the index named {@code indexName} ({@code "*"}: every index but {@code _id}'s), or the one created
+     * through this collection with {@code keys}.
+     */
+    void dropIndex(@Nullable ClientSession session, @Nullable String indexName, @Nullable Bson keys,
+                   DropIndexOptions options) {
+        TenantId tenant = ddlTenant(indexName == null ? "dropIndex" : "*".equals(indexName) ? "dropIndexes"
+                : "dropIndex");
+        MongoCollection<T> c = ddlCollection(tenant);
+        BsonDocument given = keys == null ? null : renderer.render(keys);
+        String name = given == null ? indexName : indexNamed(session, c, given);
+        if (name == null) { // not there: let the server say so, as the driver would
+            BsonDocument leading = IndexKeys.tenantLeading(field, Objects.requireNonNull(given), new IndexOptions());
+            if (session == null) {
+                c.dropIndex(leading, options);
+            } else {
+                c.dropIndex(session, leading, options);
+            }
+            return;
+        }
+        if ("*".equals(name)) {
+            if (session == null) {
+                c.dropIndexes(options);
+            } else {
+                c.dropIndexes(session, options);
+            }
+        } else if (session == null) {
+            c.dropIndex(name, options);
+        } else {
+            c.dropIndex(session, name, options);
+        }
+    
+    }
+
+    /** The name of the index created through this collection for {@code given} keys, or null. */
+    private @Nullable String indexNamed(@Nullable ClientSession session, MongoCollection<T> c, BsonDocument given) {
+        BsonDocument leading = IndexKeys.tenantLeading(field, given, new IndexOptions());
+        BsonDocument unique = leading.clone();
+        if (softDelete != null) {
+            unique.put(softDelete.deletionKeyField(), new BsonInt32(1));
+        }
+        List<BsonDocument> indexes = (session == null ? c.listIndexes(BsonDocument.class)
+                : c.listIndexes(session, BsonDocument.class)).into(new ArrayList<>());
+        for (BsonDocument index : indexes) {
+            BsonDocument key = index.getDocument("key", new BsonDocument());
+            if (key.equals(leading) || key.equals(given) || key.equals(unique)) {
+                return index.getString("name").getValue();
+            }
+        }
+        return null;
     }
 
     // ---------------------------------------------------------------- soft delete
 
-    /** {@code filter} confined to the tenant's live documents, whatever this view sees. */
-    private TenantFilter live(TenantId tenant, @Nullable Bson filter, @Nullable Collation collation) {
-        return new TenantFilter(field, tenant.value(), filter, collation != null, seen(Visibility.LIVE));
-    }
-
-    /** The update that marks documents deleted: now, and a deletion key of this operation's own. */
-    private BsonDocument deletion() {
-        SoftDelete policy = softDelete("delete");
-        return new BsonDocument("$set", new BsonDocument(policy.deletedAtField(),
-                new BsonDateTime(policy.clock().millis())).append(policy.deletionKeyField(),
-                new BsonObjectId(new ObjectId())));
-    }
-
-    private static UpdateOptions updateOptions(DeleteOptions delete) {
-        return new UpdateOptions().collation(delete.getCollation()).hint(delete.getHint())
-                .hintString(delete.getHintString()).comment(delete.getComment()).let(delete.getLet());
-    }
-
-    /** A delete on a soft-delete collection: the live documents matched are marked deleted. */
-    private DeleteResult markDeleted(TenantId tenant, Bson filter, DeleteOptions options, boolean many) {
-        TenantFilter scoped = live(tenant, filter, options.getCollation());
-        UpdateResult marked = many ? collection(tenant).updateMany(scoped, deletion(), updateOptions(options))
-                : collection(tenant).updateOne(scoped, deletion(), updateOptions(options));
-        return marked.wasAcknowledged() ? DeleteResult.acknowledged(marked.getModifiedCount())
-                : DeleteResult.unacknowledged();
-    }
-
     @Override
     public TenantCollection<T> withDeleted() {
         softDelete("withDeleted()");
-        return new TenantCollectionImpl<>(db, logicalName, isolation, documentClass, codecRegistry, readPreference,
-                writeConcern, readConcern, Visibility.ALL);
+        return derive(Visibility.ALL);
     }
 
     @Override
     public TenantCollection<T> onlyDeleted() {
         softDelete("onlyDeleted()");
-        return new TenantCollectionImpl<>(db, logicalName, isolation, documentClass, codecRegistry, readPreference,
-                writeConcern, readConcern, Visibility.DELETED);
+        return derive(Visibility.DELETED);
     }
 
     @Override
     public UpdateResult restore(Bson filter) {
+        return restore(null, filter);
+    }
+
+    UpdateResult restore(@Nullable ClientSession session, Bson filter) {
         Objects.requireNonNull(filter, "filter");
         TenantId tenant = Tenants.current();
-        SoftDelete policy = softDelete("restore");
-        UpdateResult result = collection(tenant).updateMany(new TenantFilter(field, tenant.value(), filter, false,
-                seen(Visibility.DELETED)), new BsonDocument("$unset", new BsonDocument(policy.deletedAtField(),
-                new BsonString("")).append(policy.deletionKeyField(), new BsonString(""))));
-        if (notifier.active()) {
-            notifier.applied(tenant, WriteEvent.Kind.UPDATE, render(filter), null, matched(result), "restored");
-        }
-        return result;
+        return updated(session, tenant, writes.restore(tenant, filter, softDelete("restore")));
     }
 
     @Override
     public DeleteResult purgeDeleted() {
+        return purgeDeleted(null);
+    }
+
+    DeleteResult purgeDeleted(@Nullable ClientSession session) {
         TenantId tenant = Tenants.current();
         SoftDelete policy = softDelete("purgeDeleted");
-        java.time.Instant cutoff = policy.clock().instant().minus(policy.retention());
-        BsonDocument old = new BsonDocument(policy.deletedAtField(), new BsonDocument("$lt",
-                new BsonDateTime(cutoff.toEpochMilli())));
-        DeleteResult result = collection(tenant).deleteMany(new TenantFilter(field, tenant.value(), old, false));
-        if (notifier.active()) {
-            notifier.applied(tenant, WriteEvent.Kind.DELETE, old, null, deleted(result),
-                    "purged (deleted before " + cutoff + ")");
-        }
-        return result;
+        Scoped purge = writes.purge(tenant, policy, policy.clock().instant().minus(policy.retention()));
+        return applied(tenant, purge, sendDelete(session, tenant, purge));
     }
 
     @Override

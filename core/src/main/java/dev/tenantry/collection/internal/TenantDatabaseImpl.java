@@ -3,13 +3,16 @@ package dev.tenantry.collection.internal;
 import com.mongodb.MongoNamespace;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.IndexModel;
 import com.mongodb.connection.ServerDescription;
 import dev.tenantry.TenantId;
+import dev.tenantry.Tenants;
 import dev.tenantry.collection.IsolationStrategy;
 import dev.tenantry.collection.SoftDelete;
 import dev.tenantry.collection.TenantCollection;
 import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.collection.WriteListener;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +20,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.bson.BsonDocument;
 import org.bson.Document;
 import org.bson.codecs.configuration.CodecRegistry;
 import org.jspecify.annotations.Nullable;
@@ -36,12 +41,18 @@ public final class TenantDatabaseImpl implements TenantDatabase {
     private final Map<String, List<WriteListener>> listeners;
     private final CodecRegistry codecRegistry;
     private final MongoDatabase main;
+    private final Map<String, DeclaredIndexes> indexes;
     private volatile @Nullable Boolean conciseLookup;
 
-    /** Built by {@link TenantDatabase.Builder}, which has validated every argument. */
+    /**
+     * Built by {@link TenantDatabase.Builder}, which has validated every argument.
+     *
+     * @param declaredIndexes per logical name, the indexes as declared (private copies, checked and named)
+     */
     public TenantDatabaseImpl(MongoClient client, String name, String tenantField, String databasePrefix,
                               Map<String, IsolationStrategy> collections, Map<String, SoftDelete> softDeletes,
-                              Map<String, List<WriteListener>> listeners, CodecRegistry codecRegistry) {
+                              Map<String, List<WriteListener>> listeners, CodecRegistry codecRegistry,
+                              Map<String, List<IndexModel>> declaredIndexes) {
         this.client = client;
         this.name = name;
         this.tenantField = tenantField;
@@ -53,6 +64,110 @@ public final class TenantDatabaseImpl implements TenantDatabase {
         this.listeners = Collections.unmodifiableMap(copy);
         this.codecRegistry = codecRegistry;
         this.main = client.getDatabase(name).withCodecRegistry(codecRegistry);
+        Map<String, DeclaredIndexes> plans = new LinkedHashMap<>();
+        for (Map.Entry<String, IsolationStrategy> collection : this.collections.entrySet()) {
+            SoftDelete policy = softDeletes.get(collection.getKey());
+            List<IndexModel> scoped = new ArrayList<>();
+            for (IndexModel given : declaredIndexes.getOrDefault(collection.getKey(), List.of())) {
+                IndexModel own = IndexKeys.privateCopy(given);
+                scoped.add(IndexKeys.scoped(tenantField, policy == null ? null : policy.deletionKeyField(),
+                        (BsonDocument) own.getKeys(), own.getOptions()));
+            }
+            plans.put(collection.getKey(), new DeclaredIndexes(collection.getValue(), scoped));
+        }
+        this.indexes = Collections.unmodifiableMap(plans);
+    }
+
+    // ---------------------------------------------------------------- declared indexes
+
+    /**
+     * The declared indexes of one registered collection, as they are created, and where this process knows they
+     * exist: the shared collection, and the tenants whose own collection has them. Thread-safe.
+     */
+    static final class DeclaredIndexes {
+        private final IsolationStrategy isolation;
+        private final List<IndexModel> indexes;
+        private volatile boolean sharedEnsured;
+        private final Set<TenantId> ensuredTenants = ConcurrentHashMap.newKeySet();
+
+        DeclaredIndexes(IsolationStrategy isolation, List<IndexModel> indexes) {
+            this.isolation = isolation;
+            this.indexes = List.copyOf(indexes);
+        }
+
+        /** Whether the collection's indexes are known to exist for {@code tenant} (any tenant, if shared). */
+        boolean ensured(TenantId tenant) {
+            return indexes.isEmpty() || (isolation == IsolationStrategy.SHARED ? sharedEnsured
+                    : ensuredTenants.contains(tenant));
+        }
+    }
+
+    /** The declared indexes of a registered collection. */
+    DeclaredIndexes declaredIndexes(String logicalName) {
+        DeclaredIndexes declared = indexes.get(logicalName);
+        if (declared == null) {
+            throw new IllegalArgumentException("collection '" + logicalName + "' is not registered");
+        }
+        return declared;
+    }
+
+    /**
+     * On first use of {@code logicalName} by {@code tenant} (of any tenant, if shared) in this process, creates its
+     * declared indexes, in system scope; afterwards costs a volatile read (shared) or a set look-up.
+     *
+     * @throws com.mongodb.MongoException if the server refuses an index; the next use tries again
+     */
+    void ensureOnFirstUse(String logicalName, DeclaredIndexes declared, TenantId tenant) {
+        if (!declared.ensured(tenant)) {
+            create(logicalName, declared, tenant);
+        }
+    }
+
+    private void create(String logicalName, DeclaredIndexes declared, @Nullable TenantId tenant) {
+        if (declared.indexes.isEmpty()) {
+            return;
+        }
+        MongoNamespace ns = declared.isolation == IsolationStrategy.SHARED ? new MongoNamespace(name, logicalName)
+                : namespace(logicalName, declared.isolation, Objects.requireNonNull(tenant, "tenant"));
+        // Schema work, not a tenant's: it runs in system scope (reported to the system-scope listeners like any
+        // other), also when a tenant's first operation triggers it.
+        Tenants.runAsSystem("tenantry: create the indexes declared for collection '" + logicalName + "'"
+                + (tenant == null ? "" : " of tenant '" + tenant + "'"), () -> database(ns.getDatabaseName())
+                .getCollection(ns.getCollectionName(), BsonDocument.class).createIndexes(declared.indexes));
+        if (declared.isolation == IsolationStrategy.SHARED) {
+            declared.sharedEnsured = true;
+        } else {
+            declared.ensuredTenants.add(Objects.requireNonNull(tenant, "tenant"));
+        }
+    }
+
+    @Override
+    public List<IndexModel> getIndexes(String logicalName) {
+        getIsolation(logicalName);
+        List<IndexModel> copies = new ArrayList<>();
+        for (IndexModel index : declaredIndexes(logicalName).indexes) {
+            copies.add(IndexKeys.privateCopy(index));
+        }
+        return copies;
+    }
+
+    @Override
+    public void ensureIndexes() {
+        for (Map.Entry<String, DeclaredIndexes> e : indexes.entrySet()) {
+            if (e.getValue().isolation == IsolationStrategy.SHARED) {
+                create(e.getKey(), e.getValue(), null);
+            }
+        }
+    }
+
+    @Override
+    public void ensureIndexes(TenantId tenant) {
+        Objects.requireNonNull(tenant, "tenant");
+        for (Map.Entry<String, DeclaredIndexes> e : indexes.entrySet()) {
+            if (e.getValue().isolation != IsolationStrategy.SHARED) {
+                create(e.getKey(), e.getValue(), tenant);
+            }
+        }
     }
 
     @Override

@@ -4,42 +4,23 @@ import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonRegularExpression;
 import org.bson.BsonString;
-import org.bson.codecs.configuration.CodecRegistry;
-import org.bson.conversions.Bson;
+import org.bson.BsonValue;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A user filter confined to one tenant: {@code {$and: [{<field>: T}, <filter>]}}, composed and never merged, so no
- * operator inside the user's filter can widen it. Rendered lazily, when the driver encodes the command.
+ * operator inside the user's filter can widen it. Built at once from the private copy of the user's filter ({@link
+ * PlainBson}), never from the caller's object, so what is sent is what was built.
  *
  * <p>{@code exact} adds {@code {<field>: /^T$/}}. MongoDB's {@code $regex} ignores collation, while a
  * collation can make distinct ids compare equal ({@code alternate: "shifted"} ignores {@code -} and {@code _};
  * {@code numericOrdering} equates {@code a01} and {@code a1}), so any operation that carries a collation gets it.
+ *
+ * <p>Not API. Thread-safe (stateless).
  */
-public final class TenantFilter implements Bson {
+public final class TenantFilter {
 
-    private final String field;
-    private final String tenant;
-    private final @Nullable Bson filter;
-    private final boolean exact;
-    private final @Nullable BsonDocument also;
-
-    /** Confines {@code filter} (null for none) to {@code tenant}. */
-    public TenantFilter(String field, String tenant, @Nullable Bson filter, boolean exact) {
-        this(field, tenant, filter, exact, null);
-    }
-
-    /**
-     * Confines {@code filter} (null for none) to {@code tenant} and to what {@code also} matches (e.g. a soft-delete
-     * collection's live documents), composed the same way.
-     */
-    public TenantFilter(String field, String tenant, @Nullable Bson filter, boolean exact,
-                        @Nullable BsonDocument also) {
-        this.field = field;
-        this.tenant = tenant;
-        this.filter = filter;
-        this.exact = exact;
-        this.also = also;
+    private TenantFilter() {
     }
 
     /** The tenant equality {@code {<field>: T}} alone, or with the exact match when {@code exact}. */
@@ -69,53 +50,49 @@ public final class TenantFilter implements Bson {
         return new BsonDocument(field, new BsonRegularExpression("^" + tenant + "$"));
     }
 
-    @Override
-    public <D> BsonDocument toBsonDocument(Class<D> documentClass, CodecRegistry codecRegistry) {
-        BsonDocument user = filter == null ? null : filter.toBsonDocument(documentClass, codecRegistry);
-        boolean hasUser = user != null && !user.isEmpty();
-        BsonDocument equality = new BsonDocument(field, new BsonString(tenant));
-        if (!hasUser && !exact && also == null) {
-            return equality;
+    /**
+     * {@code filter} (a private copy nobody else holds, or null for none) confined to {@code tenant}, and to what
+     * {@code also} matches (e.g. a soft-delete collection's live documents), composed the same way. The result may
+     * be, or contain, {@code filter} itself.
+     */
+    public static BsonDocument scope(String field, String tenant, @Nullable BsonDocument filter, boolean exact,
+                                     @Nullable BsonDocument also) {
+        boolean hasUser = filter != null && !filter.isEmpty();
+        if (!hasUser) {
+            return tenantMatch(field, tenant, exact, also);
         }
-        if (hasUser && !exact && also == null && user.getClass() == BsonDocument.class && confines(user)) {
+        if (!exact && also == null && confines(field, tenant, filter)) {
             // The filter already holds this very equality at its top level, so it is confined as it stands; adding
-            // ours again would make an upsert fail ("path is matched twice") without narrowing anything. Only a
-            // plain BsonDocument qualifies: raw BSON can hold a key twice, and its map view shows only one of them.
-            return user;
+            // ours again would make an upsert fail ("path is matched twice") without narrowing anything. It is a
+            // private plain copy, so it cannot hold a key twice or change after this check.
+            return filter;
         }
         BsonArray and = new BsonArray();
-        and.add(equality);
+        and.add(new BsonDocument(field, new BsonString(tenant)));
         if (exact) {
             and.add(exactMatch(field, tenant));
         }
         if (also != null) {
             and.add(also);
         }
-        if (hasUser) {
-            and.add(user);
-        }
+        and.add(filter);
         return new BsonDocument("$and", and);
     }
 
     /** Whether {@code filter} requires, at its top level or in a top-level {@code $and}, the field to be the tenant. */
-    private boolean confines(BsonDocument filter) {
-        if (new BsonString(tenant).equals(filter.get(field))) {
+    private static boolean confines(String field, String tenant, BsonDocument filter) {
+        BsonValue named = filter.get(field);
+        if (named != null && named.isString() && named.asString().getValue().equals(tenant)) {
             return true;
         }
-        org.bson.BsonValue and = filter.get("$and");
+        BsonValue and = filter.get("$and");
         if (and != null && and.isArray()) {
-            for (org.bson.BsonValue clause : and.asArray()) {
-                if (clause.isDocument() && confines(clause.asDocument())) {
+            for (BsonValue clause : and.asArray()) {
+                if (clause.isDocument() && confines(field, tenant, clause.asDocument())) {
                     return true;
                 }
             }
         }
         return false;
-    }
-
-    @Override
-    public String toString() {
-        return "TenantFilter{" + field + "=" + tenant + (exact ? " (exact)" : "") + (also != null ? ", " + also : "")
-                + ", filter=" + filter + "}";
     }
 }

@@ -160,9 +160,27 @@ public final class TenantDirectoryImpl implements TenantDirectory {
             }
             throw e;
         }
+        ensureIndexes(id);
         changed(null, record, AuditEvent.of(AuditAction.CREATE).target("tenant", id.value())
                 .summary("created tenant '" + id + "' (" + name + ") on plan " + plan).build());
         return record;
+    }
+
+    /**
+     * Creates the declared indexes of the new tenant's own collections. A failure is logged, not thrown: the tenant
+     * exists, and its indexes are created again when its collections are first used.
+     */
+    private void ensureIndexes(TenantId id) {
+        TenantDatabase database = tenantDatabase;
+        if (database == null) {
+            return;
+        }
+        try {
+            database.ensureIndexes(id);
+        } catch (com.mongodb.MongoException e) {
+            LOG.warn("creating the declared indexes of new tenant '{}' failed; they are created when its collections "
+                    + "are first used", id, e);
+        }
     }
 
     @Override

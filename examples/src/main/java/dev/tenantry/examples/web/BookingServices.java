@@ -6,8 +6,6 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
-import dev.tenantry.TenantId;
-import dev.tenantry.Tenants;
 import dev.tenantry.audit.AuditTrail;
 import dev.tenantry.collection.IsolationStrategy;
 import dev.tenantry.collection.SoftDelete;
@@ -70,7 +68,14 @@ final class BookingServices implements AutoCloseable {
             for (Resource resource : Resource.ALL) {
                 tenantDatabase.collection(resource.collection(), IsolationStrategy.SHARED,
                         SoftDelete.retainFor(RETENTION));
+                if (resource.uniqueField() != null) {
+                    // unique per organization: declared indexes lead with the tenant field, and end with the deletion
+                    // key, so a deleted customer does not block re-creating one
+                    tenantDatabase.index(resource.collection(), Indexes.ascending(resource.uniqueField()),
+                            new IndexOptions().unique(true));
+                }
             }
+            tenantDatabase.index("bookings", Indexes.ascending("startsAt"));
             database = tenantDatabase.writeListener(audit.writeListener(), "customers", "services", "bookings")
                     .build();
             directory = TenantDirectory.builder(client, databaseName).tenantDatabase(database).auditTrail(audit)
@@ -94,28 +99,11 @@ final class BookingServices implements AutoCloseable {
                     .readiness("audit", HealthChecks.auditTrail(audit, 10_000))
                     .build();
             closeables.add(health);
-            createIndexes();
+            database.ensureIndexes(); // the declared indexes of the shared collections, at start-up: no tenant needed
         } catch (RuntimeException e) {
             close();
             throw e;
         }
-    }
-
-    /**
-     * Unique fields are unique per organization: indexes made through a tenant-scoped collection lead with the tenant
-     * field (and end with the deletion key, so a deleted customer does not block re-creating one). Indexes of a
-     * SHARED collection are structure shared by every tenant, so any tenant's scope creates them.
-     */
-    private void createIndexes() {
-        Tenants.run(TenantId.of("system"), () -> {
-            for (Resource resource : Resource.ALL) {
-                if (resource.uniqueField() != null) {
-                    database.getCollection(resource.collection()).createIndex(
-                            Indexes.ascending(resource.uniqueField()), new IndexOptions().unique(true));
-                }
-            }
-            database.getCollection("bookings").createIndex(Indexes.ascending("startsAt"));
-        });
     }
 
     @Override
