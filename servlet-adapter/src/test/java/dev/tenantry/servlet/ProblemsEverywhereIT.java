@@ -80,7 +80,9 @@ class ProblemsEverywhereIT {
                 .index("people", Indexes.ascending("email"), new IndexOptions().unique(true)).build();
         tenants.ensureIndexes(); // a shared collection's indexes are declared and created at start-up
         AuditTrail audit = AuditTrail.builder(client, database.getName()).build();
-        DataExports exports = DataExports.builder(client, database.getName(), tenants).build();
+        DataExports exports = DataExports.builder(client, database.getName(), tenants)
+                .maxActivePerRequester(100).maxActivePerTenant(100) // exports requested here are never run
+                .build();
         RateLimiter limiter = RateLimiter.builder().plan("P", Bandwidth.of(1000, Duration.ofMinutes(1)))
                 .everyTenantOn("P").build();
         TenantryWebConfig config = TenantryWebConfig.builder().tenantResolvers(TenantResolver.header())
