@@ -30,10 +30,10 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  * Where no scope was current at registration, the stage runs with none: it fails closed with
  * {@link MissingTenantException} if it reads the tenant, even on a thread that had one. Each run of a stage re-enters
- * its scope as bound work does: a tenant scope is checked by every {@link TenantScopeGuard} (a stage of a tenant
- * suspended meanwhile completes exceptionally with the guard's exception), a system scope is reported to every
- * {@link SystemScopeListener} again; a stage that runs at once on the registering thread, still inside the scope it
- * was registered in, is not checked twice.
+ * its scope as bound work does: the guards of the databases it touches are asked when it touches them (a stage of a
+ * tenant suspended meanwhile completes exceptionally with the guard's exception), and a system scope is a new,
+ * propagated entry; a stage that runs at once on the registering thread, still inside the scope it was registered
+ * in, stays in that entry.
  *
  * <p>{@link #minimalCompletionStage()}, {@link #completedStage}, {@link #failedStage} and {@link #copy()} keep the
  * property; {@link #toCompletableFuture()} returns this future. {@link #of(CompletionStage)} adopts a stage made

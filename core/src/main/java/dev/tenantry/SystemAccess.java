@@ -8,8 +8,12 @@ import org.jspecify.annotations.Nullable;
  * entered, and whether this entry is work carried into system scope from elsewhere.
  *
  * <p>A task, executor or {@link ScopedFuture} stage bound while in system scope enters system scope again each time it
- * runs (on whatever thread); each such entry is reported as well, with {@link #propagated()} {@code true}, the reason
- * and enclosing tenant of the entry it was bound in, and the thread it runs on.
+ * runs (on whatever thread); each such entry is a new one, with {@link #propagated()} {@code true}, the reason and
+ * enclosing tenant of the entry it was bound in, and the thread it runs on.
+ *
+ * <p>Entries are values in their components but distinct objects: {@link Tenants#currentSystemAccess()} returns the
+ * same object throughout one entry, and a database reports an entry to its {@link SystemScopeListener}s once, the
+ * first time that object touches its data.
  *
  * @param reason why cross-tenant access was needed, as the caller stated it
  * @param threadName the thread that entered system scope

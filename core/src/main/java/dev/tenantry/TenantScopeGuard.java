@@ -1,16 +1,17 @@
 package dev.tenantry;
 
 /**
- * Asked before a tenant scope opens for ordinary work; the tenant directory plugs in here so that a suspended tenant,
- * or one scheduled for deletion, cannot be worked on.
+ * Asked before a {@link dev.tenantry.collection.TenantDatabase} touches a tenant's data for ordinary work; the tenant
+ * directory plugs in here ({@code directory.guardScopes()}) so that a suspended tenant, or one scheduled for deletion,
+ * cannot be worked on.
  *
- * <p>A guard refuses by throwing (a {@link TenantryException} that says why); the scope does not open and the work
- * does not run. Guards are not asked when the scope opens inside system scope: cross-tenant work such as a purge
- * must still reach such tenants. Guards run on the entering thread, on every entry, and must be fast and
- * thread-safe. Work bound to a tenant scope ({@link Tenants#bind(Runnable)} and its siblings,
- * {@link Tenants#propagating(java.util.concurrent.Executor)}, {@link ScopedFuture} stages) enters that scope again
- * each time it runs, and the guards are asked again then: a tenant suspended after work was handed over gets none of
- * it done.
+ * <p>A guard belongs to the databases it is registered with ({@code TenantDatabase.addScopeGuard}), never to the
+ * JVM: another application's database is not guarded by it. It is asked when the work runs: each operation of a
+ * tenant-scoped collection, each run of an iterable and each cursor's first batch, on whatever thread (so work handed
+ * to an executor before the tenant was suspended gets none of it done). A guard refuses by throwing (a {@link
+ * TenantryException} that says why); the operation sends nothing. Guards are not asked inside system scope:
+ * cross-tenant work such as a purge must still reach such tenants. Guards run on the working thread, on every
+ * operation, and must be fast and thread-safe.
  *
  * @since 0.1
  */

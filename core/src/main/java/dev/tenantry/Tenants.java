@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -27,19 +26,20 @@ import org.jspecify.annotations.Nullable;
  * {@link MissingTenantException}: Tenantry fails closed.
  *
  * <p>Cross-tenant work (admin screens, purge jobs, migrations) runs in system scope, entered only with a stated
- * reason through {@link #runAsSystem} or {@link #callAsSystem}; each entry is reported to every
- * {@link SystemScopeListener} first. Inside system scope no tenant is current until one is opened.
+ * reason through {@link #runAsSystem} or {@link #callAsSystem}. Inside system scope no tenant is current until one is
+ * opened. Each entry is one {@link SystemAccess}, readable with {@link #currentSystemAccess()}.
  *
- * <p>Outside system scope, every {@link TenantScopeGuard} is asked before a tenant scope opens and may refuse it: the
- * tenant directory refuses suspended tenants and tenants scheduled for deletion this way.
+ * <p>This class holds only the context; it consults nothing and tells no one. Guards and listeners belong to the
+ * instances they serve, so two applications in one JVM never see each other's: a {@link
+ * dev.tenantry.collection.TenantDatabase} asks its {@link TenantScopeGuard}s before it touches a tenant's data outside
+ * system scope, and tells its {@link SystemScopeListener}s of each system-scope entry the first time that entry
+ * touches its data. Both happen when the work runs, on whatever thread, not when a scope opens.
  *
  * <p>Scopes are thread-confined. {@link #propagating(Executor)} and the {@code bind...} methods carry the caller's
  * scope to other threads and executors (they have distinct names so a lambda never matches two of them). Bound work
- * re-enters the captured scope each time it runs, on whatever thread, and that re-entry is an entry like any other:
- * a tenant scope is checked by every {@link TenantScopeGuard} again (so a tenant suspended since the work was bound
- * gets no more work done), and a system scope is reported to every {@link SystemScopeListener} again (marked
- * {@linkplain SystemAccess#propagated() propagated}). Work that runs on the very thread and inside the very scope it
- * was bound in is not re-checked: that scope's entry was checked already.
+ * re-enters the captured scope each time it runs, on whatever thread; a system scope re-entered so is a new entry
+ * ({@linkplain SystemAccess#propagated() propagated}), which the databases it touches report again. Work that runs on
+ * the very thread and inside the very scope it was bound in stays in that entry.
  *
  * <p><b>{@link java.util.concurrent.CompletableFuture} continuations run in the scope of whichever thread completes
  * the future</b>, not the one that registered them: {@code future.thenApply(fn)} runs {@code fn} on the completing
@@ -77,8 +77,6 @@ public final class Tenants {
     }
 
     private static final ThreadLocal<@Nullable Scope> CURRENT = new ThreadLocal<>();
-    private static final List<SystemScopeListener> LISTENERS = new CopyOnWriteArrayList<>();
-    private static final List<TenantScopeGuard> GUARDS = new CopyOnWriteArrayList<>();
 
     private Tenants() {
     }
@@ -119,8 +117,9 @@ public final class Tenants {
     }
 
     /**
-     * Runs {@code task} in system scope for cross-tenant work. Every {@link SystemScopeListener} is told first, with
-     * {@code reason}; a listener that throws stops the entry and {@code task} does not run.
+     * Runs {@code task} in system scope for cross-tenant work. The entry is a new {@link SystemAccess}; each
+     * {@link dev.tenantry.collection.TenantDatabase} whose data it touches tells its {@link SystemScopeListener}s of it
+     * first (a listener that throws stops that work).
      *
      * @throws IllegalArgumentException if {@code reason} is blank
      * @throws X what {@code task} throws
@@ -151,14 +150,10 @@ public final class Tenants {
         }
     }
 
-    /** Asks the guards (outside system scope), then opens the tenant's scope; returns what was in force. */
+    /** Opens the tenant's scope (inside the system scope in force, if any); returns what was in force. */
     private static @Nullable Scope enterTenant(TenantId tenant) {
         Scope previous = CURRENT.get();
-        @Nullable SystemAccess system = previous == null ? null : previous.system();
-        if (system == null) {
-            checkGuards(tenant);
-        }
-        CURRENT.set(new Scope(tenant, system));
+        CURRENT.set(new Scope(tenant, previous == null ? null : previous.system()));
         return previous;
     }
 
@@ -171,41 +166,25 @@ public final class Tenants {
         Scope previous = CURRENT.get();
         SystemAccess access = new SystemAccess(reason, Thread.currentThread().getName(),
                 previous == null ? null : previous.tenant(), false);
-        report(access);
         CURRENT.set(new Scope(null, access));
         return previous;
     }
 
     /**
-     * Re-enters a scope captured by bound work, on the thread the work now runs on: a tenant scope is checked by the
-     * guards again and a system scope is reported again, unless it is the very scope in force here (then its entry
-     * was checked already). Returns what was in force; on a refusal nothing changes.
+     * Re-enters a scope captured by bound work, on the thread the work now runs on. A system scope becomes a new,
+     * propagated entry, unless it is the very scope in force here (then the work stays in that entry). Returns what
+     * was in force.
      */
     private static @Nullable Scope reenter(@Nullable Scope captured) {
         Scope previous = CURRENT.get();
-        if (captured != null && captured != previous) {
+        Scope entered = captured;
+        if (captured != null && captured != previous && captured.system() != null) {
             SystemAccess system = captured.system();
-            if (system != null) {
-                report(new SystemAccess(system.reason(), Thread.currentThread().getName(), system.enclosingTenant(),
-                        true));
-            } else {
-                checkGuards(Objects.requireNonNull(captured.tenant()));
-            }
+            entered = new Scope(captured.tenant(), new SystemAccess(system.reason(), Thread.currentThread().getName(),
+                    system.enclosingTenant(), true));
         }
-        CURRENT.set(captured);
+        CURRENT.set(entered);
         return previous;
-    }
-
-    private static void checkGuards(TenantId tenant) {
-        for (TenantScopeGuard guard : GUARDS) {
-            guard.check(tenant);
-        }
-    }
-
-    private static void report(SystemAccess access) {
-        for (SystemScopeListener listener : LISTENERS) {
-            listener.onSystemScope(access);
-        }
     }
 
     private static void restore(@Nullable Scope previous) {
@@ -244,28 +223,13 @@ public final class Tenants {
     }
 
     /**
-     * Registers a listener told of every later entry into system scope, including each time work bound in system
-     * scope runs ({@link SystemAccess#propagated()}).
-     *
-     * @return a handle whose {@code close()} removes the listener
+     * The entry into system scope in force on this thread (also inside a tenant scope opened within it), or empty
+     * outside system scope. Each entry, and each re-entry by bound work, is a distinct object: compare entries with
+     * {@code ==}, not {@code equals}, to tell one from another.
      */
-    public static Registration addSystemScopeListener(SystemScopeListener listener) {
-        Objects.requireNonNull(listener, "listener");
-        LISTENERS.add(listener);
-        return () -> LISTENERS.remove(listener);
-    }
-
-    /**
-     * Registers a guard asked before every later tenant scope opens outside system scope, including each time work
-     * bound to a tenant scope ({@code bind...}, {@link #propagating}, {@link ScopedFuture}) runs; one that throws
-     * keeps the scope from opening and the work from running.
-     *
-     * @return a handle whose {@code close()} removes the guard
-     */
-    public static Registration addScopeGuard(TenantScopeGuard guard) {
-        Objects.requireNonNull(guard, "guard");
-        GUARDS.add(guard);
-        return () -> GUARDS.remove(guard);
+    public static Optional<SystemAccess> currentSystemAccess() {
+        Scope scope = CURRENT.get();
+        return scope == null ? Optional.empty() : Optional.ofNullable(scope.system());
     }
 
     /** A registration that is undone by {@link #close()}, which throws nothing. */
@@ -281,7 +245,7 @@ public final class Tenants {
     /**
      * Returns {@code runnable} bound to the caller's current scope: it runs in that scope on whatever thread, and
      * restores the running thread's scope afterwards. Each run re-enters the scope as described in the class
-     * documentation (guards asked again, system scope reported again).
+     * documentation (a system scope as a new, propagated entry).
      *
      * @throws NullPointerException if {@code runnable} is null
      */

@@ -3,6 +3,7 @@ package dev.tenantry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -234,63 +235,44 @@ class ScopedFutureTest {
     }
 
     @Test
-    void everyStageOfASystemScopeIsReportedOncePerRunAndTheJdksBookkeepingNever() throws Exception {
-        List<SystemAccess> reported = new CopyOnWriteArrayList<>();
-        Tenants.Registration registration = Tenants.addSystemScopeListener(reported::add);
-        try {
-            ScopedFuture<String> source = new ScopedFuture<>();
-            List<CompletableFuture<?>> stages = Tenants.callAsSystem("nightly report", () -> List.of(
-                    source.orTimeout(1, TimeUnit.HOURS).thenApply(v -> note("thenApply")),
-                    source.thenAcceptAsync(v -> note("thenAcceptAsync"), insideB),
-                    source.whenComplete((v, e) -> note("whenComplete"))));
-            assertEquals(1, reported.size());
-            completeInsideB(source, "x");
-            for (CompletableFuture<?> stage : stages) {
-                stage.get(10, TimeUnit.SECONDS);
-            }
-            assertEquals(4, reported.size(), "one entry, then one per stage run (and none for orTimeout's "
-                    + "canceller): " + reported);
-            assertTrue(reported.subList(1, 4).stream().allMatch(SystemAccess::propagated));
-            assertTrue(reported.subList(1, 4).stream().allMatch(a -> a.reason().equals("nightly report")));
-        } finally {
-            registration.close();
-        }
-    }
-
-    @Test
-    void aStageOfATenantSuspendedSinceRegistrationCompletesExceptionallyAndDoesNotRun() throws Exception {
-        Set<TenantId> suspended = ConcurrentHashMap.newKeySet();
-        Tenants.Registration guard = Tenants.addScopeGuard(tenant -> {
-            if (suspended.contains(tenant)) {
-                throw new TenantryException("tenant '" + tenant + "' is suspended");
-            }
+    void everyStageOfASystemScopeIsAnEntryOfItsOwnPerRunAndTheJdksBookkeepingNone() throws Exception {
+        List<SystemAccess> entries = new CopyOnWriteArrayList<>();
+        ScopedFuture<String> source = new ScopedFuture<>();
+        SystemAccess[] original = new SystemAccess[1];
+        List<CompletableFuture<?>> stages = Tenants.callAsSystem("nightly report", () -> {
+            original[0] = Tenants.currentSystemAccess().orElseThrow();
+            return List.of(
+                    source.orTimeout(1, TimeUnit.HOURS).thenApply(v -> entries.add(entry())),
+                    source.thenAcceptAsync(v -> entries.add(entry()), insideB),
+                    source.whenComplete((v, e) -> entries.add(entry())));
         });
-        try {
-            ScopedFuture<String> source = new ScopedFuture<>();
-            ScopedFuture<String> stage = Tenants.call(A, () -> source.thenApply(v -> note("ran")));
-            suspended.add(A);
-            completeInsideB(source, "x");
-            ExecutionException e = assertThrows(ExecutionException.class, () -> stage.get(10, TimeUnit.SECONDS));
-            assertEquals("tenant 'a' is suspended", e.getCause().getMessage());
-            assertFalse(seen.containsKey("ran"));
-        } finally {
-            guard.close();
+        completeInsideB(source, "x");
+        for (CompletableFuture<?> stage : stages) {
+            stage.get(10, TimeUnit.SECONDS);
         }
+        assertEquals(3, entries.size(), "one entry per stage run (and none for orTimeout's canceller)");
+        assertTrue(entries.stream().allMatch(SystemAccess::propagated), entries.toString());
+        assertTrue(entries.stream().allMatch(a -> a.reason().equals("nightly report")));
+        assertTrue(entries.stream().noneMatch(a -> a == original[0]));
+        assertEquals(3, entries.stream().map(System::identityHashCode).distinct().count());
+    }
+
+    private static SystemAccess entry() {
+        return Tenants.currentSystemAccess().orElseThrow();
     }
 
     @Test
-    void aStageThatRunsAtOnceOnTheRegisteringThreadSeesItsScopeWithoutAnotherEntry() {
-        List<SystemAccess> reported = new CopyOnWriteArrayList<>();
-        Tenants.Registration registration = Tenants.addSystemScopeListener(reported::add);
-        try {
-            String value = Tenants.callAsSystem("x", () -> ScopedFuture.completedFuture("v")
-                    .thenApply(v -> note("immediate")).join());
-            assertEquals("immediate", value);
-            assertEquals(SYSTEM, seen.get("immediate"));
-            assertEquals(1, reported.size());
-        } finally {
-            registration.close();
-        }
+    void aStageThatRunsAtOnceOnTheRegisteringThreadStaysInItsEntry() {
+        SystemAccess[] outer = new SystemAccess[1];
+        SystemAccess inner = Tenants.callAsSystem("x", () -> {
+            outer[0] = entry();
+            return ScopedFuture.completedFuture("v").thenApply(v -> {
+                note("immediate");
+                return entry();
+            }).join();
+        });
+        assertEquals(SYSTEM, seen.get("immediate"));
+        assertSame(outer[0], inner);
         assertEquals("a", Tenants.call(A, () -> ScopedFuture.completedFuture("v").thenApply(v ->
                 Tenants.current().value()).join()));
     }

@@ -18,8 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,36 +35,7 @@ class TenantsTest {
         assertTrue(Tenants.currentIfPresent().isEmpty(), "a test leaked a scope onto the test thread");
     }
 
-    @Test
-    void aScopeGuardRefusesOrdinaryScopesButNotThoseOpenedInSystemScope() {
-        TenantId blocked = TenantId.of("blocked");
-        List<TenantId> asked = new ArrayList<>();
-        Tenants.Registration guard = Tenants.addScopeGuard(tenant -> {
-            asked.add(tenant);
-            if (tenant.equals(blocked)) {
-                throw new TenantryException("tenant '" + tenant + "' is suspended");
-            }
-        });
-        try {
-            List<String> ran = new ArrayList<>();
-            TenantryException refused = assertThrows(TenantryException.class,
-                    () -> Tenants.run(blocked, () -> ran.add("ran")));
-            assertEquals("tenant 'blocked' is suspended", refused.getMessage());
-            assertThrows(TenantryException.class, () -> Tenants.call(blocked, () -> ran.add("ran")));
-            assertEquals(List.of(), ran, "a refused scope runs nothing");
-            assertTrue(Tenants.currentIfPresent().isEmpty(), "and leaves no scope behind");
-            Tenants.run(TenantId.of("fine"), () -> ran.add("fine"));
-            Tenants.runAsSystem("support", () -> Tenants.run(blocked, () -> ran.add("system")));
-            assertEquals(List.of("fine", "system"), ran);
-            assertEquals(List.of(blocked, blocked, TenantId.of("fine")), asked, "not asked inside system scope");
-        } finally {
-            guard.close();
-        }
-        Tenants.run(blocked, () -> assertEquals(blocked, Tenants.current()));
-    }
-
-    @Test
-    void readingWithNoTenantFailsClosed() {
+void readingWithNoTenantFailsClosed() {
         MissingTenantException e = assertThrows(MissingTenantException.class, Tenants::current);
         assertTrue(e.getMessage().contains("Tenants.run"), e.getMessage());
         assertEquals(Optional.empty(), Tenants.currentIfPresent());
@@ -104,46 +73,40 @@ class TenantsTest {
     }
 
     @Test
-    void systemScopeNeedsAReasonAndReportsEachEntry() {
-        List<SystemAccess> seen = new CopyOnWriteArrayList<>();
-        Tenants.Registration registration = Tenants.addSystemScopeListener(seen::add);
-        try {
-            assertThrows(IllegalArgumentException.class, () -> Tenants.runAsSystem(" ", () -> { }));
-            assertTrue(seen.isEmpty());
-            Tenants.run(A, () -> Tenants.runAsSystem("purge deleted orgs", () -> {
+    void systemScopeNeedsAReasonAndEachEntryIsAnAccessOfItsOwn() {
+        assertThrows(IllegalArgumentException.class, () -> Tenants.runAsSystem(" ", () -> { }));
+        assertTrue(Tenants.currentSystemAccess().isEmpty());
+        List<SystemAccess> seen = new ArrayList<>();
+        Tenants.run(A, () -> Tenants.runAsSystem("purge deleted orgs", () -> {
+            assertTrue(Tenants.inSystemScope());
+            assertThrows(MissingTenantException.class, Tenants::current);
+            SystemAccess entry = Tenants.currentSystemAccess().orElseThrow();
+            seen.add(entry);
+            Tenants.run(B, () -> {
+                assertEquals(B, Tenants.current());
                 assertTrue(Tenants.inSystemScope());
-                assertThrows(MissingTenantException.class, Tenants::current);
-                Tenants.run(B, () -> {
-                    assertEquals(B, Tenants.current());
-                    assertTrue(Tenants.inSystemScope());
-                });
-            }));
-            assertEquals(42, Tenants.callAsSystem("report", () -> 42));
-        } finally {
-            registration.close();
-        }
-        assertEquals(2, seen.size());
+                assertSame(entry, Tenants.currentSystemAccess().orElseThrow(), "a tenant opened inside stays in it");
+            });
+        }));
+        assertEquals(42, Tenants.callAsSystem("report", () -> {
+            seen.add(Tenants.currentSystemAccess().orElseThrow());
+            return 42;
+        }));
         assertEquals("purge deleted orgs", seen.get(0).reason());
         assertEquals(Optional.of(A), seen.get(0).enclosing());
         assertEquals(Thread.currentThread().getName(), seen.get(0).threadName());
+        assertFalse(seen.get(0).propagated());
+        assertEquals(Optional.empty(), seen.get(1).enclosing());
         assertFalse(Tenants.inSystemScope());
-        Tenants.runAsSystem("after removal", () -> { });
-        assertEquals(2, seen.size(), "a closed registration must not be told");
+        assertTrue(Tenants.currentSystemAccess().isEmpty());
     }
 
     @Test
-    void listenerThatFailsStopsTheSystemScopeEntry() {
-        List<String> ran = new ArrayList<>();
-        Tenants.Registration registration = Tenants.addSystemScopeListener(access -> {
-            throw new IllegalStateException("audit store down");
-        });
-        try {
-            assertThrows(IllegalStateException.class, () -> Tenants.runAsSystem("x", () -> ran.add("ran")));
-        } finally {
-            registration.close();
-        }
-        assertTrue(ran.isEmpty(), "system work must not run unrecorded");
-        assertFalse(Tenants.inSystemScope());
+    void equalEntriesAreStillDistinctEntries() {
+        SystemAccess first = Tenants.callAsSystem("same", () -> Tenants.currentSystemAccess().orElseThrow());
+        SystemAccess second = Tenants.callAsSystem("same", () -> Tenants.currentSystemAccess().orElseThrow());
+        assertEquals(first, second, "the same reason, thread and tenant");
+        assertTrue(first != second, "but two entries, which a database reports twice");
     }
 
     @Test
@@ -212,110 +175,43 @@ class TenantsTest {
     }
 
     @Test
-    void workBoundInSystemScopeIsReportedEachTimeItEntersSystemScope() throws Exception {
-        List<SystemAccess> seen = new CopyOnWriteArrayList<>();
-        Tenants.Registration registration = Tenants.addSystemScopeListener(seen::add);
-        try {
-            Runnable bound = Tenants.call(A, () -> Tenants.callAsSystem("nightly purge", () -> {
-                Runnable task = Tenants.bind(() -> assertTrue(Tenants.inSystemScope()));
-                task.run(); // inline, inside the very scope it was bound in: that entry was reported already
-                return task;
-            }));
-            assertEquals(1, seen.size());
-            for (int i = 0; i < 3; i++) {
-                pool.submit(bound).get(10, TimeUnit.SECONDS);
-            }
-            Tenants.run(B, bound::run); // on this thread again, but after the system scope closed
-            assertEquals(5, seen.size(), "every entry into system scope must be reported: " + seen);
-        } finally {
-            registration.close();
+    void workBoundInSystemScopeIsANewEntryEachTimeItRuns() throws Exception {
+        List<SystemAccess> entries = new CopyOnWriteArrayList<>();
+        Runnable record = () -> entries.add(Tenants.currentSystemAccess().orElseThrow());
+        SystemAccess[] original = new SystemAccess[1];
+        Runnable bound = Tenants.call(A, () -> Tenants.callAsSystem("nightly purge", () -> {
+            original[0] = Tenants.currentSystemAccess().orElseThrow();
+            Runnable task = Tenants.bind(record);
+            task.run(); // inline, inside the very scope it was bound in: the same entry
+            return task;
+        }));
+        for (int i = 0; i < 3; i++) {
+            pool.submit(bound).get(10, TimeUnit.SECONDS);
         }
+        Tenants.run(B, bound::run); // on this thread again, but after the system scope closed
+        assertEquals(5, entries.size());
+        assertSame(original[0], entries.get(0));
+        for (SystemAccess propagated : entries.subList(1, 5)) {
+            assertTrue(propagated.propagated(), propagated.toString());
+            assertEquals("nightly purge", propagated.reason());
+            assertEquals(Optional.of(A), propagated.enclosing(), "the tenant around the entry it was bound in");
+        }
+        assertEquals(5, entries.stream().map(System::identityHashCode).distinct().count(),
+                "every run is an entry of its own, which each database it touches reports: " + entries);
     }
 
     @Test
     void propagatedSystemScopeEntriesSayWhereTheyCameFrom() throws Exception {
-        List<SystemAccess> seen = new CopyOnWriteArrayList<>();
-        Tenants.Registration registration = Tenants.addSystemScopeListener(seen::add);
         ExecutorService propagating = Tenants.propagating(Executors.newSingleThreadExecutor(
                 r -> new Thread(r, "propagated-worker")));
         try {
-            Tenants.run(A, () -> Tenants.runAsSystem("export all organizations", () ->
-                    propagating.submit(() -> Tenants.inSystemScope()).get(10, TimeUnit.SECONDS)));
-            assertEquals(2, seen.size());
-            assertFalse(seen.get(0).propagated());
-            SystemAccess propagated = seen.get(1);
+            SystemAccess propagated = Tenants.call(A, () -> Tenants.callAsSystem("export all organizations", () ->
+                    propagating.submit(() -> Tenants.currentSystemAccess().orElseThrow()).get(10, TimeUnit.SECONDS)));
             assertTrue(propagated.propagated());
             assertEquals("export all organizations", propagated.reason());
             assertEquals("propagated-worker", propagated.threadName());
-            assertEquals(Optional.of(A), propagated.enclosing(), "the tenant around the entry the work was bound in");
+            assertEquals(Optional.of(A), propagated.enclosing());
         } finally {
-            registration.close();
-            propagating.shutdownNow();
-        }
-    }
-
-    @Test
-    void aListenerThatRefusesAPropagatedEntryStopsTheBoundWork() throws Exception {
-        List<String> ran = new CopyOnWriteArrayList<>();
-        Runnable bound = Tenants.callAsSystem("support", () -> Tenants.bind(() -> ran.add("ran")));
-        Tenants.Registration registration = Tenants.addSystemScopeListener(access -> {
-            throw new IllegalStateException("audit store down");
-        });
-        try {
-            java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
-                    () -> pool.submit(bound).get(10, TimeUnit.SECONDS));
-            assertEquals("audit store down", e.getCause().getMessage());
-        } finally {
-            registration.close();
-        }
-        assertEquals(List.of(), ran, "system work must not run unrecorded");
-    }
-
-    @Test
-    void workBoundToATenantSuspendedSinceIsRefusedWhenItRuns() throws Exception {
-        java.util.Set<TenantId> suspended = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        Tenants.Registration guard = Tenants.addScopeGuard(tenant -> {
-            if (suspended.contains(tenant)) {
-                throw new TenantryException("tenant '" + tenant + "' is suspended");
-            }
-        });
-        ExecutorService propagating = Tenants.propagating(Executors.newSingleThreadExecutor());
-        try {
-            List<String> ran = new CopyOnWriteArrayList<>();
-            Runnable task = Tenants.call(A, () -> Tenants.bind(() -> ran.add("runnable")));
-            java.util.concurrent.Callable<String> callable = Tenants.call(A,
-                    () -> Tenants.bindCallable(() -> "callable"));
-            Supplier<String> supplier = Tenants.call(A, () -> Tenants.bindSupplier(() -> "supplier"));
-            Function<String, String> function = Tenants.call(A, () -> Tenants.bindFunction(v -> v));
-            CountDownLatch release = new CountDownLatch(1);
-            Future<?> queued = Tenants.call(A, () -> propagating.submit(() -> {
-                ran.add("queued");
-                return null;
-            }));
-            queued.get(10, TimeUnit.SECONDS);
-            Future<?> waiting = Tenants.call(A, () -> {
-                propagating.execute(() -> await(release)); // holds the worker until A is suspended
-                return propagating.submit(() -> ran.add("submitted before the suspension"));
-            });
-            suspended.add(A);
-            release.countDown();
-
-            assertSuspended(assertThrows(java.util.concurrent.ExecutionException.class,
-                    () -> pool.submit(task).get(10, TimeUnit.SECONDS)).getCause());
-            assertSuspended(assertThrows(java.util.concurrent.ExecutionException.class,
-                    () -> pool.submit(callable).get(10, TimeUnit.SECONDS)).getCause());
-            assertSuspended(assertThrows(TenantryException.class, supplier::get));
-            assertSuspended(assertThrows(TenantryException.class, () -> function.apply("x")));
-            assertSuspended(assertThrows(java.util.concurrent.ExecutionException.class,
-                    () -> waiting.get(10, TimeUnit.SECONDS)).getCause());
-            assertEquals(List.of("queued"), ran, "nothing bound to a suspended tenant may run after the suspension");
-            // inside system scope the guards are not asked, as for Tenants.run
-            Runnable system = Tenants.callAsSystem("purge", () -> Tenants.call(A, () -> Tenants.bind(
-                    () -> ran.add("system"))));
-            pool.submit(system).get(10, TimeUnit.SECONDS);
-            assertEquals(List.of("queued", "system"), ran);
-        } finally {
-            guard.close();
             propagating.shutdownNow();
         }
     }
@@ -335,22 +231,19 @@ class TenantsTest {
     }
 
     @Test
-    void boundWorkLeavesTheRunningThreadsScopeAsItWasAlsoWhenRefused() {
+    void boundWorkLeavesTheRunningThreadsScopeAsItWasAlsoWhenItThrows() {
         Runnable bound = Tenants.call(A, () -> Tenants.bind(() -> assertEquals(A, Tenants.current())));
         Tenants.run(B, () -> {
             bound.run();
             assertEquals(B, Tenants.current());
         });
-        Tenants.Registration guard = Tenants.addScopeGuard(tenant -> {
+        Runnable failing = Tenants.call(A, () -> Tenants.bind(() -> {
             throw new TenantryException("closed");
+        }));
+        Tenants.runAsSystem("x", () -> {
+            SystemAccess entry = Tenants.currentSystemAccess().orElseThrow();
+            assertThrows(TenantryException.class, failing::run);
+            assertSame(entry, Tenants.currentSystemAccess().orElseThrow(), "a failed run changes nothing here");
         });
-        try {
-            Tenants.runAsSystem("x", () -> {
-                assertThrows(TenantryException.class, bound::run);
-                assertTrue(Tenants.inSystemScope(), "a refused re-entry changes nothing");
-            });
-        } finally {
-            guard.close();
-        }
     }
 }

@@ -123,8 +123,14 @@ public interface AuditTrail extends AutoCloseable {
     WriteListener writeListener();
 
     /**
-     * A listener that records a {@link AuditAction#SYSTEM_ACCESS} entry, with the stated reason, for every entry into
-     * system scope: in the enclosing tenant's log, or the {@linkplain Builder#systemTenant system tenant}'s.
+     * A listener that records a {@link AuditAction#SYSTEM_ACCESS} entry, with the stated reason, for each system-scope
+     * entry it is told of: in the enclosing tenant's log, or the {@linkplain Builder#systemTenant system tenant}'s.
+     * Wire it to the databases whose system access this trail records:
+     * <pre>{@code
+     * tenantDatabase.addSystemScopeListener(auditTrail.systemScopeListener());
+     * }</pre>
+     * The database then reports each entry the first time it touches that database's data (see {@link
+     * dev.tenantry.SystemScopeListener}); another application's system scope, on its own database, never reaches it.
      */
     SystemScopeListener systemScopeListener();
 
@@ -188,7 +194,6 @@ public interface AuditTrail extends AutoCloseable {
         private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
         private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
         private @Nullable Path deadLetterFile;
-        private boolean recordSystemScope;
 
         private Builder(MongoClient client, String databaseName) {
             this.client = Objects.requireNonNull(client, "client");
@@ -245,12 +250,6 @@ public interface AuditTrail extends AutoCloseable {
         /** The tenant whose log holds system-scope entries made outside any tenant (default {@code system}). */
         public Builder systemTenant(TenantId tenant) {
             this.systemTenant = Objects.requireNonNull(tenant, "tenant");
-            return this;
-        }
-
-        /** Records every entry into system scope while the trail is open (see {@link #systemScopeListener()}). */
-        public Builder recordSystemScope() {
-            this.recordSystemScope = true;
             return this;
         }
 
@@ -358,7 +357,7 @@ public interface AuditTrail extends AutoCloseable {
             return new AuditTrailImpl(new AuditTrailImpl.Settings(client, databaseName, tenantField, collectionName,
                     clock, hmacKey, systemTenant, asynchronous, queueCapacity, batchSize, maxBatchDelay,
                     overflowPolicy, overflowTimeout, minBackoff, maxBackoff, closeTimeout, writeTimeout,
-                    deadLetterFile, recordSystemScope));
+                    deadLetterFile));
         }
     }
 }

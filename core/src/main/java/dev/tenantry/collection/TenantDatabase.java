@@ -4,7 +4,10 @@ import com.mongodb.MongoNamespace;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.IndexOptions;
+import dev.tenantry.SystemScopeListener;
 import dev.tenantry.TenantId;
+import dev.tenantry.TenantScopeGuard;
+import dev.tenantry.Tenants;
 import dev.tenantry.collection.internal.IndexKeys;
 import dev.tenantry.collection.internal.PhysicalNames;
 import dev.tenantry.collection.internal.TenantDatabaseImpl;
@@ -35,6 +38,11 @@ import org.jspecify.annotations.Nullable;
  * shared collection's once (on first use, or at start-up through {@link #ensureIndexes()}, with no tenant), each
  * tenant's own collection's when the tenant is created in the directory and when its collection is first used. Index
  * DDL on a shared collection never runs from a tenant scope.
+ *
+ * <p>Guards and system-scope listeners are wired to the database they serve ({@link #addScopeGuard}, {@link
+ * #addSystemScopeListener}), never to the JVM, so two applications in one JVM do not see each other's. The database
+ * consults them when work touches its data: each operation of its collections, and each run of an iterable they hand
+ * out.
  *
  * @since 0.1
  */
@@ -89,10 +97,11 @@ public interface TenantDatabase {
 
     /**
      * Creates the declared indexes of every {@link IsolationStrategy#SHARED} collection now; idempotent. Needs no
-     * tenant: it creates only what was declared, entering system scope itself (with a reason naming the collection,
-     * so system-scope listeners see it). The library also does this when a shared collection is first used, so
+     * tenant: it creates only what was declared, entering system scope itself (with a reason naming the
+     * collection). The library also does this when a shared collection is first used, so
      * calling it is optional; call it at start-up to have a failure (an existing duplicate under a new unique index)
-     * reported there, with the server's message.
+     * reported there, with the server's message. Schema work touches no tenant's data: it is not reported to this
+     * database's system-scope listeners.
      *
      * @throws com.mongodb.MongoException if the server refuses an index
      */
@@ -107,6 +116,26 @@ public interface TenantDatabase {
      * @throws com.mongodb.MongoException if the server refuses an index
      */
     void ensureIndexes(TenantId tenant);
+
+    /**
+     * Registers a guard this database asks before each operation on a tenant's data outside system scope (the tenant
+     * directory's {@code guardScopes()} uses this); one that throws refuses the operation, which then sends nothing.
+     * Other databases, and work outside Tenantry, are not guarded by it.
+     *
+     * @return a handle whose {@code close()} removes the guard
+     * @throws NullPointerException if {@code guard} is null
+     */
+    Tenants.Registration addScopeGuard(TenantScopeGuard guard);
+
+    /**
+     * Registers a listener this database tells of each system-scope entry ({@link dev.tenantry.SystemAccess}) the
+     * first time that entry touches its data, before it does; one that throws refuses the operation. Wire the audit
+     * trail here to record system access: {@code db.addSystemScopeListener(audit.systemScopeListener())}.
+     *
+     * @return a handle whose {@code close()} removes the listener
+     * @throws NullPointerException if {@code listener} is null
+     */
+    Tenants.Registration addSystemScopeListener(SystemScopeListener listener);
 
     /**
      * The tenant-scoped view of {@code logicalName}, decoding to {@link Document}.

@@ -24,9 +24,9 @@ import org.jspecify.annotations.Nullable;
  * {@link TenantChangeListener}s; a change made by another app instance is seen here once the cache entry expires
  * ({@link Builder#cacheFor}) or after {@link #invalidate}.
  *
- * <p>{@link #guardScopes()} makes {@link Tenants#run} refuse suspended tenants and tenants scheduled for deletion
- * (outside system scope). Deleting an organization is two steps: {@link #scheduleDeletion} keeps its data,
- * restorable by {@link #cancelDeletion}, for the retention; then {@link #purgeDue()} (run by the application on its
+ * <p>{@link #guardScopes()} makes the {@link TenantDatabase} the directory was built with refuse work on the data of
+ * suspended tenants and tenants scheduled for deletion (outside system scope). Deleting an organization is two
+ * steps: {@link #scheduleDeletion} keeps its data, restorable by {@link #cancelDeletion}, for the retention; then {@link #purgeDue()} (run by the application on its
  * schedule) deletes its data from every collection registered with the {@link TenantDatabase}, in every isolation
  * strategy, and finally its record. Each step is recorded in the tenant's document first, so a purge that is
  * interrupted resumes where it stopped; purging never relies on a TTL index, which would delete the record without
@@ -168,11 +168,14 @@ public interface TenantDirectory {
     PlanResolver planResolver();
 
     /**
-     * Makes {@link Tenants#run} and {@link Tenants#call} refuse, with a {@link TenantStatusException}, to open a scope
-     * for a suspended tenant or one scheduled for deletion, outside system scope. Tenants the directory does not hold
-     * are not refused here (an application that requires them checks {@link #find} where requests come in).
+     * Guards the {@link TenantDatabase} this directory was built with ({@link Builder#tenantDatabase}): each operation
+     * on a suspended tenant's data, or on one scheduled for deletion, is refused with a {@link TenantStatusException}
+     * outside system scope, when it runs (so work handed to an executor before the suspension is refused too). Only
+     * that database is guarded, never another application's. Tenants the directory does not hold are not refused
+     * here (an application that requires them checks {@link #find} where requests come in).
      *
      * @return a handle whose {@code close()} removes the guard
+     * @throws IllegalStateException if the directory was built without a tenant database
      */
     Tenants.Registration guardScopes();
 

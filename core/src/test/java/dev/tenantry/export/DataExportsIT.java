@@ -372,6 +372,16 @@ class DataExportsIT {
         }
 
         @Override
+        public dev.tenantry.Tenants.Registration addScopeGuard(dev.tenantry.TenantScopeGuard guard) {
+            return delegate.addScopeGuard(guard);
+        }
+
+        @Override
+        public dev.tenantry.Tenants.Registration addSystemScopeListener(dev.tenantry.SystemScopeListener listener) {
+            return delegate.addSystemScopeListener(listener);
+        }
+
+        @Override
         public String getTenantField() {
             return delegate.getTenantField();
         }

@@ -9,8 +9,13 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 import dev.tenantry.TenantId;
 import dev.tenantry.Tenants;
+import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.directory.TenantDirectory;
 import dev.tenantry.testing.MongoTest;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -23,7 +28,6 @@ class TenantResolutionIT {
 
     private static WebServer web;
     private static WebServer firstWins;
-    private static Tenants.Registration guard;
     private static MongoClient mongo;
     private static String databaseName;
 
@@ -38,7 +42,6 @@ class TenantResolutionIT {
         directory.suspend(TenantId.of("initech"));
         directory.create(TenantId.of("umbrella"), "Umbrella", "FREE");
         directory.scheduleDeletion(TenantId.of("umbrella"), Duration.ofDays(30));
-        guard = directory.guardScopes();
         TenantryWebConfig.Builder config = TenantryWebConfig.builder()
                 .tenantResolvers(TenantResolver.header(), TenantResolver.pathPrefix("/t/"),
                         TenantResolver.subdomain("example.test"),
@@ -60,7 +63,6 @@ class TenantResolutionIT {
     static void stop() {
         web.close();
         firstWins.close();
-        guard.close();
     }
 
     private static String tenantSeen(HttpResponse<String> response) {
@@ -227,17 +229,30 @@ class TenantResolutionIT {
     @Test
     void tenantSuspendedAfterTheLookUpIsRefusedByTheScopeGuardWith403() {
         // The filter's directory still holds the tenant as active in its cache; another instance suspends it, and
-        // the scope guard, which reads without a cache, refuses the scope before the application runs.
+        // the guard of the tenant database, which reads without a cache, refuses the application's first operation
+        // on the tenant's data before anything is sent.
+        TenantDatabase notes = TenantDatabase.builder(mongo, databaseName).collection("notes").build();
         TenantDirectory cached = TenantDirectory.builder(mongo, databaseName).cacheFor(Duration.ofHours(1)).build();
-        TenantDirectory fresh = TenantDirectory.builder(mongo, databaseName).cacheFor(Duration.ZERO).build();
+        TenantDirectory fresh = TenantDirectory.builder(mongo, databaseName).cacheFor(Duration.ZERO)
+                .tenantDatabase(notes).build();
         fresh.create(TenantId.of("hooli"), "Hooli", "FREE");
         TenantryWebConfig config = TenantryWebConfig.builder().tenantResolvers(TenantResolver.header())
                 .tenantDirectory(cached).build();
+        HttpServlet counting = new HttpServlet() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+                response.getWriter().print(notes.getCollection("notes").countDocuments());
+            }
+        };
         Tenants.Registration strict = fresh.guardScopes();
-        try (WebServer own = WebServer.builder(config).servlet("/probe/*", new ProbeServlet()).start()) {
-            assertEquals("hooli", tenantSeen(own.get("/probe/x", "X-Tenant-ID", "hooli")));
+        try (WebServer own = WebServer.builder(config).servlet("/count/*", counting).start()) {
+            HttpResponse<String> counted = own.get("/count/x", "X-Tenant-ID", "hooli");
+            assertEquals(200, counted.statusCode(), counted::body);
+            assertEquals("0", counted.body());
             fresh.suspend(TenantId.of("hooli"));
-            JsonNode body = problem(own.get("/probe/x", "X-Tenant-ID", "hooli"), 403, "tenant-inactive");
+            JsonNode body = problem(own.get("/count/x", "X-Tenant-ID", "hooli"), 403, "tenant-inactive");
             assertTrue(body.get("detail").asText().contains("suspended"), body.toString());
         } finally {
             strict.close();

@@ -82,7 +82,8 @@ import org.openjdk.jmh.runner.IterationType;
  *
  * <p>The chain is the one the booking example runs, minus its endpoints: security headers; request context (request
  * id, client address, user agent, actor as the audit context); tenant from {@code X-Tenant-ID}, checked against a
- * {@link TenantDirectory} whose scope guard also runs on every tenant scope; rate limiting by plan with the in-process
+ * {@link TenantDirectory} (its guard belongs to the tenant database and runs when data is touched, which the endpoint
+ * does not); rate limiting by plan with the in-process
  * limiter, at a limit no run can reach. It excludes the database: the directory caches look-ups (for an hour here, so
  * no entry expires during a run) and the limiter caches the plan, both warmed in setup; a command listener counts the
  * MongoDB commands sent during measurement, and the trial's tear-down prints the count (0 expected).
@@ -115,7 +116,6 @@ public class FilterChainBenchmark {
         final TenantJson sameHeaders = new TenantJson();
         EmbeddedMongo mongo;
         MongoClient client;
-        Tenants.Registration guard;
         Server server;
         HttpClient http;
         HttpRequest withFilters;
@@ -142,7 +142,6 @@ public class FilterChainBenchmark {
             TenantDirectory directory = TenantDirectory.builder(client, "bench").cacheFor(Duration.ofHours(1))
                     .build();
             directory.create(TENANT, "Acme", PLAN);
-            guard = directory.guardScopes();
             RateLimiter limiter = RateLimiter.builder()
                     .plan(PLAN, Bandwidth.of(1_000_000_000L, Duration.ofSeconds(1)))
                     .planResolver(directory.planResolver()).planCache(Duration.ofHours(1)).build();
@@ -266,7 +265,6 @@ public class FilterChainBenchmark {
             System.out.println("MongoDB commands sent after setup, during warm-up and measurement: "
                     + (commands.get() - commandsBefore));
             server.stop();
-            guard.close();
             client.close();
             mongo.close();
         }

@@ -1,6 +1,7 @@
 package dev.tenantry.audit.internal;
 
 import dev.tenantry.TenantId;
+import dev.tenantry.Tenants;
 import dev.tenantry.audit.AuditCloseReport;
 import dev.tenantry.audit.AuditOverflowException;
 import dev.tenantry.audit.OverflowPolicy;
@@ -233,7 +234,10 @@ final class AsyncWriter {
                 return;
             }
             try {
-                sink.write(tenant, group, retry, Duration.ofNanos(timeout));
+                // In the tenant's scope, so what is sent is attributable to it (an isolation probe judges it so);
+                // opening a scope consults no guard, and the trail's own collection is no database's to guard.
+                boolean again = retry;
+                Tenants.run(tenant, () -> sink.write(tenant, group, again, Duration.ofNanos(timeout)));
                 written.addAndGet(group.size());
                 return;
             } catch (RuntimeException e) {

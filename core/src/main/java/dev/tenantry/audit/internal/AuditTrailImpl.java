@@ -46,7 +46,7 @@ public final class AuditTrailImpl implements AuditTrail {
                            Clock clock, byte @Nullable [] hmacKey, TenantId systemTenant, boolean asynchronous,
                            int queueCapacity, int batchSize, Duration maxBatchDelay, OverflowPolicy overflowPolicy,
                            Duration overflowTimeout, Duration minBackoff, Duration maxBackoff, Duration closeTimeout,
-                           Duration writeTimeout, @Nullable Path deadLetterFile, boolean recordSystemScope) {
+                           Duration writeTimeout, @Nullable Path deadLetterFile) {
     }
 
     private final Clock clock;
@@ -56,7 +56,6 @@ public final class AuditTrailImpl implements AuditTrail {
     private final @Nullable AsyncWriter writer;
     private final Duration closeTimeout;
     private final AtomicLong writtenSync = new AtomicLong();
-    private final Tenants.@Nullable Registration systemRegistration;
     private final @Nullable Thread shutdownHook;
 
     /** Built by {@link AuditTrail.Builder}, which validated every setting. */
@@ -70,7 +69,9 @@ public final class AuditTrailImpl implements AuditTrail {
                 database.getCollection(settings.collectionName() + "Heads", BsonDocument.class),
                 settings.tenantField(), codec);
         this.verifier = new ChainVerifier(store);
-        store.ensureIndexes(); // a shared collection: one set of indexes, each leading with the tenant
+        // A shared collection: one set of indexes, each leading with the tenant; the library's own schema, so it is
+        // created in system scope, like every collection-wide DDL.
+        Tenants.runAsSystem("tenantry: create the audit trail's indexes", store::ensureIndexes);
         if (settings.asynchronous()) {
             DeadLetters deadLetters = new DeadLetters(database.getCollection(settings.collectionName()
                     + DEAD_LETTER_SUFFIX, BsonDocument.class), settings.deadLetterFile(), codec, clock);
@@ -85,8 +86,6 @@ public final class AuditTrailImpl implements AuditTrail {
             this.writer = null;
             this.shutdownHook = null;
         }
-        this.systemRegistration = settings.recordSystemScope() ? Tenants.addSystemScopeListener(systemScopeListener())
-                : null;
     }
 
     @Override
@@ -100,14 +99,18 @@ public final class AuditTrailImpl implements AuditTrail {
         record(Tenants.current(), event);
     }
 
-    /** Records {@code event} in {@code tenant}'s log, opening no scope (so no scope guard is asked). */
+    /**
+     * Records {@code event} in {@code tenant}'s log. A synchronous write runs in that tenant's scope (within whatever
+     * system scope is in force), so what is sent is attributable to the log it writes; opening a scope consults no
+     * guard, and the trail's own collection is no tenant database's to guard.
+     */
     private void record(TenantId tenant, AuditEvent event) {
         AuditStore.Pending pending = new AuditStore.Pending(tenant, new ObjectId(),
                 clock.instant().truncatedTo(ChronoUnit.MILLIS), resolve(event));
         if (writer != null) {
             writer.enqueue(pending);
         } else {
-            store.append(tenant, List.of(pending), false, null);
+            Tenants.run(tenant, () -> store.append(tenant, List.of(pending), false, null));
             writtenSync.incrementAndGet();
         }
     }
@@ -242,9 +245,6 @@ public final class AuditTrailImpl implements AuditTrail {
     @Override
     public AuditCloseReport close(Duration timeout) {
         Arguments.notNegative("audit close timeout", timeout);
-        if (systemRegistration != null) {
-            systemRegistration.close();
-        }
         if (writer == null) {
             return new AuditCloseReport(0, "none (a synchronous trail queues nothing)");
         }

@@ -21,9 +21,12 @@ public abstract class CheckedIterable<R> implements MongoIterable<R> {
 
     /** The tenant this was built for; null: system scope. */
     private final @Nullable TenantId bound;
+    /** What the database asks each time this runs. */
+    private final Admission admission;
 
-    CheckedIterable(@Nullable TenantId bound) {
+    CheckedIterable(@Nullable TenantId bound, Admission admission) {
         this.bound = bound;
+        this.admission = admission;
     }
 
     /** The iterable that does the work. */
@@ -37,6 +40,7 @@ public abstract class CheckedIterable<R> implements MongoIterable<R> {
      */
     final void check() {
         check(bound);
+        admission.admit(bound);
     }
 
     /** As {@link #check()}, for {@code bound}; null means system scope. */
@@ -59,6 +63,10 @@ public abstract class CheckedIterable<R> implements MongoIterable<R> {
         return bound;
     }
 
+    final Admission admission() {
+        return admission;
+    }
+
     @Override
     public MongoCursor<R> iterator() {
         check();
@@ -79,7 +87,7 @@ public abstract class CheckedIterable<R> implements MongoIterable<R> {
 
     @Override
     public <U> MongoIterable<U> map(Function<R, U> mapper) {
-        return new Mapped<>(bound, delegate().map(mapper));
+        return new Mapped<>(bound, admission, delegate().map(mapper));
     }
 
     /** Runs in the calling thread from start to end, so the scope checked first is the scope of every batch. */
@@ -93,8 +101,8 @@ public abstract class CheckedIterable<R> implements MongoIterable<R> {
     static final class Mapped<U> extends CheckedIterable<U> {
         private final MongoIterable<U> delegate;
 
-        Mapped(@Nullable TenantId bound, MongoIterable<U> delegate) {
-            super(bound);
+        Mapped(@Nullable TenantId bound, Admission admission, MongoIterable<U> delegate) {
+            super(bound, admission);
             this.delegate = delegate;
         }
 

@@ -45,9 +45,10 @@ final class ScopedAggregateIterable<R> extends CheckedIterable<R> implements Agg
      * @param rescoper scopes the private copy of the user's pipeline; called with {@code true} when a collation makes
      *     exact tenant matches necessary
      */
-    ScopedAggregateIterable(TenantId bound, Renderer renderer, Function<List<BsonDocument>, AggregateIterable<R>> open,
+    ScopedAggregateIterable(TenantId bound, Admission admission, Renderer renderer,
+                            Function<List<BsonDocument>, AggregateIterable<R>> open,
                             Function<Boolean, List<BsonDocument>> rescoper) {
-        super(bound);
+        super(bound, admission);
         this.open = open;
         this.renderer = renderer;
         this.rescoper = rescoper;

@@ -25,8 +25,8 @@ final class ScopedChangeStreamIterable<R> extends CheckedIterable<ChangeStreamDo
 
     private final ChangeStreamIterable<R> delegate;
 
-    ScopedChangeStreamIterable(TenantId bound, ChangeStreamIterable<R> delegate) {
-        super(bound);
+    ScopedChangeStreamIterable(TenantId bound, Admission admission, ChangeStreamIterable<R> delegate) {
+        super(bound, admission);
         this.delegate = delegate;
     }
 
@@ -86,7 +86,7 @@ final class ScopedChangeStreamIterable<R> extends CheckedIterable<ChangeStreamDo
 
     @Override
     public <D> MongoIterable<D> withDocumentClass(Class<D> documentClass) {
-        return new Mapped<>(bound(), delegate.withDocumentClass(documentClass));
+        return new Mapped<>(bound(), admission(), delegate.withDocumentClass(documentClass));
     }
 
     @Override

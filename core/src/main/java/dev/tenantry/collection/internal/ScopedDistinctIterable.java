@@ -22,9 +22,9 @@ final class ScopedDistinctIterable<R> extends CheckedIterable<R> implements Dist
     private final IterableFilter filter;
 
     /** {@code filter} is a private copy already. */
-    ScopedDistinctIterable(TenantId bound, Renderer renderer, String field, @Nullable BsonDocument also,
-                           DistinctIterable<R> delegate, @Nullable BsonDocument filter) {
-        super(bound);
+    ScopedDistinctIterable(TenantId bound, Admission admission, Renderer renderer, String field,
+                           @Nullable BsonDocument also, DistinctIterable<R> delegate, @Nullable BsonDocument filter) {
+        super(bound, admission);
         this.renderer = renderer;
         this.delegate = delegate;
         this.filter = new IterableFilter(renderer, field, bound, also, filter);

@@ -26,9 +26,9 @@ final class ScopedFindIterable<R> extends CheckedIterable<R> implements FindIter
     private final IterableFilter filter;
 
     /** {@code filter} is a private copy already. */
-    ScopedFindIterable(TenantId bound, Renderer renderer, String field, @Nullable BsonDocument also,
-                       FindIterable<R> delegate, @Nullable BsonDocument filter) {
-        super(bound);
+    ScopedFindIterable(TenantId bound, Admission admission, Renderer renderer, String field,
+                       @Nullable BsonDocument also, FindIterable<R> delegate, @Nullable BsonDocument filter) {
+        super(bound, admission);
         this.renderer = renderer;
         this.delegate = delegate;
         this.filter = new IterableFilter(renderer, field, bound, also, filter);

@@ -13,8 +13,8 @@ final class ScopedListIndexesIterable<R> extends CheckedIterable<R> implements L
 
     private final ListIndexesIterable<R> delegate;
 
-    ScopedListIndexesIterable(@Nullable TenantId bound, ListIndexesIterable<R> delegate) {
-        super(bound);
+    ScopedListIndexesIterable(@Nullable TenantId bound, Admission admission, ListIndexesIterable<R> delegate) {
+        super(bound, admission);
         this.delegate = delegate;
     }
 

@@ -307,7 +307,7 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
     /** Every count: {@code options} is a private copy. */
     long count(@Nullable ClientSession session, Bson filter, CountOptions options) {
         Objects.requireNonNull(filter, "filter");
-        TenantId tenant = Tenants.current();
+        TenantId tenant = db.currentTenant();
         BsonDocument scoped = TenantFilter.scope(field, tenant.value(), renderer.render(filter),
                 options.getCollation() != null, visibility.seen(softDelete));
         MongoCollection<T> collection = collection(tenant);
@@ -330,10 +330,10 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         Objects.requireNonNull(fieldName, "fieldName");
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(resultClass, "resultClass");
-        TenantId tenant = Tenants.current();
+        TenantId tenant = db.currentTenant();
         BsonDocument given = renderer.render(filter);
         MongoCollection<T> collection = collection(tenant);
-        return new ScopedDistinctIterable<>(tenant, renderer, field, visibility.seen(softDelete), session == null
+        return new ScopedDistinctIterable<>(tenant, db, renderer, field, visibility.seen(softDelete), session == null
                 ? collection.distinct(fieldName, resultClass) : collection.distinct(session, fieldName, resultClass),
                 given);
     }
@@ -363,10 +363,10 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
     <R> FindIterable<R> find(@Nullable ClientSession session, Bson filter, Class<R> resultClass) {
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(resultClass, "resultClass");
-        TenantId tenant = Tenants.current();
+        TenantId tenant = db.currentTenant();
         BsonDocument given = renderer.render(filter);
         MongoCollection<T> collection = collection(tenant);
-        return new ScopedFindIterable<>(tenant, renderer, field, visibility.seen(softDelete),
+        return new ScopedFindIterable<>(tenant, db, renderer, field, visibility.seen(softDelete),
                 session == null ? collection.find(resultClass) : collection.find(session, resultClass), given);
     }
 
@@ -384,10 +384,10 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
                                        Class<R> resultClass) {
         Objects.requireNonNull(pipeline, "pipeline");
         Objects.requireNonNull(resultClass, "resultClass");
-        TenantId tenant = Tenants.current();
+        TenantId tenant = db.currentTenant();
         List<BsonDocument> stages = renderer.renderAll(pipeline, "pipeline");
         MongoCollection<R> collection = collection(tenant).withDocumentClass(resultClass);
-        return new ScopedAggregateIterable<>(tenant, renderer, scoped -> session == null
+        return new ScopedAggregateIterable<>(tenant, db, renderer, scoped -> session == null
                 ? collection.aggregate(scoped, resultClass) : collection.aggregate(session, scoped, resultClass),
                 exact -> scoper(tenant, exact).scope(stages));
     }
@@ -418,7 +418,7 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
                                       Class<R> resultClass) {
         Objects.requireNonNull(pipeline, "pipeline");
         Objects.requireNonNull(resultClass, "resultClass");
-        TenantId tenant = Tenants.current();
+        TenantId tenant = db.currentTenant();
         List<BsonDocument> user = renderer.renderAll(pipeline, "pipeline");
         PipelineScoper.checkChangeStreamStages(user);
         List<BsonDocument> stages = new ArrayList<>(user.size() + 1);
@@ -430,7 +430,7 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         if (shared != null) {
             stream.fullDocument(FullDocument.UPDATE_LOOKUP);
         }
-        return new ScopedChangeStreamIterable<>(tenant, stream);
+        return new ScopedChangeStreamIterable<>(tenant, db, stream);
     }
 
     /**
@@ -467,7 +467,7 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
     BulkWriteResult bulkWrite(@Nullable ClientSession session, List<? extends WriteModel<? extends T>> requests,
                               BulkWriteOptions options) {
         Objects.requireNonNull(requests, "requests");
-        TenantId tenant = Tenants.current();
+        TenantId tenant = db.currentTenant();
         List<Scoped> scoped = new ArrayList<>(requests.size());
         boolean deletes = false;
         boolean others = false;
@@ -522,7 +522,7 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
     }
 
     InsertOneResult insertOne(@Nullable ClientSession session, T document, InsertOneOptions options) {
-        TenantId tenant = Tenants.current();
+        TenantId tenant = db.currentTenant();
         BsonDocument stamped = ((InsertOneModel<BsonDocument>) writes.insert(tenant, document).model()).getDocument();
         MongoCollection<BsonDocument> raw = raw(tenant);
         InsertOneResult result = session == null ? raw.insertOne(stamped, options)
@@ -547,7 +547,7 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
     InsertManyResult insertMany(@Nullable ClientSession session, List<? extends T> documents,
                                 InsertManyOptions options) {
         Objects.requireNonNull(documents, "documents");
-        TenantId tenant = Tenants.current();
+        TenantId tenant = db.currentTenant();
         List<BsonDocument> stamped = new ArrayList<>(documents.size());
         for (T document : documents) {
             stamped.add(((InsertOneModel<BsonDocument>) writes.insert(tenant, document).model()).getDocument());
@@ -583,7 +583,7 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
 
     /** Every delete; on a soft-delete collection, the marking of the live documents matched. */
     DeleteResult delete(@Nullable ClientSession session, Bson filter, DeleteOptions options, boolean many) {
-        TenantId tenant = Tenants.current();
+        TenantId tenant = db.currentTenant();
         Scoped write = writes.delete(tenant, filter, options, many);
         return applied(tenant, write, sendDelete(session, tenant, write));
     }
@@ -599,7 +599,7 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
     }
 
     UpdateResult replaceOne(@Nullable ClientSession session, Bson filter, T replacement, ReplaceOptions options) {
-        TenantId tenant = Tenants.current();
+        TenantId tenant = db.currentTenant();
         return updated(session, tenant, writes.replace(tenant, filter, replacement, options));
     }
 
@@ -646,7 +646,7 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
     /** Every update: {@code options} is a private copy. */
     UpdateResult update(@Nullable ClientSession session, Bson filter, Change change, UpdateOptions options,
                         boolean many) {
-        TenantId tenant = Tenants.current();
+        TenantId tenant = db.currentTenant();
         return updated(session, tenant, writes.update(tenant, filter, change, options, many));
     }
 
@@ -730,7 +730,7 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
 
     /** On a soft-delete collection, marks the document and returns it as it was. */
     @Nullable T findOneAndDelete(@Nullable ClientSession session, Bson filter, FindOneAndDeleteOptions options) {
-        TenantId tenant = Tenants.current();
+        TenantId tenant = db.currentTenant();
         Scoped write = writes.delete(tenant, filter, new DeleteOptions().collation(options.getCollation()), false);
         MongoCollection<T> c = collection(tenant);
         T result;
@@ -763,7 +763,7 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
 
     @Nullable T findOneAndReplace(@Nullable ClientSession session, Bson filter, T replacement,
                                   FindOneAndReplaceOptions options) {
-        TenantId tenant = Tenants.current();
+        TenantId tenant = db.currentTenant();
         Scoped write = writes.replace(tenant, filter, replacement, new ReplaceOptions().upsert(options.isUpsert())
                 .collation(options.getCollation()));
         ReplaceOneModel<BsonDocument> m = (ReplaceOneModel<BsonDocument>) write.model();
@@ -800,7 +800,7 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
 
     @Nullable T findOneAndUpdate(@Nullable ClientSession session, Bson filter, Change change,
                                  FindOneAndUpdateOptions options) {
-        TenantId tenant = Tenants.current();
+        TenantId tenant = db.currentTenant();
         Scoped write = writes.update(tenant, filter, change, new UpdateOptions().upsert(options.isUpsert())
                 .collation(options.getCollation()), false);
         UpdateOneModel<BsonDocument> m = (UpdateOneModel<BsonDocument>) write.model();
@@ -841,9 +841,11 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
      */
     private @Nullable TenantId ddlTenant(String operation) {
         if (Tenants.inSystemScope()) {
-            return shared != null ? Tenants.currentIfPresent().orElse(null) : Tenants.current();
+            TenantId tenant = shared != null ? Tenants.currentIfPresent().orElse(null) : Tenants.current();
+            db.admit(tenant);
+            return tenant;
         }
-        TenantId tenant = Tenants.current();
+        TenantId tenant = db.currentTenant();
         if (shared != null) {
             throw new TenantViolationException(operation + " on SHARED collection '" + logicalName + "' is refused "
                     + "in the scope of tenant '" + tenant + "': its indexes are one structure that every tenant's "
@@ -910,7 +912,7 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         Objects.requireNonNull(resultClass, "resultClass");
         TenantId tenant = ddlTenant("listIndexes");
         MongoCollection<T> c = ddlCollection(tenant);
-        return new ScopedListIndexesIterable<>(tenant, session == null ? c.listIndexes(resultClass)
+        return new ScopedListIndexesIterable<>(tenant, db, session == null ? c.listIndexes(resultClass)
                 : c.listIndexes(session, resultClass));
     }
 
@@ -1019,7 +1021,7 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
 
     UpdateResult restore(@Nullable ClientSession session, Bson filter) {
         Objects.requireNonNull(filter, "filter");
-        TenantId tenant = Tenants.current();
+        TenantId tenant = db.currentTenant();
         return updated(session, tenant, writes.restore(tenant, filter, softDelete("restore")));
     }
 
@@ -1029,7 +1031,7 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
     }
 
     DeleteResult purgeDeleted(@Nullable ClientSession session) {
-        TenantId tenant = Tenants.current();
+        TenantId tenant = db.currentTenant();
         SoftDelete policy = softDelete("purgeDeleted");
         Scoped purge = writes.purge(tenant, policy, policy.clock().instant().minus(policy.retention()));
         return applied(tenant, purge, sendDelete(session, tenant, purge));

@@ -5,7 +5,10 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.IndexModel;
 import com.mongodb.connection.ServerDescription;
+import dev.tenantry.SystemAccess;
+import dev.tenantry.SystemScopeListener;
 import dev.tenantry.TenantId;
+import dev.tenantry.TenantScopeGuard;
 import dev.tenantry.Tenants;
 import dev.tenantry.collection.IsolationStrategy;
 import dev.tenantry.collection.SoftDelete;
@@ -21,13 +24,14 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.bson.BsonDocument;
 import org.bson.Document;
 import org.bson.codecs.configuration.CodecRegistry;
 import org.jspecify.annotations.Nullable;
 
 /** The registry behind {@link TenantDatabase}: names, physical placement and server features. Thread-safe. */
-public final class TenantDatabaseImpl implements TenantDatabase {
+public final class TenantDatabaseImpl implements TenantDatabase, Admission {
 
     /** MongoDB 5.0 accepts localField/foreignField and a pipeline together in one $lookup. */
     private static final int CONCISE_LOOKUP_WIRE_VERSION = 13;
@@ -43,6 +47,10 @@ public final class TenantDatabaseImpl implements TenantDatabase {
     private final MongoDatabase main;
     private final Map<String, DeclaredIndexes> indexes;
     private volatile @Nullable Boolean conciseLookup;
+    private final List<TenantScopeGuard> guards = new CopyOnWriteArrayList<>();
+    private final List<SystemScopeListener> systemScopeListeners = new CopyOnWriteArrayList<>();
+    /** Per thread, the system-scope entry this database last told its listeners of. */
+    private final ThreadLocal<@Nullable SystemAccess> reported = new ThreadLocal<>();
 
     /**
      * Built by {@link TenantDatabase.Builder}, which has validated every argument.
@@ -76,6 +84,58 @@ public final class TenantDatabaseImpl implements TenantDatabase {
             plans.put(collection.getKey(), new DeclaredIndexes(collection.getValue(), scoped));
         }
         this.indexes = Collections.unmodifiableMap(plans);
+    }
+
+    // ---------------------------------------------------------------- wiring
+
+    @Override
+    public Tenants.Registration addScopeGuard(TenantScopeGuard guard) {
+        Objects.requireNonNull(guard, "guard");
+        guards.add(guard);
+        return () -> guards.remove(guard);
+    }
+
+    @Override
+    public Tenants.Registration addSystemScopeListener(SystemScopeListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        systemScopeListeners.add(listener);
+        return () -> systemScopeListeners.remove(listener);
+    }
+
+    /**
+     * The current tenant, once this database has let work for it touch its data ({@link #admit}).
+     *
+     * @throws dev.tenantry.MissingTenantException if no tenant is current
+     */
+    TenantId currentTenant() {
+        TenantId tenant = Tenants.current();
+        admit(tenant);
+        return tenant;
+    }
+
+    /**
+     * Lets work touch this database's data: outside system scope every guard is asked about {@code tenant}; inside,
+     * the system-scope entry in force is told to every listener, once per entry (the first time it gets here).
+     * Costs two empty-list checks where nothing is wired.
+     */
+    @Override
+    public void admit(@Nullable TenantId tenant) {
+        if (guards.isEmpty() && systemScopeListeners.isEmpty()) {
+            return;
+        }
+        SystemAccess system = Tenants.currentSystemAccess().orElse(null);
+        if (system == null) {
+            if (tenant != null) {
+                for (TenantScopeGuard guard : guards) {
+                    guard.check(tenant);
+                }
+            }
+        } else if (!systemScopeListeners.isEmpty() && reported.get() != system) {
+            for (SystemScopeListener listener : systemScopeListeners) {
+                listener.onSystemScope(system);
+            }
+            reported.set(system);
+        }
     }
 
     // ---------------------------------------------------------------- declared indexes
@@ -129,8 +189,8 @@ public final class TenantDatabaseImpl implements TenantDatabase {
         }
         MongoNamespace ns = declared.isolation == IsolationStrategy.SHARED ? new MongoNamespace(name, logicalName)
                 : namespace(logicalName, declared.isolation, Objects.requireNonNull(tenant, "tenant"));
-        // Schema work, not a tenant's: it runs in system scope (reported to the system-scope listeners like any
-        // other), also when a tenant's first operation triggers it.
+        // Schema work, not a tenant's: it runs in system scope, also when a tenant's first operation triggers it. It
+        // uses the driver's collection directly, so it is no entry to report: it touches no tenant's data.
         Tenants.runAsSystem("tenantry: create the indexes declared for collection '" + logicalName + "'"
                 + (tenant == null ? "" : " of tenant '" + tenant + "'"), () -> database(ns.getDatabaseName())
                 .getCollection(ns.getCollectionName(), BsonDocument.class).createIndexes(declared.indexes));

@@ -79,9 +79,6 @@ public final class TenantDirectoryImpl implements TenantDirectory {
     private static final String PURGE_CURRENT_FIELD = "current";
     private static final String PURGE_CURRENT = "purge." + PURGE_CURRENT_FIELD;
 
-    /** Set while the directory records its own audit entries, so its guard lets it into the tenant's scope. */
-    private static final ThreadLocal<Boolean> RECORDING = new ThreadLocal<>();
-
     private final MongoClient client;
     private final MongoCollection<BsonDocument> tenants;
     private final Clock clock;
@@ -106,7 +103,8 @@ public final class TenantDirectoryImpl implements TenantDirectory {
         this.audit = audit;
         this.cache = Caffeine.newBuilder().expireAfterWrite(cacheFor).maximumSize(100_000)
                 .executor(Runnable::run).build(this::load);
-        tenants.createIndex(Indexes.ascending(STATUS, DELETE_AT));
+        Tenants.runAsSystem("tenantry: create the tenant directory's index",
+                () -> tenants.createIndex(Indexes.ascending(STATUS, DELETE_AT)));
     }
 
     // ---------------------------------------------------------------- reads
@@ -295,12 +293,8 @@ public final class TenantDirectoryImpl implements TenantDirectory {
             return;
         }
         AuditTrail trail = audit;
-        RECORDING.set(Boolean.TRUE);
-        try {
-            Tenants.run(id, () -> trail.record(event));
-        } finally {
-            RECORDING.remove();
-        }
+        // The trail writes its own collection, which no guard watches: a suspended tenant's log still takes entries.
+        Tenants.run(id, () -> trail.record(event));
     }
 
     // ---------------------------------------------------------------- purge
@@ -469,10 +463,12 @@ public final class TenantDirectoryImpl implements TenantDirectory {
 
     @Override
     public Tenants.Registration guardScopes() {
-        return Tenants.addScopeGuard(tenant -> {
-            if (RECORDING.get() != null) {
-                return;
-            }
+        TenantDatabase database = tenantDatabase;
+        if (database == null) {
+            throw new IllegalStateException("guardScopes() guards the tenant database the directory was built with, "
+                    + "and it has none; build it with TenantDirectory.builder(...).tenantDatabase(db)");
+        }
+        return database.addScopeGuard(tenant -> {
             Optional<TenantRecord> record = find(tenant);
             if (record.isPresent() && !record.get().isActive()) {
                 TenantRecord r = record.get();

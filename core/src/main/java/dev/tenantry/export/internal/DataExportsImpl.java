@@ -95,11 +95,14 @@ public final class DataExportsImpl implements DataExports {
                 clock);
         this.audit = settings.audit();
         this.recovery = new ExportRecovery(records, targets, lease, this::releaseSlots, this::record);
-        records.createIndex(Indexes.compoundIndex(Indexes.ascending(TENANT), Indexes.descending("requestedAt")));
-        records.createIndex(Indexes.compoundIndex(Indexes.ascending(TENANT, "requestedBy"),
-                Indexes.descending("requestedAt")));
-        records.createIndex(Indexes.ascending("status", "expiresAt"));
-        records.createIndex(Indexes.ascending("status", "leaseUntil"));
+        // The library's own schema: in system scope, like every collection-wide DDL.
+        Tenants.runAsSystem("tenantry: create the data exports' indexes", () -> {
+            records.createIndex(Indexes.compoundIndex(Indexes.ascending(TENANT), Indexes.descending("requestedAt")));
+            records.createIndex(Indexes.compoundIndex(Indexes.ascending(TENANT, "requestedBy"),
+                    Indexes.descending("requestedAt")));
+            records.createIndex(Indexes.ascending("status", "expiresAt"));
+            records.createIndex(Indexes.ascending("status", "leaseUntil"));
+        });
     }
 
     // ---------------------------------------------------------------- requests and records

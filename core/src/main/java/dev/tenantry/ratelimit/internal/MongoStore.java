@@ -15,6 +15,7 @@ import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.result.UpdateResult;
+import dev.tenantry.Tenants;
 import dev.tenantry.ratelimit.FailPolicy;
 import dev.tenantry.ratelimit.RateLimitDecision;
 import dev.tenantry.ratelimit.RateLimitKey;
@@ -108,8 +109,9 @@ public final class MongoStore implements BucketStore {
         this.buckets = database.getCollection(collection, BsonDocument.class);
         this.failPolicy = failPolicy;
         this.timeoutNanos = timeout.toNanos();
-        buckets.createIndex(Indexes.ascending("exp"), new IndexOptions().expireAfter(0L, TimeUnit.SECONDS)
-                .name("exp_ttl"));
+        // The library's own schema: in system scope, like every collection-wide DDL.
+        Tenants.runAsSystem("tenantry: create the rate-limit buckets' TTL index", () -> buckets.createIndex(
+                Indexes.ascending("exp"), new IndexOptions().expireAfter(0L, TimeUnit.SECONDS).name("exp_ttl")));
         this.pipelines = mode == Mode.PIPELINE || mode == Mode.DETECT && runsUpdatePipelines();
     }
 

@@ -88,9 +88,12 @@ public final class UserSessionsImpl implements UserSessions {
             projection.append(field, new BsonInt32(1));
         }
         // TTL: removes expired and revoked sessions at the monitor's next pass (about a minute); reads do not rely
-        // on it.
-        sessions.createIndex(Indexes.ascending(EXPIRES), new IndexOptions().expireAfter(0L, TimeUnit.SECONDS));
-        sessions.createIndex(Indexes.compoundIndex(Indexes.ascending(tenantField, USER), Indexes.descending(EXPIRES)));
+        // on it. The library's own schema: in system scope, like every collection-wide DDL.
+        Tenants.runAsSystem("tenantry: create the user sessions' indexes", () -> {
+            sessions.createIndex(Indexes.ascending(EXPIRES), new IndexOptions().expireAfter(0L, TimeUnit.SECONDS));
+            sessions.createIndex(Indexes.compoundIndex(Indexes.ascending(tenantField, USER),
+                    Indexes.descending(EXPIRES)));
+        });
     }
 
     // ---------------------------------------------------------------- start

@@ -61,8 +61,8 @@ final class BookingServices implements AutoCloseable {
         closeables.add(client);
         try {
             // Asynchronous: entries are queued and written in batches, so an audited write costs no extra round
-            // trip; close() writes what is still queued. System-scope work (purges, expiry) is audited as well.
-            audit = AuditTrail.builder(client, databaseName).asynchronous().recordSystemScope().build();
+            // trip; close() writes what is still queued.
+            audit = AuditTrail.builder(client, databaseName).asynchronous().build();
             closeables.add(audit);
             TenantDatabase.Builder tenantDatabase = TenantDatabase.builder(client, databaseName);
             for (Resource resource : Resource.ALL) {
@@ -78,6 +78,8 @@ final class BookingServices implements AutoCloseable {
             tenantDatabase.index("bookings", Indexes.ascending("startsAt"));
             database = tenantDatabase.writeListener(audit.writeListener(), "customers", "services", "bookings")
                     .build();
+            // System-scope work that touches the organizations' data (purges, support) is audited as well.
+            closeables.add(database.addSystemScopeListener(audit.systemScopeListener()));
             directory = TenantDirectory.builder(client, databaseName).tenantDatabase(database).auditTrail(audit)
                     .build();
             closeables.add(directory.guardScopes());
