@@ -6,7 +6,7 @@ import dev.tenantry.TenantId;
 import dev.tenantry.audit.internal.AuditTrailImpl;
 import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.collection.WriteListener;
-import dev.tenantry.export.ExportFormat;
+import dev.tenantry.ExportFormat;
 import dev.tenantry.internal.Arguments;
 import java.io.OutputStream;
 import java.nio.file.Path;

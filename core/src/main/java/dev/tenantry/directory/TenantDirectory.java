@@ -8,12 +8,12 @@ import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.directory.internal.TenantDirectoryImpl;
 import dev.tenantry.internal.Arguments;
 import dev.tenantry.ratelimit.PlanResolver;
-import dev.tenantry.ratelimit.RateLimiter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,7 +37,7 @@ import org.jspecify.annotations.Nullable;
  * directory.guardScopes();
  * directory.create(TenantId.of("acme"), "Acme Ltd", "FREE");
  * RateLimiter limiter = RateLimiter.builder()....planResolver(directory.planResolver()).build();
- * directory.invalidatePlansOf(limiter);
+ * directory.addPlanListener(limiter.plans(), limiter::invalidatePlan);
  * }</pre>
  *
  * <p>Thread-safe.
@@ -187,14 +187,18 @@ public interface TenantDirectory {
     Tenants.Registration addChangeListener(TenantChangeListener listener);
 
     /**
-     * Keeps {@code limiter}'s cached plans in step with this directory: every change here drops the tenant's cached
-     * plan there, so a plan change takes effect on the next decision. And while it is in force, {@link #create} and
-     * {@link #changePlan} refuse a plan the limiter does not {@linkplain RateLimiter#plans() know}, which would make
-     * every decision for the tenant fail.
+     * Keeps a user of plans (a rate limiter) in step with this directory: {@code listener} is told after every change
+     * made here, so a plan change takes effect on its next decision; and while it is registered, {@link #create} and
+     * {@link #changePlan} refuse a plan not in {@code plans} (the plans it knows), which it could not serve. For a
+     * rate limiter:
+     * <pre>{@code
+     * directory.addPlanListener(limiter.plans(), limiter::invalidatePlan);
+     * }</pre>
      *
+     * @param plans the plans the listener's owner knows; copied now
      * @return a handle whose {@code close()} stops both
      */
-    Tenants.Registration invalidatePlansOf(RateLimiter limiter);
+    Tenants.Registration addPlanListener(Set<String> plans, PlanListener listener);
 
     /** Drops the cached record of {@code id}, e.g. when another app instance changed it. */
     void invalidate(TenantId id);

@@ -1,5 +1,6 @@
 package dev.tenantry.export;
 
+import dev.tenantry.ExportFormat;
 import dev.tenantry.TenantId;
 import java.time.Instant;
 import java.util.Map;

@@ -1,6 +1,7 @@
 package dev.tenantry.export;
 
 import com.mongodb.client.MongoClient;
+import dev.tenantry.ExportFormat;
 import dev.tenantry.audit.AuditTrail;
 import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.export.internal.DataExportsImpl;

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * Health health = Health.builder()
  *         .liveness("process", CheckResult::healthy)
  *         .readiness("mongodb", HealthChecks.mongoPing(database))
- *         .readiness("audit", HealthChecks.auditTrail(auditTrail, 10_000))
+ *         .readiness("audit", HealthChecks.queue(auditTrail::stats, 10_000))
  *         .build();
  * HealthReport ready = health.readiness();   // ready.httpStatus() is 200, or 503 when unhealthy
  * }</pre>

@@ -105,7 +105,7 @@ class HealthIT {
              AuditTrail trail = AuditTrail.builder(client, "audit").asynchronous()
                      .retryBackoff(Duration.ofMillis(5), Duration.ofMillis(50)).build();
              Health health = Health.builder().timeout(TIMEOUT)
-                     .readiness("audit", HealthChecks.auditTrail(trail, 1_000))
+                     .readiness("audit", HealthChecks.queue(trail::stats, 1_000))
                      .build()) {
             Tenants.run(TENANT, () -> trail.record(AuditAction.CREATE, "row", "1"));
             await("the first entry is written", () -> trail.stats().written() == 1);

@@ -18,6 +18,7 @@ import dev.tenantry.audit.AuditEvent;
 import dev.tenantry.audit.AuditTrail;
 import dev.tenantry.collection.IsolationStrategy;
 import dev.tenantry.collection.TenantDatabase;
+import dev.tenantry.directory.PlanListener;
 import dev.tenantry.directory.PurgeListener;
 import dev.tenantry.directory.PurgeReport;
 import dev.tenantry.directory.TenantChangeListener;
@@ -29,7 +30,6 @@ import dev.tenantry.directory.TenantStatus;
 import dev.tenantry.directory.TenantStatusException;
 import dev.tenantry.internal.Arguments;
 import dev.tenantry.ratelimit.PlanResolver;
-import dev.tenantry.ratelimit.RateLimiter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -480,15 +480,15 @@ public final class TenantDirectoryImpl implements TenantDirectory {
     }
 
     @Override
-    public Tenants.Registration invalidatePlansOf(RateLimiter limiter) {
-        Objects.requireNonNull(limiter, "limiter");
-        Set<String> plans = Set.copyOf(limiter.plans());
-        knownPlans.add(plans);
-        Tenants.Registration listening = addChangeListener((before, after) -> limiter.invalidatePlan(
+    public Tenants.Registration addPlanListener(Set<String> plans, PlanListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        Set<String> known = Set.copyOf(Objects.requireNonNull(plans, "plans"));
+        knownPlans.add(known);
+        Tenants.Registration listening = addChangeListener((before, after) -> listener.planMayHaveChanged(
                 after != null ? after.id() : Objects.requireNonNull(before).id()));
         return () -> {
             listening.close();
-            knownPlans.remove(plans);
+            knownPlans.remove(known);
         };
     }
 

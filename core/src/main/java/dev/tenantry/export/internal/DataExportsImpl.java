@@ -15,7 +15,7 @@ import dev.tenantry.audit.AuditTrail;
 import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.export.DataExport;
 import dev.tenantry.export.DataExports;
-import dev.tenantry.export.ExportFormat;
+import dev.tenantry.ExportFormat;
 import dev.tenantry.export.ExportNotFoundException;
 import dev.tenantry.export.ExportScope;
 import dev.tenantry.export.ExportSink;

@@ -1,13 +1,10 @@
 package dev.tenantry.export.internal;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.SequenceWriter;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-import dev.tenantry.export.ExportFormat;
+import dev.tenantry.ExportFormat;
+import dev.tenantry.internal.RecordWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -16,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -40,8 +38,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DocumentWriter implements Closeable {
 
-    private static final JsonFactory JSON = JsonFactory.builder().build();
-    private static final CsvMapper CSV = new CsvMapper();
     private static final JsonWriterSettings RELAXED = JsonWriterSettings.builder().outputMode(JsonMode.RELAXED)
             .build();
     private static final long YEAR_10000 = 253_402_300_800_000L;
@@ -76,19 +72,18 @@ public final class DocumentWriter implements Closeable {
         this.maxSecret = secrets.stream().mapToInt(String::length).max().orElse(0);
         try {
             if (format == ExportFormat.CSV) {
-                CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true).addColumn("collection");
+                List<String> names = new ArrayList<>(width);
+                names.add("collection");
                 for (int i = 0; i < csvColumns.size(); i++) {
-                    schema.addColumn(csvColumns.get(i));
+                    names.add(csvColumns.get(i));
                     columns.put(csvColumns.get(i), i + 1);
                 }
-                schema.addColumn(OTHER_FIELDS);
-                this.csv = CSV.writerFor(Object[].class).with(schema.build())
-                        .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValues(out);
+                names.add(OTHER_FIELDS);
+                this.csv = RecordWriter.csv(names, out);
                 this.json = null;
                 return;
             }
-            JsonGenerator generator = JSON.createGenerator(out, JsonEncoding.UTF8);
-            generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            JsonGenerator generator = RecordWriter.json(out);
             if (format == ExportFormat.JSON) {
                 generator.writeStartObject();
                 writeHeader(header, generator);
@@ -178,14 +173,14 @@ public final class DocumentWriter implements Closeable {
             if (column == null) {
                 if (others == null) {
                     other = new ByteArrayOutputStream();
-                    others = JSON.createGenerator(other, JsonEncoding.UTF8);
+                    others = RecordWriter.json(other);
                     others.writeStartObject();
                 }
                 others.writeFieldName(name);
                 p = writeValue(type, b, p, others, off, name);
             } else if (type == STRING) {
                 int length = int32(b, p);
-                row[column] = escapeCell(new String(b, p + 4, length - 1, StandardCharsets.UTF_8));
+                row[column] = RecordWriter.escapeCell(new String(b, p + 4, length - 1, StandardCharsets.UTF_8));
                 p += 4 + length;
             } else if (type == INT32 || type == INT64 || type == BOOLEAN || type == NULL) { // JSON as it is
                 row[column] = type == INT32 ? Integer.toString(int32(b, p)) : type == INT64
@@ -193,7 +188,7 @@ public final class DocumentWriter implements Closeable {
                 p = skip(type, b, p);
             } else {
                 ByteArrayOutputStream cell = new ByteArrayOutputStream();
-                try (JsonGenerator g = JSON.createGenerator(cell, JsonEncoding.UTF8)) {
+                try (JsonGenerator g = RecordWriter.json(cell)) {
                     p = writeValue(type, b, p, g, off, name);
                 }
                 row[column] = cell.toString(StandardCharsets.UTF_8);
@@ -205,20 +200,6 @@ public final class DocumentWriter implements Closeable {
             row[width - 1] = other.toString(StandardCharsets.UTF_8);
         }
         return row;
-    }
-
-    /**
-     * A CSV cell made safe to open in a spreadsheet: a cell starting with {@code = + - @}, tab or carriage return
-     * would run as a formula, so it gets a leading {@code '}; so does one that starts with {@code '} already, so that
-     * dropping one leading {@code '} always gives the value back.
-     */
-    public static String escapeCell(String cell) {
-        if (cell.isEmpty()) {
-            return cell;
-        }
-        char first = cell.charAt(0);
-        return first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r'
-                || first == '\'' ? "'" + cell : cell;
     }
 
     // ---------------------------------------------------------------- BSON, walked byte by byte

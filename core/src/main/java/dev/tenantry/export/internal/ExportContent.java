@@ -3,7 +3,7 @@ package dev.tenantry.export.internal;
 import dev.tenantry.collection.TenantCollection;
 import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.export.DataExport;
-import dev.tenantry.export.ExportFormat;
+import dev.tenantry.ExportFormat;
 import dev.tenantry.export.ExportScope;
 import java.io.OutputStream;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package dev.tenantry.export;
+package dev.tenantry;
 
 /**
  * A machine-readable format for exported records.
