@@ -284,10 +284,85 @@ public interface TenantDirectory {
             return this;
         }
 
-        /** Builds the directory and creates its index. */
+        /** The settings this builder holds; {@link #build()} builds the directory from exactly these. */
+        public Settings settings() {
+            return new Settings(this);
+        }
+
+        /** Builds the directory from its {@linkplain #settings() settings} and creates its index. */
         public TenantDirectory build() {
-            return new TenantDirectoryImpl(client, client.getDatabase(databaseName).getCollection(collectionName,
-                    org.bson.BsonDocument.class), clock, cacheFor, tenantDatabase, auditTrail, plans);
+            return new TenantDirectoryImpl(settings());
+        }
+    }
+
+    /**
+     * The settings of a {@link TenantDirectory}, as its {@link Builder} validated them; the directory is built from
+     * one of these whole.
+     *
+     * <p>Immutable and thread-safe (the client, clock, tenant database and audit trail are the application's own
+     * objects).
+     *
+     * @since 0.1
+     */
+    final class Settings {
+        private final MongoClient client;
+        private final String databaseName;
+        private final String collectionName;
+        private final Clock clock;
+        private final Duration cacheFor;
+        private final @Nullable TenantDatabase tenantDatabase;
+        private final @Nullable AuditTrail auditTrail;
+        private final @Nullable Set<String> plans;
+
+        private Settings(Builder builder) {
+            this.client = builder.client;
+            this.databaseName = builder.databaseName;
+            this.collectionName = builder.collectionName;
+            this.clock = builder.clock;
+            this.cacheFor = builder.cacheFor;
+            this.tenantDatabase = builder.tenantDatabase;
+            this.auditTrail = builder.auditTrail;
+            this.plans = builder.plans;
+        }
+
+        /** The client tenants are stored through (and a purge drops per-tenant databases with). */
+        public MongoClient client() {
+            return client;
+        }
+
+        /** The database the directory's collection lives in. */
+        public String databaseName() {
+            return databaseName;
+        }
+
+        /** The collection tenants are stored in ({@link Builder#collectionName}). */
+        public String collectionName() {
+            return collectionName;
+        }
+
+        /** The clock for times and for deciding when a deletion is due. */
+        public Clock clock() {
+            return clock;
+        }
+
+        /** How long a look-up is cached; zero when caching is off. */
+        public Duration cacheFor() {
+            return cacheFor;
+        }
+
+        /** The tenant-scoped collections a purge deletes from and a guard guards, or null for none. */
+        public @Nullable TenantDatabase tenantDatabase() {
+            return tenantDatabase;
+        }
+
+        /** The trail lifecycle changes and purge steps are recorded in, or null for none. */
+        public @Nullable AuditTrail auditTrail() {
+            return auditTrail;
+        }
+
+        /** The plans tenants may be on, or null for any name that follows the plan rule. */
+        public @Nullable Set<String> plans() {
+            return plans;
         }
     }
 }

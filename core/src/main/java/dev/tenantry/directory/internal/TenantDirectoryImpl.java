@@ -90,18 +90,18 @@ public final class TenantDirectoryImpl implements TenantDirectory {
     private final List<Set<String>> knownPlans = new CopyOnWriteArrayList<>();
 
     /** Built by {@link TenantDirectory.Builder}; creates the index that finds due deletions. */
-    public TenantDirectoryImpl(MongoClient client, MongoCollection<BsonDocument> tenants, Clock clock,
-                               Duration cacheFor, @Nullable TenantDatabase tenantDatabase,
-                               @Nullable AuditTrail audit, @Nullable Set<String> plans) {
+    public TenantDirectoryImpl(Settings settings) {
+        Set<String> plans = settings.plans();
         if (plans != null) {
             knownPlans.add(plans);
         }
-        this.client = client;
-        this.tenants = tenants;
-        this.clock = clock;
-        this.tenantDatabase = tenantDatabase;
-        this.audit = audit;
-        this.cache = Caffeine.newBuilder().expireAfterWrite(cacheFor).maximumSize(100_000)
+        this.client = settings.client();
+        this.tenants = client.getDatabase(settings.databaseName()).getCollection(settings.collectionName(),
+                BsonDocument.class);
+        this.clock = settings.clock();
+        this.tenantDatabase = settings.tenantDatabase();
+        this.audit = settings.auditTrail();
+        this.cache = Caffeine.newBuilder().expireAfterWrite(settings.cacheFor()).maximumSize(100_000)
                 .executor(Runnable::run).build(this::load);
         Tenants.runAsSystem("tenantry: create the tenant directory's index",
                 () -> tenants.createIndex(Indexes.ascending(STATUS, DELETE_AT)));

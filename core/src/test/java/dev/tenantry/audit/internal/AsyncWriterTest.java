@@ -3,14 +3,17 @@ package dev.tenantry.audit.internal;
 import static dev.tenantry.faults.FaultyMongo.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.Mockito.mock;
 
 import com.mongodb.MongoCommandException;
 import com.mongodb.MongoSocketReadException;
 import com.mongodb.ServerAddress;
+import com.mongodb.client.MongoClient;
 import dev.tenantry.TenantId;
 import dev.tenantry.audit.AuditAction;
 import dev.tenantry.audit.AuditCloseReport;
 import dev.tenantry.audit.AuditEvent;
+import dev.tenantry.audit.AuditTrail;
 import dev.tenantry.audit.OverflowPolicy;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,8 +61,10 @@ class AsyncWriterTest {
     }
 
     private static AsyncWriter writer(AsyncWriter.Sink sink, Kept kept, int batchSize, Duration delay) {
-        return new AsyncWriter(sink, kept, 1000, batchSize, delay, OverflowPolicy.BLOCK, Duration.ofSeconds(1),
-                Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofSeconds(5));
+        return new AsyncWriter(sink, kept, AuditTrail.builder(mock(MongoClient.class), "test")
+                .asynchronous(1000, batchSize, delay).overflow(OverflowPolicy.BLOCK, Duration.ofSeconds(1))
+                .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5)).writeTimeout(Duration.ofSeconds(5))
+                .settings());
     }
 
     private static MongoCommandException refused(int code, String name) {
