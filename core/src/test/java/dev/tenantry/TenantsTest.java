@@ -238,7 +238,7 @@ void readingWithNoTenantFailsClosed() {
             assertEquals(B, Tenants.current());
         });
         Runnable failing = Tenants.call(A, () -> Tenants.bind(() -> {
-            throw new TenantryException("closed");
+            throw new ScopeRefusedException("closed");
         }));
         Tenants.runAsSystem("x", () -> {
             SystemAccess entry = Tenants.currentSystemAccess().orElseThrow();

@@ -9,6 +9,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.event.CommandListener;
 import com.mongodb.event.CommandStartedEvent;
+import dev.tenantry.ScopeRefusedException;
 import dev.tenantry.ScopedFuture;
 import dev.tenantry.SystemAccess;
 import dev.tenantry.TenantId;
@@ -89,7 +90,7 @@ class ScopeWiringIT {
     }
 
     private static TenantryException suspended(TenantId tenant) {
-        return new TenantryException("tenant '" + tenant + "' is suspended");
+        return new ScopeRefusedException("tenant '" + tenant + "' is suspended");
     }
 
     private static Throwable cause(Future<?> future) {
