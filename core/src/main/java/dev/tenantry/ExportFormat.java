@@ -3,6 +3,8 @@ package dev.tenantry;
 /**
  * A machine-readable format for exported records.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @since 0.1
  */
 public enum ExportFormat {

@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
  * ships throw more specific exceptions (the tenant directory's throws {@link
  * dev.tenantry.directory.TenantStatusException}); an application's own guard throws this one.
  *
- * <p>Instances are immutable once thrown and safe to share between threads.
+ * <p>Thread-safe: its state is fixed when it is created.
  *
  * @since 0.1
  */

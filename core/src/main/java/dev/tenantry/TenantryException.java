@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Driver exceptions pass through unwrapped unless Tenantry adds meaning to them.
  *
- * <p>Instances are immutable once thrown and safe to share between threads.
+ * <p>Thread-safe: its state is fixed when it is created.
  *
  * @since 0.1
  */

@@ -6,6 +6,8 @@ import dev.tenantry.health.QueueStats;
  * Counters of an audit trail, for health checks and metrics: a {@link QueueStats}, so {@code
  * HealthChecks.queue(auditTrail::stats, maxQueued)} watches the trail.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param queued entries waiting in the asynchronous queue now
  * @param written entries acknowledged by MongoDB since start
  * @param failedAttempts write attempts that failed since start (transient failures are retried)

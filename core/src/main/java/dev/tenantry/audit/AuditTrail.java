@@ -283,7 +283,9 @@ public interface AuditTrail extends AutoCloseable {
 
         /**
          * What a full queue does (default {@link OverflowPolicy#BLOCK}); {@code timeout} is the wait of {@link
-         * OverflowPolicy#BLOCK_WITH_TIMEOUT}.
+         * OverflowPolicy#BLOCK_WITH_TIMEOUT}. A policy other than {@code BLOCK} needs {@link #asynchronous()}, which
+         * may still be called after this: {@link #build()} refuses it without one (with {@link
+         * IllegalStateException}).
          *
          * @throws IllegalArgumentException if the timeout is negative or zero
          */

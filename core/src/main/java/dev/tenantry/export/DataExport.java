@@ -10,6 +10,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * One data export request and what became of it, as the {@code DataExport} collection keeps it.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param id the export's id
  * @param tenant the tenant whose data it holds
  * @param requestedBy who asked for it

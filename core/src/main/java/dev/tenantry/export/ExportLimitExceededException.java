@@ -8,6 +8,8 @@ import dev.tenantry.TenantryException;
  * {@link DataExports.Builder#maxActivePerRequester} or {@link DataExports.Builder#maxActivePerTenant} allow. Nothing
  * was recorded; the request may be made again once one of them has completed or failed.
  *
+ * <p>Thread-safe: its state is fixed when it is created.
+ *
  * @since 0.1
  */
 public class ExportLimitExceededException extends TenantryException {

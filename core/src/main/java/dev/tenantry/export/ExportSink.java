@@ -12,6 +12,8 @@ import java.util.Objects;
  * is aborted on failure, so a failed export never leaves a half file that looks complete. A caller's stream is the
  * caller's: it is flushed, never closed, and on failure holds what was written so far.
  *
+ * <p>Immutable and thread-safe to hand over; each sink is written by one export at a time.
+ *
  * @since 0.1
  */
 public sealed interface ExportSink {

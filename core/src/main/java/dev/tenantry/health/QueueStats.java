@@ -7,6 +7,8 @@ package dev.tenantry.health;
  *
  * <p>Implementations are values read at one moment; each counter is zero or more.
  *
+ * <p>Implementations are immutable snapshots, thread-safe.
+ *
  * @since 0.1
  */
 public interface QueueStats {

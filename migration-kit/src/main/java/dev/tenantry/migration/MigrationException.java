@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Base of the migration runner's exceptions; a {@link TenantryException} like every exception Tenantry throws.
  *
- * <p>Instances are immutable once thrown and safe to share between threads.
+ * <p>Thread-safe: its state is fixed when it is created.
  *
  * @since 0.1
  */

@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * <p>Documents are read from the {@code .bson} file one at a time and inserted in bounded batches; memory stays
  * constant. The backup is checked in full before anything is dropped.
  *
+ * <p>Immutable and thread-safe once created; a restore runs on the calling thread, and two restores into one database
+ * at once are not supported.
+ *
  * @since 0.1
  */
 public final class Restore {

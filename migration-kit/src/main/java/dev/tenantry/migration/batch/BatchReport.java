@@ -6,6 +6,8 @@ import java.util.List;
  * What a batched step did. A step resumed from a checkpoint counts every run since it started: its counts are saved
  * with each checkpoint; only the failures it names are this run's.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param step the step's name
  * @param read documents read
  * @param batches batches written

@@ -69,6 +69,9 @@ import org.slf4j.LoggerFactory;
  * <p>A step's tallies (and whatever its handler {@link #carry carries}) are saved with every checkpoint, so the
  * report of a resumed step counts every run since it started.
  *
+ * <p>Not thread-safe: configure and run a step on one thread (its read-ahead, when turned on, runs on a thread of its
+ * own that the step starts and stops). Run different steps on different instances.
+ *
  * @since 0.1
  */
 public final class Batches {

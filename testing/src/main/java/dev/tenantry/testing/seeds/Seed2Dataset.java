@@ -20,6 +20,8 @@ import org.jspecify.annotations.Nullable;
  * business, users who never booked, staff who booked elsewhere, missing names and profile fields, string
  * {@code _id}s among ObjectIds, and a business without a slug. {@link Awkward} says which documents those are.
  *
+ * <p>Stateless and thread-safe; the data it writes is deterministic for a given seed.
+ *
  * @since 0.1
  */
 public final class Seed2Dataset {
