@@ -76,6 +76,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class Batches {
 
+    /**
+     * Documents per batch unless set: of a {@code Batches} step, of the batched steps in {@code
+     * dev.tenantry.migration.steps}, and of the verifier's reference checks.
+     */
+    public static final int DEFAULT_BATCH_SIZE = 1000;
+    /** The most documents one batch may be set to hold. */
+    public static final int MAX_BATCH_SIZE = 100_000;
+
     private static final Logger LOG = LoggerFactory.getLogger(Batches.class);
     private static final int MAX_RECORDED_FAILURES = 1000;
     private static final Bson ID_ORDER = Sorts.ascending("_id");
@@ -112,7 +120,7 @@ public final class Batches {
     private final MongoCollection<BsonDocument> source;
     private MongoCollection<BsonDocument> target;
     private Bson filter = new BsonDocument();
-    private int batchSize = 1000;
+    private int batchSize = DEFAULT_BATCH_SIZE;
     private Checkpoint checkpoint = Checkpoint.inMemory();
     private Duration pause = Duration.ZERO;
     private String name = "batch";
@@ -147,13 +155,13 @@ public final class Batches {
     }
 
     /**
-     * Documents per batch (default 1,000).
+     * Documents per batch (default {@value #DEFAULT_BATCH_SIZE}).
      *
-     * @throws IllegalArgumentException if not between 1 and 100,000
+     * @throws IllegalArgumentException if not between 1 and {@value #MAX_BATCH_SIZE}
      */
     public Batches batchSize(int size) {
-        if (size < 1 || size > 100_000) {
-            throw new IllegalArgumentException("batch size must be between 1 and 100000, was " + size);
+        if (size < 1 || size > MAX_BATCH_SIZE) {
+            throw new IllegalArgumentException("batch size must be between 1 and " + MAX_BATCH_SIZE + ", was " + size);
         }
         this.batchSize = size;
         return this;

@@ -10,6 +10,7 @@ import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
+import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.migration.Plan;
 import dev.tenantry.migration.internal.BsonValues;
 import dev.tenantry.migration.internal.IdLookup;
@@ -69,8 +70,8 @@ public final class Split extends BatchedStep<Split> {
      */
     private static final int REMEMBERED = 250_000;
 
-    /** The tenant field unless set, as in Tenantry's tenant-scoped collections. */
-    public static final String DEFAULT_TENANT_FIELD = "tenantId";
+    /** The tenant field unless set: {@link TenantDatabase#DEFAULT_TENANT_FIELD}, as in tenant-scoped collections. */
+    public static final String DEFAULT_TENANT_FIELD = TenantDatabase.DEFAULT_TENANT_FIELD;
 
     /** Where a copy lists the shared documents {@link OnConflict#MERGE merged} into it, unless set. */
     public static final String DEFAULT_MERGED_FIELD = "mergedFrom";
