@@ -1,6 +1,6 @@
 package dev.tenantry.audit.internal;
 
-import static dev.tenantry.faults.FaultyMongo.await;
+import static dev.tenantry.testing.Await.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.mock;
@@ -103,7 +103,7 @@ class AsyncWriterTest {
             closer.start();
             closers.add(closer);
         }
-        await("every closer has signalled", () -> closers.stream().allMatch(t -> t.getState()
+        until("every closer has signalled", () -> closers.stream().allMatch(t -> t.getState()
                 == Thread.State.TIMED_WAITING));
         release.countDown();
         for (Thread closer : closers) {
@@ -131,7 +131,7 @@ class AsyncWriterTest {
             writer.enqueue(entry(ACME, i == 2 ? "bad" : "a" + i));
             writer.enqueue(entry(GLOBEX, "g" + i));
         }
-        await("everything is settled", () -> writer.written() + writer.deadLettered() == 10);
+        until("everything is settled", () -> writer.written() + writer.deadLettered() == 10);
         assertEquals(9, stored.size());
         assertEquals(1, writer.deadLettered());
         assertEquals("bad", kept.entries.get(0).event().targetId());
@@ -147,7 +147,7 @@ class AsyncWriterTest {
             throw new IllegalStateException("a guard refused the tenant");
         }, kept, 64, Duration.ofMillis(1));
         writer.enqueue(entry(ACME, "x"));
-        await("the entry is kept aside", () -> writer.deadLettered() == 1);
+        until("the entry is kept aside", () -> writer.deadLettered() == 1);
         assertEquals(1, writer.failedAttempts());
         writer.close(Duration.ofSeconds(5));
     }
@@ -162,7 +162,7 @@ class AsyncWriterTest {
             }
         }, kept, 64, Duration.ofMillis(1));
         writer.enqueue(entry(ACME, "x"));
-        await("the entry is written", () -> writer.written() == 1);
+        until("the entry is written", () -> writer.written() == 1);
         assertEquals(4, writer.failedAttempts());
         assertEquals(0, writer.deadLettered());
         writer.close(Duration.ofSeconds(5));
