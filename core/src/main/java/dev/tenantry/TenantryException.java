@@ -1,5 +1,6 @@
 package dev.tenantry;
 
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,5 +25,11 @@ public abstract class TenantryException extends RuntimeException {
     /** Creates an exception with a message and a cause (null when there is none). */
     protected TenantryException(String message, @Nullable Throwable cause) {
         super(message, cause);
+    }
+
+    /** The message it was created with: never null, since every constructor takes one. */
+    @Override
+    public String getMessage() {
+        return Objects.requireNonNull(super.getMessage(), "message");
     }
 }

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,7 +61,7 @@ public final class RecordWriter implements Closeable {
      *
      * @throws IllegalArgumentException if the number of values differs from the number of columns
      */
-    public void write(Object... values) {
+    public void write(@Nullable Object... values) {
         if (values.length != columns.size()) {
             throw new IllegalArgumentException("a record has " + columns.size() + " values, was " + values.length);
         }
@@ -73,7 +74,7 @@ public final class RecordWriter implements Closeable {
                 csv.write(cells);
                 return;
             }
-            JsonGenerator generator = json;
+            JsonGenerator generator = Objects.requireNonNull(json, "json");
             generator.writeStartObject();
             for (int i = 0; i < values.length; i++) {
                 Object value = values[i];
@@ -136,7 +137,7 @@ public final class RecordWriter implements Closeable {
             if (csv != null) {
                 csv.close();
             } else {
-                JsonGenerator generator = json;
+                JsonGenerator generator = Objects.requireNonNull(json, "json");
                 if (format == ExportFormat.JSON) {
                     generator.writeEndArray();
                 }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Token-bucket rate limiting by plan: each tenant's plan names a {@link RateLimit} (one or more bandwidths), and each
@@ -63,11 +64,12 @@ public interface RateLimiter {
         public static final Duration DEFAULT_PLAN_CACHE = Duration.ofMinutes(1);
 
         private final Map<String, RateLimit> plans = new LinkedHashMap<>();
-        private PlanResolver resolver;
+        private @Nullable PlanResolver resolver;
         private Clock clock = Clock.systemUTC();
         private boolean clockSet;
         private Duration planCache = DEFAULT_PLAN_CACHE;
-        private java.util.function.Function<Builder, dev.tenantry.ratelimit.internal.BucketStore> store;
+        private java.util.function.Function<Builder, dev.tenantry.ratelimit.internal.BucketStore> store =
+                Builder::inProcessStore;
 
         private Builder() {
         }
@@ -120,11 +122,15 @@ public interface RateLimiter {
 
         /** Keeps buckets in process (the default): fast, but each app instance limits on its own. */
         public Builder inProcess() {
+            this.store = Builder::inProcessStore;
+            return this;
+        }
+
+        private static dev.tenantry.ratelimit.internal.BucketStore inProcessStore(Builder b) {
             // In process, no other server reads the time: the monotonic System.nanoTime serves unless a clock was set,
             // and a clock that was set is kept from going backwards.
-            this.store = b -> new LocalStore(b.clockSet ? LocalStore.monotonic(() -> RateLimiterImpl.nanos(b.clock))
+            return new LocalStore(b.clockSet ? LocalStore.monotonic(() -> RateLimiterImpl.nanos(b.clock))
                     : System::nanoTime);
-            return this;
         }
 
         /**
@@ -172,15 +178,13 @@ public interface RateLimiter {
             if (plans.isEmpty()) {
                 throw new IllegalStateException("define at least one plan with plan(name, bandwidths...)");
             }
+            PlanResolver resolver = this.resolver;
             if (resolver == null) {
                 throw new IllegalStateException("say how tenants map to plans: planResolver(...) or everyTenantOn(plan)");
             }
             if (resolver instanceof RateLimiterImpl.FixedPlan fixed && !plans.containsKey(fixed.plan())) {
                 throw new IllegalStateException("everyTenantOn('" + fixed.plan() + "') names a plan that is not "
                         + "defined; defined plans: " + plans.keySet());
-            }
-            if (store == null) {
-                inProcess();
             }
             return new RateLimiterImpl(Map.copyOf(plans), resolver, clock, planCache, store.apply(this));
         }

@@ -105,12 +105,17 @@ public final class DocumentWriter implements Closeable {
         writeMembers(buffer.array(), buffer.arrayOffset() + buffer.position(), g, false);
     }
 
+    /** The generator of the JSON formats (CSV writes with its own writer). */
+    private JsonGenerator json() {
+        return Objects.requireNonNull(json, "a JSON format's generator");
+    }
+
     /** Starts a collection's documents (JSON only needs it; harmless otherwise). */
     public void startCollection(String name) {
         if (format == ExportFormat.JSON) {
             try {
-                json.writeFieldName(name);
-                json.writeStartArray();
+                json().writeFieldName(name);
+                json().writeStartArray();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -121,7 +126,7 @@ public final class DocumentWriter implements Closeable {
     public void endCollection() {
         if (format == ExportFormat.JSON) {
             try {
-                json.writeEndArray();
+                json().writeEndArray();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -138,7 +143,7 @@ public final class DocumentWriter implements Closeable {
                 csv.write(row(collection, b, off));
                 return;
             }
-            JsonGenerator g = json;
+            JsonGenerator g = json();
             if (format == ExportFormat.NDJSON) {
                 g.writeStartObject();
                 g.writeStringField("collection", collection);
@@ -194,7 +199,7 @@ public final class DocumentWriter implements Closeable {
                 row[column] = cell.toString(StandardCharsets.UTF_8);
             }
         }
-        if (others != null) {
+        if (others != null && other != null) { // set together
             others.writeEndObject();
             others.close();
             row[width - 1] = other.toString(StandardCharsets.UTF_8);
@@ -443,7 +448,7 @@ public final class DocumentWriter implements Closeable {
                 csv.close();
                 return;
             }
-            JsonGenerator g = json;
+            JsonGenerator g = json();
             if (format == ExportFormat.JSON) {
                 g.writeEndObject();
                 g.writeEndObject();

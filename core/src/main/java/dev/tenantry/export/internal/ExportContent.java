@@ -99,7 +99,7 @@ final class ExportContent {
             values.add(new BsonObjectId(new ObjectId(user)));
         }
         BsonArray or = new BsonArray();
-        for (String field : userReferences.get(name)) {
+        for (String field : userReferences.getOrDefault(name, List.of())) {
             or.add(new BsonDocument(field, new BsonDocument("$in", values)));
         }
         return new BsonDocument("$or", or);

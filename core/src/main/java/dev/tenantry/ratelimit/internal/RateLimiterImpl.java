@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** The limiter: resolves the plan (cached), checks the request, asks the store. */
 public final class RateLimiterImpl implements RateLimiter {
@@ -23,7 +24,7 @@ public final class RateLimiterImpl implements RateLimiter {
     private final Cache<TenantId, String> planOf;
     private final BucketStore store;
     /** The one limit every tenant is on, when the plan does not depend on the tenant; else null. */
-    private final CompiledLimit fixed;
+    private final @Nullable CompiledLimit fixed;
 
     /** A resolver that puts every tenant on one plan: no per-call lookup is needed. */
     public record FixedPlan(String plan) implements PlanResolver {

@@ -98,7 +98,7 @@ public final class Backup {
         try {
             Files.createDirectories(out);
             for (String name : chosen) {
-                counts.put(name, write(name, existing.get(name), out));
+                counts.put(name, write(name, Objects.requireNonNull(existing.get(name), name), out)); // checked
             }
             BsonArray all = new BsonArray();
             existing.keySet().forEach(n -> all.add(new BsonString(n)));

@@ -21,6 +21,7 @@ import org.bson.BsonDocument;
 import org.bson.BsonString;
 import org.bson.BsonValue;
 import org.bson.RawBsonDocument;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -152,7 +153,7 @@ public final class Restore {
     }
 
     /** The next document of a {@code .bson} file, or null at its end. */
-    private static RawBsonDocument next(InputStream in) throws IOException {
+    private static @Nullable RawBsonDocument next(InputStream in) throws IOException {
         byte[] size = in.readNBytes(4);
         if (size.length == 0) {
             return null;

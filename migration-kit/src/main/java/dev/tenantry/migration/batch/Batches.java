@@ -375,7 +375,7 @@ public final class Batches {
         } else {
             writes.addAll(Objects.requireNonNull(perPage).writes(documents));
         }
-        return new Batch(writes, sources, documents.size(), documents.get(documents.size() - 1).get("_id"),
+        return new Batch(writes, sources, documents.size(), BsonValues.id(documents.get(documents.size() - 1)),
                 doneBefore + documents.size(), carried == null ? new BsonDocument() : carried.snapshot());
     }
 
@@ -462,7 +462,7 @@ public final class Batches {
         BsonDocument odd = source.find(Filters.and(filter, Filters.not(BsonOrder.typeIn("_id",
                 BsonOrder.allAliases())))).projection(Projections.include("_id")).first();
         if (odd != null) {
-            throw unportable(odd.get("_id"));
+            throw unportable(BsonValues.id(odd));
         }
     }
 
