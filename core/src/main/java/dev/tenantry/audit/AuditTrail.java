@@ -155,6 +155,8 @@ public interface AuditTrail extends AutoCloseable {
 
     /**
      * Builds an {@link AuditTrail}. Setters validate at once and name the bad value; defaults are constants.
+     *
+     * <p>Not thread-safe: configure a builder on one thread, then build.
      */
     final class Builder {
         /** Queue capacity of an asynchronous trail by default. */

@@ -186,6 +186,8 @@ public interface TenantDatabase {
     /**
      * Builds a {@link TenantDatabase}. Each setter validates its argument at once and names the bad value; {@link
      * #build()} checks the combination.
+     *
+     * <p>Not thread-safe: configure a builder on one thread, then build.
      */
     final class Builder {
         private static final Pattern FIELD = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");

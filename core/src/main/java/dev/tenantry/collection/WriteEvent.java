@@ -24,7 +24,11 @@ import org.jspecify.annotations.Nullable;
 public record WriteEvent(String collection, TenantId tenant, Kind kind, @Nullable BsonValue documentId,
                          @Nullable String summary) {
 
-    /** What kind of write. */
+    /**
+     * What kind of write.
+     *
+     * <p>Immutable and thread-safe.
+     */
     public enum Kind {
         /** A document was inserted (or created by an upsert). */
         INSERT,

@@ -203,7 +203,11 @@ public interface TenantDirectory {
     /** Drops the cached record of {@code id}, e.g. when another app instance changed it. */
     void invalidate(TenantId id);
 
-    /** Builds a {@link TenantDirectory}. */
+    /**
+     * Builds a {@link TenantDirectory}.
+     *
+     * <p>Not thread-safe: configure a builder on one thread, then build.
+     */
     final class Builder {
 
         /** The collection tenants are stored in unless named otherwise. */

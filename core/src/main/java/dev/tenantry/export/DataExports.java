@@ -124,7 +124,11 @@ public interface DataExports {
      */
     int expireDue();
 
-    /** Builds {@link DataExports}. */
+    /**
+     * Builds {@link DataExports}.
+     *
+     * <p>Not thread-safe: configure a builder on one thread, then build.
+     */
     final class Builder {
 
         /** The collection export records live in unless named otherwise. */

@@ -15,7 +15,11 @@ import dev.tenantry.TenantryException;
 public class ExportLimitExceededException extends TenantryException {
     private static final long serialVersionUID = 1L;
 
-    /** Which limit was hit. */
+    /**
+     * Which limit was hit.
+     *
+     * <p>Immutable and thread-safe.
+     */
     public enum Limit {
         /** Pending and running exports of one requester within a tenant. */
         PER_REQUESTER,

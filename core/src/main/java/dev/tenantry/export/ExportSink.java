@@ -36,6 +36,8 @@ public sealed interface ExportSink {
     /**
      * A caller's stream.
      *
+     * <p>Immutable; the stream is the caller's, written by one export at a time.
+     *
      * @param out the stream
      */
     record Stream(OutputStream out) implements ExportSink {
@@ -44,12 +46,18 @@ public sealed interface ExportSink {
     /**
      * A file.
      *
+     * <p>Immutable and thread-safe.
+     *
      * @param path the file
      */
     record File(Path path) implements ExportSink {
     }
 
-    /** The service's GridFS bucket. */
+    /**
+     * The service's GridFS bucket.
+     *
+     * <p>Immutable and thread-safe.
+     */
     record GridFs() implements ExportSink {
     }
 }

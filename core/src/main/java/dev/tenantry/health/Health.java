@@ -320,6 +320,8 @@ public final class Health implements AutoCloseable {
     /**
      * Builds a {@link Health} registry. Setters validate at once and name the bad value. Check names are unique
      * across both groups.
+     *
+     * <p>Not thread-safe: configure a builder on one thread, then build.
      */
     public static final class Builder {
         private final Map<String, Registration> registrations = new LinkedHashMap<>();

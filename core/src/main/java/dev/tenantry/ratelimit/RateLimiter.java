@@ -58,6 +58,8 @@ public interface RateLimiter {
 
     /**
      * Builds a {@link RateLimiter}. Setters validate at once; {@link #build()} checks the combination.
+     *
+     * <p>Not thread-safe: configure a builder on one thread, then build.
      */
     final class Builder {
         /** How long a resolved plan is trusted before it is resolved again, unless invalidated sooner. */

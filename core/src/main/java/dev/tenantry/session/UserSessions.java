@@ -165,7 +165,11 @@ public interface UserSessions {
         return revokeAllExcept(userId, keepSessionId, "other sessions revoked");
     }
 
-    /** Builds {@link UserSessions}. Setters validate at once and name the bad value. */
+    /**
+     * Builds {@link UserSessions}. Setters validate at once and name the bad value.
+     *
+     * <p>Not thread-safe: configure a builder on one thread, then build.
+     */
     final class Builder {
 
         /** The collection sessions are stored in unless named otherwise. */

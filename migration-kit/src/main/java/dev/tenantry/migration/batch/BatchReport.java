@@ -32,6 +32,8 @@ public record BatchReport(String step, long read, long batches, long inserted, l
     /**
      * One item that could not be written.
      *
+     * <p>Immutable and thread-safe.
+     *
      * @param id the {@code _id} of the source document it came from, as JSON
      * @param code the server's error code (11000 for a duplicate key)
      * @param message the server's message

@@ -88,7 +88,11 @@ public final class Batches {
     private static final int MAX_RECORDED_FAILURES = 1000;
     private static final Bson ID_ORDER = Sorts.ascending("_id");
 
-    /** Turns one source document into the writes it needs (none, one or several). */
+    /**
+     * Turns one source document into the writes it needs (none, one or several).
+     *
+     * <p>Called on the thread that runs the step, one document at a time.
+     */
     @FunctionalInterface
     public interface Handler {
         /** The writes for {@code document}. */
@@ -98,6 +102,8 @@ public final class Batches {
     /**
      * Turns a whole page of source documents into writes, for steps that look up related documents once per page
      * (one {@code $in} query) rather than once per document.
+     *
+     * <p>Called on the thread that runs the step, one page at a time.
      */
     @FunctionalInterface
     public interface PageHandler {
@@ -108,6 +114,8 @@ public final class Batches {
     /**
      * State a step keeps across an interruption along with its position: snapshotted after each page is turned into
      * writes, saved with that page's checkpoint, and restored when the step resumes from it.
+     *
+     * <p>Called on the thread that runs the step, never from two threads at once.
      */
     public interface Carried {
         /** The state now, as BSON (a copy: it is saved later, on another thread). */

@@ -130,6 +130,8 @@ public final class Seed2Dataset {
      * The documents of {@link #createAwkward} that hold its awkward cases, by case; {@code _id}s are ObjectIds or
      * strings.
      *
+     * <p>Immutable and thread-safe.
+     *
      * @param bookingsOfDeletedService bookings whose service was deleted
      * @param bookingsOfMissingUsers bookings whose user does not exist
      * @param twins two users with one email who both booked at {@code twinsBusiness}
