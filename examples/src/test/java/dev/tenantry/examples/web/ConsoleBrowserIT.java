@@ -368,7 +368,7 @@ class ConsoleBrowserIT {
         signIn(ACME, "alice");
         page(ACME, "sessions", "Sessions");
         WebElement row = browser.until("the phone's session is listed", d -> d.findElements(
-                By.xpath("//table[@id='my-sessions-table']//tr[contains(., 'Test phone')]")).stream().findFirst()
+                By.xpath("//table[@id='my-sessions-table']//tr[.//span[@title='Test phone']]")).stream().findFirst()
                 .orElse(null));
         String revoked = row.getAttribute("data-session-id");
         row.findElement(By.cssSelector("button[data-revoke]")).click();
@@ -381,6 +381,8 @@ class ConsoleBrowserIT {
         awaitHeading("Sessions");
         browser.shown("#user-sessions-table");
         assertTrue(browser.text().contains("Bob's laptop"), browser::text);
+        String devices = browser.find("#my-sessions-table").getText();
+        assertTrue(devices.matches("(?s).*Headless Chrome \\d+ on Linux.*"), devices);
         browser.find("#revoke-all").click();
         browser.until("asked to confirm", d -> browser.text().contains("Sign bob out everywhere"));
         browser.screenshot("sessions-revoke-all", Browser.LAPTOP);
@@ -470,6 +472,8 @@ class ConsoleBrowserIT {
         browser.until("the chain is reported broken", d -> "false".equals(browser.find("#chain-verdict")
                 .getAttribute("data-intact")));
         assertEquals(sequence, browser.find("#chain-verdict").getAttribute("data-broken"));
+        assertTrue(browser.find("#audit-table tr[data-entry-id='" + id + "']").getAttribute("class").contains("broken"),
+                "the broken entry is marked in the list");
         assertTrue(browser.find("#chain-verdict").getText().contains("broken at entry #" + sequence),
                 () -> browser.find("#chain-verdict").getText());
         browser.screenshot("audit-broken", Browser.LAPTOP);

@@ -80,6 +80,20 @@ export function period(seconds) {
   return `${seconds} seconds`;
 }
 
+/** A user agent in words ("Chrome 150 on Linux"), or the agent itself when it is none of the usual browsers. */
+export function device(userAgent) {
+  if (!userAgent) return 'unknown device';
+  const browsers = [['Edg/', 'Edge'], ['OPR/', 'Opera'], ['Firefox/', 'Firefox'], ['HeadlessChrome/', 'Headless Chrome'],
+    ['Chrome/', 'Chrome'], ['Version/', 'Safari'], ['curl/', 'curl']];
+  const systems = [['Android', 'Android'], ['iPhone', 'iPhone'], ['iPad', 'iPad'], ['Windows', 'Windows'],
+    ['Mac OS X', 'macOS'], ['CrOS', 'ChromeOS'], ['Linux', 'Linux']];
+  const browser = browsers.find(([token]) => userAgent.includes(token));
+  if (!browser) return userAgent;
+  const version = userAgent.slice(userAgent.indexOf(browser[0]) + browser[0].length).split(/[ .;)]/)[0];
+  const system = systems.find(([token]) => userAgent.includes(token));
+  return `${browser[1]}${version ? ` ${version}` : ''}${system ? ` on ${system[1]}` : ''}`;
+}
+
 export function bytes(n) {
   if (n === null || n === undefined) return '—';
   if (n < 1024) return `${n} B`;

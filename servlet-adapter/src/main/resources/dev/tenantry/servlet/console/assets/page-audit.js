@@ -119,8 +119,11 @@ export default async function auditLog(main, app) {
           text: `The chain is intact: ${number(check.entriesChecked)} entries checked.` }))
         : alert('bad', el('p', { id: 'chain-verdict', dataset: { intact: 'false', broken: check.firstBrokenSequence },
           text: `The chain is broken at entry #${check.firstBrokenSequence}: ${check.problem}` }),
-        el('p', { text: `${number(check.entriesChecked)} entries checked before it. Entries from there on may have `
-          + 'been changed, removed or reordered outside the application.' })));
+        el('p', { text: `Entries before #${check.firstBrokenSequence} check out. From #${check.firstBrokenSequence} `
+          + 'on, entries may have been changed, removed or reordered outside the application.' })));
+      for (const tr of document.querySelectorAll('#audit-table tbody tr')) {
+        tr.classList.toggle('broken', !check.intact && tr.dataset.sequence === String(check.firstBrokenSequence));
+      }
     } catch (error) {
       clear(result).append(alert('bad', el('p', { text: `Verification failed: ${error.message}` })));
     } finally {

@@ -1,5 +1,5 @@
 // Sessions: the signed-in user's, with revoke; for administrators, any user's, and revoking all of them.
-import { alert, clear, el, field, table, time } from './dom.js';
+import { alert, clear, device, el, field, table, time } from './dom.js';
 
 /** A button that asks once more, in place, before it acts. */
 function confirmButton(label, question, confirmLabel, action, attributes = {}) {
@@ -31,10 +31,10 @@ function sessionTable(caption, sessions, currentId, revoke, id) {
       ? confirmButton('Sign out', 'This is the session you are using: sign it out?', 'Sign out', () => revoke(s),
         { 'aria-label': 'Sign out this session' })
       : el('button', { type: 'button', class: 'danger secondary', text: 'Revoke',
-        'aria-label': `Revoke the session from ${s.userAgent || 'an unknown device'} last seen ${s.lastSeenAt}`,
+        'aria-label': `Revoke the session from ${device(s.userAgent)} last seen ${s.lastSeenAt}`,
         dataset: { revoke: s.id }, on: { click: () => revoke(s) } });
     return el('tr', { dataset: { sessionId: s.id } },
-      el('td', null, el('span', { class: 'clip', title: s.userAgent || '', text: s.userAgent || 'unknown device' }),
+      el('td', null, el('span', { class: 'clip', title: s.userAgent || '', text: device(s.userAgent) }),
         current ? el('span', { class: 'badge info', text: 'this browser' }) : null),
       el('td', null, el('code', { text: s.ip || '—' })), el('td', null, time(s.createdAt)),
       el('td', null, time(s.lastSeenAt)), el('td', null, time(s.expiresAt)),
@@ -64,8 +64,7 @@ export default async function sessionsPage(main, app) {
         await app.reload();
         return;
       }
-      clear(message).append(alert('ok', el('p', { text: `Session revoked: ${s.userAgent || 'unknown device'}, `
-        + `${s.userId}.` })));
+      clear(message).append(alert('ok', el('p', { text: `Session revoked: ${device(s.userAgent)}, ${s.userId}.` })));
       await after();
     } catch (error) {
       clear(message).append(alert('bad', el('p', { text: `The session could not be revoked: ${error.message}` })));
