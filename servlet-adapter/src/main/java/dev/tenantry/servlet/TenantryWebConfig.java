@@ -36,7 +36,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Only tenant resolution is required. Each service given turns on what needs it: a {@link TenantDirectory} checks
  * that the tenant exists and is active; a {@link RateLimiter} limits signed-in callers by their tenant's plan, turns on
  * the anonymous limit and serves the rate-limit endpoint; {@link Health}, {@link AuditTrail}, {@link DataExports} and
- * {@link UserSessions} serve their endpoints. Failed authentications the application reports are always limited.
+ * {@link UserSessions} serve their endpoints; the directory also serves the organization endpoints, and {@link
+ * Builder#console} turns the admin console on. Failed authentications the application reports are always limited.
  *
  * <p>Every setter replaces what an earlier call of it set (lists included); none accepts null unless it says so.
  *

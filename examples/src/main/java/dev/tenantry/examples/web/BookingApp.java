@@ -42,7 +42,7 @@ import org.jspecify.annotations.Nullable;
  * serves health, rate-limit, audit (admins), export and session endpoints. Writes, sign-ins, failed sign-ins and
  * sign-outs land in the hash-chained audit log.
  *
- * <p>Run it with {@code mvn -q -Pwebapp -pl examples -am}. It uses the MongoDB named by {@code MONGODB_URI}, or
+ * <p>Run it with {@code mvn -Pwebapp -pl examples -am}. It uses the MongoDB named by {@code MONGODB_URI}, or
  * starts an embedded in-memory one; it listens on {@code PORT} (default 8080) on the loopback interface only, since
  * its sign-in is a demo stand-in ({@link DemoAuthentication}) that must never face a network. Ctrl-C stops it.
  *
@@ -240,6 +240,10 @@ public final class BookingApp implements AutoCloseable {
     public static void main(String[] args) throws InterruptedException {
         String mongoUri = System.getenv("MONGODB_URI");
         int port = port(System.getenv("PORT"));
+        boolean embedded = mongoUri == null || mongoUri.isBlank();
+        // One line while it starts (a second or two), so a first run is never silent; the banner follows.
+        System.out.println("Starting the Tenantry booking demo: " + (embedded ? "an embedded MongoDB, "
+                : "the MongoDB of MONGODB_URI, ") + "its demo data and the web server...");
         BookingApp app;
         try {
             app = start(port, mongoUri, DEFAULT_DATABASE);
@@ -255,8 +259,8 @@ public final class BookingApp implements AutoCloseable {
             System.out.println("Stopping the booking demo...");
             app.close();
         }, "booking-app-shutdown"));
-        Banner.print(System.out, app, mongoUri == null || mongoUri.isBlank() ? "embedded, in memory (data is gone "
-                + "when the app stops)" : "MONGODB_URI, database " + DEFAULT_DATABASE);
+        Banner.print(System.out, app, embedded ? "embedded, in memory (data is gone when the app stops)"
+                : "MONGODB_URI, database " + DEFAULT_DATABASE);
         app.join();
     }
 
