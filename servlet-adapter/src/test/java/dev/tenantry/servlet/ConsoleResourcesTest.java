@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,20 +31,32 @@ class ConsoleResourcesTest {
 
     private static final String ROOT = "/dev/tenantry/servlet/console/";
 
-    /** Every file of the console, by path below its root. */
+    /** Every file of the console, by path below its root: from the classes folder, or from the jar. */
     private static Map<String, String> files() {
         URL root = ConsoleResourcesTest.class.getResource(ROOT);
         Map<String, String> files = new TreeMap<>();
-        try (Stream<Path> paths = Files.walk(Path.of(root.toURI()))) {
-            Path base = Path.of(root.toURI());
-            for (Path path : paths.filter(Files::isRegularFile).toList()) {
-                files.put(base.relativize(path).toString().replace('\\', '/'), Files.readString(path,
-                        StandardCharsets.UTF_8));
+        try {
+            URI uri = root.toURI();
+            if (uri.getScheme().equals("jar")) {
+                try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
+                    read(jar.provider().getPath(uri), files);
+                }
+            } else {
+                read(Path.of(uri), files);
             }
         } catch (IOException | URISyntaxException e) {
             throw new IllegalStateException(e);
         }
         return files;
+    }
+
+    private static void read(Path base, Map<String, String> files) throws IOException {
+        try (Stream<Path> paths = Files.walk(base)) {
+            for (Path path : paths.filter(Files::isRegularFile).toList()) {
+                files.put(base.relativize(path).toString().replace('\\', '/'), Files.readString(path,
+                        StandardCharsets.UTF_8));
+            }
+        }
     }
 
     @Test

@@ -63,8 +63,7 @@ class ConsoleBrowserIT {
     @BeforeAll
     static void start() {
         assumeTrue(Browser.available(), Browser.unavailableReason());
-        String database = "console_it_" + UUID.randomUUID().toString().substring(0, 8);
-        app = BookingApp.start(0, System.getenv("MONGODB_URI"), database, EXPORTS);
+        app = TestApps.start("console_it_", EXPORTS);
         http = new HttpCalls(app.uri());
         browser = new Browser();
     }
@@ -76,12 +75,7 @@ class ConsoleBrowserIT {
                 browser.close();
             }
         } finally {
-            if (app != null) {
-                if (System.getenv("MONGODB_URI") != null) {
-                    app.mongoClient().getDatabase(app.databaseName()).drop();
-                }
-                app.close();
-            }
+            TestApps.stop(app);
         }
     }
 
@@ -477,6 +471,29 @@ class ConsoleBrowserIT {
         assertTrue(browser.find("#chain-verdict").getText().contains("broken at entry #" + sequence),
                 () -> browser.find("#chain-verdict").getText());
         browser.screenshot("audit-broken", Browser.LAPTOP);
+    }
+
+    @Test
+    @Order(10)
+    void theLogCheckCatchesCspViolationsAndScriptErrors() {
+        // The check after every test is only worth something if it sees what it looks for: provoke both here.
+        signIn(ACME, "alice");
+        awaitHeading("Dashboard");
+        browser.clearLog();
+        browser.script("const s = document.createElement('script'); s.textContent = 'window.injected = 1;';"
+                + "document.body.append(s);"
+                + "const i = document.createElement('img'); i.src = 'https://example.com/pixel.png';"
+                + "document.body.append(i);"
+                + "setTimeout(() => { throw new Error('provoked by the test'); }, 0);");
+        List<String> problems = browser.until("the browser logged the violations", d -> {
+            List<String> found = browser.problems(m -> false);
+            return found.stream().filter(m -> m.contains("Content Security Policy")).count() >= 2
+                    && found.stream().anyMatch(m -> m.contains("provoked by the test")) ? found : null;
+        });
+        assertTrue(problems.stream().anyMatch(m -> m.contains("inline script")), problems::toString);
+        assertTrue(problems.stream().anyMatch(m -> m.contains("img-src")), problems::toString);
+        assertEquals(null, browser.script("return window.injected;"), "the inline script did not run");
+        browser.clearLog();
     }
 
     /** Runs exports on threads of their own, or holds them until released. */

@@ -10,7 +10,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,19 +29,13 @@ class FirstMinutesIT {
 
     @BeforeAll
     static void start() {
-        app = BookingApp.start(0, System.getenv("MONGODB_URI"), "first_it_" + UUID.randomUUID().toString()
-                .substring(0, 8));
+        app = TestApps.start("first_it_");
         http = new HttpCalls(app.uri());
     }
 
     @AfterAll
     static void stop() {
-        if (app != null) {
-            if (System.getenv("MONGODB_URI") != null) {
-                app.mongoClient().getDatabase(app.databaseName()).drop();
-            }
-            app.close();
-        }
+        TestApps.stop(app);
     }
 
     @Test
