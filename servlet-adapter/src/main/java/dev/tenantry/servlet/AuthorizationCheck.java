@@ -33,7 +33,19 @@ public interface AuthorizationCheck {
         /** List and revoke other users' sessions. */
         MANAGE_SESSIONS,
         /** See each health check's detail (messages, timings) rather than the overall status only. */
-        VIEW_HEALTH_DETAILS
+        VIEW_HEALTH_DETAILS,
+        /**
+         * Open the admin console ({@link ConsoleSettings}); each page's data still needs its own operation.
+         *
+         * @since 0.1
+         */
+        USE_CONSOLE,
+        /**
+         * See the organization's record and schedule or cancel its deletion.
+         *
+         * @since 0.1
+         */
+        MANAGE_ORGANIZATION
     }
 
     /** Whether the caller of {@code request} may perform {@code operation}. */

@@ -6,9 +6,11 @@ import dev.tenantry.servlet.internal.Attributes;
 import dev.tenantry.servlet.internal.AuditServlet;
 import dev.tenantry.servlet.internal.AuthFailure;
 import dev.tenantry.servlet.internal.ClientAddress;
+import dev.tenantry.servlet.internal.ConsoleServlet;
 import dev.tenantry.servlet.internal.ExportsServlet;
 import dev.tenantry.servlet.internal.FrontFilter;
 import dev.tenantry.servlet.internal.HealthServlet;
+import dev.tenantry.servlet.internal.OrganizationServlet;
 import dev.tenantry.servlet.internal.RateLimitFilter;
 import dev.tenantry.servlet.internal.RateLimitServlet;
 import dev.tenantry.servlet.internal.RequestContextFilter;
@@ -54,8 +56,9 @@ import org.jspecify.annotations.Nullable;
  * Errors the container raises before any filter runs (a malformed request line, header fields too large) are outside
  * the Servlet API's reach; on Jetty 12, {@link dev.tenantry.servlet.jetty.ProblemErrorHandler} answers them as
  * problems too.
- * Endpoints, for each service configured: health, rate-limit state, audit log, data exports, sessions (see {@link
- * TenantryWebConfig}). Every filter and endpoint supports async requests.
+ * Endpoints, for each service configured: health, rate-limit state, audit log, data exports, sessions, the
+ * organization (with a directory), and the admin console when {@link TenantryWebConfig.Builder#console} turns it on
+ * (see {@link TenantryWebConfig}). Every filter and endpoint supports async requests.
  *
  * <pre>{@code
  * public final class Startup implements ServletContainerInitializer {
@@ -105,6 +108,10 @@ public final class TenantryServlet {
                 config.exportsPath()));
         config.userSessions().ifPresent(sessions -> servlet(context, "sessions",
                 new SessionsServlet(sessions, config), config.sessionsPath()));
+        config.tenantDirectory().ifPresent(directory -> servlet(context, "organization",
+                new OrganizationServlet(directory, config), config.organizationPath()));
+        config.console().ifPresent(console -> servlet(context, "console", new ConsoleServlet(console, config),
+                console.path()));
     }
 
     private static void filter(ServletContext context, String name, Filter filter, TenantryWebConfig config,

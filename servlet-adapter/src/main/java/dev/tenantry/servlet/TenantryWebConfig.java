@@ -36,7 +36,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Only tenant resolution is required. Each service given turns on what needs it: a {@link TenantDirectory} checks
  * that the tenant exists and is active; a {@link RateLimiter} limits signed-in callers by their tenant's plan, turns on
  * the anonymous limit and serves the rate-limit endpoint; {@link Health}, {@link AuditTrail}, {@link DataExports} and
- * {@link UserSessions} serve their endpoints. Failed authentications the application reports are always limited.
+ * {@link UserSessions} serve their endpoints; the directory also serves the organization endpoints, and {@link
+ * Builder#console} turns the admin console on. Failed authentications the application reports are always limited.
  *
  * <p>Every setter replaces what an earlier call of it set (lists included); none accepts null unless it says so.
  *
@@ -65,6 +66,8 @@ public final class TenantryWebConfig {
     public static final String DEFAULT_EXPORTS_PATH = "/api/exports";
     /** Default path of the session endpoints. */
     public static final String DEFAULT_SESSIONS_PATH = "/api/sessions";
+    /** Path of the organization endpoints, served when a {@link TenantDirectory} is configured. */
+    public static final String DEFAULT_ORGANIZATION_PATH = "/api/organization";
     /** The request id header read and echoed unless told otherwise. */
     public static final String DEFAULT_REQUEST_ID_HEADER = "X-Request-ID";
     /** The Content-Security-Policy sent by default: right for a JSON API, too strict for HTML pages. */
@@ -124,6 +127,7 @@ public final class TenantryWebConfig {
     private final List<String> urlPatterns;
     private final @Nullable Executor exportExecutor;
     private final int maxBodyBytes;
+    private final @Nullable ConsoleSettings console;
 
     private TenantryWebConfig(Builder b) {
         this.tenantResolvers = List.copyOf(b.tenantResolvers);
@@ -131,6 +135,10 @@ public final class TenantryWebConfig {
         List<String> optional = new ArrayList<>(b.tenantOptionalPaths);
         optional.add(b.healthPath);
         optional.add(b.healthPath + "/*");
+        if (b.console != null) {
+            // The console's context says whether a tenant is named at all, so the sign-in page can ask for one.
+            optional.add(b.console.path() + "/context");
+        }
         this.tenantOptionalPaths = List.copyOf(optional);
         this.tenantAccess = b.tenantAccess;
         this.tenantDirectory = b.tenantDirectory;
@@ -166,6 +174,7 @@ public final class TenantryWebConfig {
         this.urlPatterns = List.copyOf(b.urlPatterns);
         this.exportExecutor = b.exportExecutor;
         this.maxBodyBytes = b.maxBodyBytes;
+        this.console = b.console;
     }
 
     /** Starts building a configuration. */
@@ -317,6 +326,16 @@ public final class TenantryWebConfig {
         return exportsPath;
     }
 
+    /** Path of the organization endpoints ({@value #DEFAULT_ORGANIZATION_PATH}), served with a directory. */
+    public String organizationPath() {
+        return DEFAULT_ORGANIZATION_PATH;
+    }
+
+    /** The admin console, if it is on. */
+    public Optional<ConsoleSettings> console() {
+        return Optional.ofNullable(console);
+    }
+
     /** Path of the session endpoints. */
     public String sessionsPath() {
         return sessionsPath;
@@ -388,6 +407,7 @@ public final class TenantryWebConfig {
         private final List<String> urlPatterns = new ArrayList<>(List.of("/*"));
         private @Nullable Executor exportExecutor;
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        private @Nullable ConsoleSettings console;
 
         private Builder() {
             securityHeaders.put("Content-Security-Policy", DEFAULT_CONTENT_SECURITY_POLICY);
@@ -729,6 +749,16 @@ public final class TenantryWebConfig {
         }
 
         /**
+         * Serves the admin console as {@code settings} say (default: no console). Its pages are for callers the
+         * {@link AuthorizationCheck} permits {@link AuthorizationCheck.Operation#USE_CONSOLE}; see {@link
+         * ConsoleSettings}.
+         */
+        public Builder console(ConsoleSettings settings) {
+            this.console = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
          * Builds the configuration.
          *
          * @throws IllegalStateException if no tenant resolver is given, two endpoint paths overlap, or an endpoint
@@ -739,7 +769,14 @@ public final class TenantryWebConfig {
                 throw new IllegalStateException("say how requests find their tenant: tenantResolvers(...), e.g. "
                         + "TenantResolver.header()");
             }
-            List<String> paths = List.of(healthPath, rateLimitPath, auditPath, exportsPath, sessionsPath);
+            List<String> paths = new ArrayList<>(List.of(healthPath, rateLimitPath, auditPath, exportsPath,
+                    sessionsPath));
+            if (tenantDirectory != null) {
+                paths.add(DEFAULT_ORGANIZATION_PATH);
+            }
+            if (console != null) {
+                paths.add(console.path());
+            }
             Set<String> seen = new LinkedHashSet<>();
             for (String path : paths) {
                 for (String other : seen) {
@@ -756,7 +793,7 @@ public final class TenantryWebConfig {
             return new TenantryWebConfig(this);
         }
 
-        private static String headerName(String name) {
+        static String headerName(String name) {
             Objects.requireNonNull(name, "header name");
             if (!TOKEN.matcher(name).matches()) {
                 throw new IllegalArgumentException("header name must be 1-64 token characters, was '" + name + "'");

@@ -3,8 +3,9 @@
  *
  * <p>{@link dev.tenantry.servlet.TenantryServlet#install} is the one way in: it installs, from one {@link
  * dev.tenantry.servlet.TenantryWebConfig}, the filters (security headers, request context for the audit trail,
- * tenant resolution and scope, rate limits with the IETF {@code RateLimit} fields) and the JSON endpoints (health,
- * rate-limit state, audit log, data exports, sessions). Extension points: {@link dev.tenantry.servlet.TenantResolver},
+ * tenant resolution and scope, rate limits with the IETF {@code RateLimit} fields), the JSON endpoints (health,
+ * rate-limit state, audit log, data exports, sessions, organization) and, with {@link
+ * dev.tenantry.servlet.ConsoleSettings}, the admin console. Extension points: {@link dev.tenantry.servlet.TenantResolver},
  * {@link dev.tenantry.servlet.ActorResolver}, {@link dev.tenantry.servlet.RateLimitKeyResolver} and {@link
  * dev.tenantry.servlet.AuthorizationCheck}. Errors are RFC 9457 {@link dev.tenantry.servlet.ProblemDetails}.
  *

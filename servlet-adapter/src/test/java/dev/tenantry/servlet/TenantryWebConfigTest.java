@@ -115,4 +115,32 @@ class TenantryWebConfigTest {
         assertEquals("Basic realm=\"api\"", valid().authenticationChallenge("Basic realm=\"api\"").build()
                 .authenticationChallenge());
     }
+
+    @Test
+    void theConsoleIsOffByDefaultAndItsSettingsAreChecked() {
+        assertTrue(valid().build().console().isEmpty());
+        ConsoleSettings defaults = ConsoleSettings.defaults();
+        assertEquals(ConsoleSettings.DEFAULT_PATH, defaults.path());
+        assertTrue(defaults.signInEndpoint().isEmpty() && defaults.tenantHeader().isEmpty());
+        assertEquals("/ops", valid().console(ConsoleSettings.builder().path("/ops").build()).build().console()
+                .orElseThrow().path());
+        for (String bad : new String[] {"admin", "/admin/", "/ad*", "/a\"b", "/a<b", "/a//b", "/a/../b", "/a b"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ConsoleSettings.builder().path(bad), bad);
+            assertTrue(e.getMessage().contains(bad), e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> ConsoleSettings.builder().signInEndpoint("/login?x=1"));
+        assertThrows(IllegalArgumentException.class, () -> ConsoleSettings.builder().tenantHeader("X Tenant"));
+        assertThrows(NullPointerException.class, () -> valid().console(null));
+    }
+
+    @Test
+    void theConsoleAndOrganizationPathsMayNotOverlapTheEndpoints() {
+        IllegalStateException overlap = assertThrows(IllegalStateException.class, () -> valid()
+                .console(ConsoleSettings.builder().path("/api/audit/console").build()).build());
+        assertTrue(overlap.getMessage().contains("/api/audit/console"), overlap.getMessage());
+        IllegalStateException outside = assertThrows(IllegalStateException.class, () -> valid().urlPatterns("/api/*")
+                .console(ConsoleSettings.defaults()).build());
+        assertTrue(outside.getMessage().contains("/admin"), outside.getMessage());
+    }
 }

@@ -2,6 +2,7 @@ package dev.tenantry.ratelimit.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.mongodb.ErrorCategory;
 import com.mongodb.MongoCommandException;
 import com.mongodb.MongoException;
 import com.mongodb.MongoOperationTimeoutException;
@@ -47,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * <p>Each instance caches the state it last saw per key. An admitted request writes the new state with {@code
  * updateOne({_id, n: <seen>}, {$set: ...})}: one round trip. A denial writes nothing: other instances only ever take
  * tokens away, so a bucket that is short in the cached state is short in truth too. A key seen for the first time is
- * created, already charged, by one upsert. When another writer (another instance, or another thread of this one) wrote
+ * created, already charged, by one upsert; whether this call created it is told by the upsert's answer (its upserted
+ * id), and when another writer was first, its state is read and the swap below takes from it. When another writer (another instance, or another thread of this one) wrote
  * first, the swap matches nothing: the state is read again and the swap retried with jittered backoff, so a hot key
  * causes no retry storm.
  *
@@ -196,14 +198,16 @@ public final class MongoStore implements BucketStore {
             State state = seen.getIfPresent(key);
             if (state == null) {
                 State created = charged(limit, permits, consume, nowNanos);
-                BsonDocument doc = within(deadline).findOneAndUpdate(new BsonDocument("_id", new BsonString(key)),
-                        Updates.setOnInsert(toDocument(created, limit, nowNanos, false)),
-                        new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
+                if (created(key, created, limit, nowNanos, deadline)) { // created, and charged if asked
+                    seen.put(key, created);
+                    return BucketMath.decide(limit, created.units(), permits, true);
+                }
+                BsonDocument doc = within(deadline).find(new BsonDocument("_id", new BsonString(key))).first();
+                if (doc == null) {
+                    continue; // created by another writer and already expired: create it again
+                }
                 state = fromDocument(doc);
                 seen.put(key, state);
-                if (state.version() == created.version()) { // our insert: created, and charged if asked
-                    return BucketMath.decide(limit, state.units(), permits, true);
-                }
             }
             long[] units = state.units().clone();
             boolean changed = !counts(limit, state);
@@ -246,6 +250,25 @@ public final class MongoStore implements BucketStore {
                 }
                 LockSupport.parkNanos(pause);
             }
+        }
+    }
+
+    /**
+     * Whether this call created the bucket for {@code key} as {@code state}. Told by the server's own answer to the
+     * upsert (an upserted id), never by reading the document back: what is read back may already carry another
+     * writer's update. A duplicate key error is the losing side of two upserts racing for a new key (servers before
+     * 4.2, and some proxies, do not retry it): another writer created it.
+     */
+    private boolean created(String key, State state, CompiledLimit limit, long nowNanos, long deadline) {
+        try {
+            return within(deadline).updateOne(new BsonDocument("_id", new BsonString(key)),
+                    Updates.setOnInsert(toDocument(state, limit, nowNanos, false)),
+                    new UpdateOptions().upsert(true)).getUpsertedId() != null;
+        } catch (MongoWriteException e) {
+            if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                throw e;
+            }
+            return false;
         }
     }
 

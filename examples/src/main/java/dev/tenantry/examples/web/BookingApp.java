@@ -6,6 +6,7 @@ import com.mongodb.MongoTimeoutException;
 import com.mongodb.client.MongoClient;
 import dev.tenantry.directory.TenantDirectory;
 import dev.tenantry.servlet.AuthorizationCheck;
+import dev.tenantry.servlet.ConsoleSettings;
 import dev.tenantry.servlet.TenantResolver;
 import dev.tenantry.servlet.TenantryServlet;
 import dev.tenantry.servlet.TenantryWebConfig;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.util.EnumSet;
+import java.util.concurrent.Executor;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -40,7 +42,7 @@ import org.jspecify.annotations.Nullable;
  * serves health, rate-limit, audit (admins), export and session endpoints. Writes, sign-ins, failed sign-ins and
  * sign-outs land in the hash-chained audit log.
  *
- * <p>Run it with {@code mvn -q -Pwebapp -pl examples -am}. It uses the MongoDB named by {@code MONGODB_URI}, or
+ * <p>Run it with {@code mvn -Pwebapp -pl examples -am}. It uses the MongoDB named by {@code MONGODB_URI}, or
  * starts an embedded in-memory one; it listens on {@code PORT} (default 8080) on the loopback interface only, since
  * its sign-in is a demo stand-in ({@link DemoAuthentication}) that must never face a network. Ctrl-C stops it.
  *
@@ -79,6 +81,12 @@ public final class BookingApp implements AutoCloseable {
      * @throws IllegalStateException if the server cannot start, e.g. because the port is taken
      */
     public static BookingApp start(int port, @Nullable String mongoUri, String databaseName) {
+        return start(port, mongoUri, databaseName, null);
+    }
+
+    /** As {@link #start(int, String, String)}, with data exports run by {@code exportExecutor} (tests hold them). */
+    static BookingApp start(int port, @Nullable String mongoUri, String databaseName,
+                            @Nullable Executor exportExecutor) {
         EmbeddedMongo embedded = mongoUri == null || mongoUri.isBlank() ? EmbeddedMongo.start() : null;
         BookingServices services = null;
         try {
@@ -86,7 +94,7 @@ public final class BookingApp implements AutoCloseable {
                     : new ConnectionString(mongoUri);
             services = new BookingServices(connection, databaseName);
             DemoData.seed(services);
-            Server server = server(services, port);
+            Server server = server(services, port, exportExecutor);
             return new BookingApp(embedded, services, server, ((ServerConnector) server.getConnectors()[0])
                     .getLocalPort());
         } catch (RuntimeException e) {
@@ -100,7 +108,7 @@ public final class BookingApp implements AutoCloseable {
         }
     }
 
-    private static Server server(BookingServices services, int port) {
+    private static Server server(BookingServices services, int port, @Nullable Executor exportExecutor) {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("booking-http");
         Server server = new Server(threads);
@@ -111,7 +119,7 @@ public final class BookingApp implements AutoCloseable {
         connector.setPort(port);
         server.addConnector(connector);
 
-        TenantryWebConfig config = TenantryWebConfig.builder()
+        TenantryWebConfig.Builder builder = TenantryWebConfig.builder()
                 .tenantResolvers(TenantResolver.header(), TenantResolver.subdomain(DOMAIN))
                 .tenantOptional("/")
                 // A signed-in user works in their own organization only; any other answers 404, like an unknown one.
@@ -124,7 +132,14 @@ public final class BookingApp implements AutoCloseable {
                 .dataExports(services.exports)
                 .userSessions(services.sessions)
                 .authorization(AuthorizationCheck.role(DemoUsers.ADMIN))
-                .build();
+                // The admin console at /admin: signs in through /api/login for a bearer token kept in the browser
+                // tab, and asks for the organization when the address (acme.localhost) does not name one.
+                .console(ConsoleSettings.builder().signInEndpoint("/api/login").signOutEndpoint("/api/logout")
+                        .tenantHeader(TenantResolver.DEFAULT_HEADER).build());
+        if (exportExecutor != null) {
+            builder.exportExecutor(exportExecutor);
+        }
+        TenantryWebConfig config = builder.build();
 
         ServletContextHandler context = new ServletContextHandler("/");
         // The application's own authentication runs before Tenantry's filters, so the audit context knows the actor.
@@ -225,6 +240,10 @@ public final class BookingApp implements AutoCloseable {
     public static void main(String[] args) throws InterruptedException {
         String mongoUri = System.getenv("MONGODB_URI");
         int port = port(System.getenv("PORT"));
+        boolean embedded = mongoUri == null || mongoUri.isBlank();
+        // One line while it starts (a second or two), so a first run is never silent; the banner follows.
+        System.out.println("Starting the Tenantry booking demo: " + (embedded ? "an embedded MongoDB, "
+                : "the MongoDB of MONGODB_URI, ") + "its demo data and the web server...");
         BookingApp app;
         try {
             app = start(port, mongoUri, DEFAULT_DATABASE);
@@ -240,8 +259,8 @@ public final class BookingApp implements AutoCloseable {
             System.out.println("Stopping the booking demo...");
             app.close();
         }, "booking-app-shutdown"));
-        Banner.print(System.out, app, mongoUri == null || mongoUri.isBlank() ? "embedded, in memory (data is gone "
-                + "when the app stops)" : "MONGODB_URI, database " + DEFAULT_DATABASE);
+        Banner.print(System.out, app, embedded ? "embedded, in memory (data is gone when the app stops)"
+                : "MONGODB_URI, database " + DEFAULT_DATABASE);
         app.join();
     }
 
@@ -279,8 +298,16 @@ public final class BookingApp implements AutoCloseable {
             String acme = " -H 'X-Tenant-ID: acme'";
             String alice = acme + " -H 'X-Demo-User: alice'";
             String json = " -H 'Content-Type: application/json'";
+            String rule = "=".repeat(78);
             out.println();
+            out.println(rule);
             out.println("Tenantry booking demo listening on " + base + "/  (MongoDB: " + mongo + ")");
+            out.println();
+            out.println("Admin console, in a browser:  " + base + "/admin/");
+            out.println("  sign in to organization acme as alice, password demo (or globex as gina);");
+            out.println("  per organization: http://acme.localhost:" + app.port() + "/admin/ and http://globex.localhost:"
+                    + app.port() + "/admin/");
+            out.println();
             out.println("Organizations: acme \"Acme Dental\" (plan PRO), globex \"Globex Fitness\" (plan FREE).");
             out.println("Demo users (DEMO-ONLY sign-in, password \"demo\"): alice (acme, admin), bob (acme), "
                     + "gina (globex, admin), gus (globex).");
@@ -302,7 +329,8 @@ public final class BookingApp implements AutoCloseable {
             out.println("  for i in $(seq 70); do curl -s -o /dev/null -w '%{http_code} ' -H 'X-Tenant-ID: globex' "
                     + base + "/api/rate-limit; done; echo");
             out.println();
-            out.println("GET " + base + "/ lists every endpoint. Ctrl-C stops the app.");
+            out.println("curl " + base + "/ lists every endpoint. Ctrl-C stops the app.");
+            out.println(rule);
         }
     }
 }

@@ -20,6 +20,7 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.security.Principal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -48,11 +49,15 @@ final class DemoAuthentication implements Filter {
 
     private final List<TenantResolver> tenantResolvers;
     private final UserSessions sessions;
+    private final List<String> lifecyclePaths;
 
     /** Reads tenants as {@code config} does. */
     DemoAuthentication(TenantryWebConfig config, UserSessions sessions) {
         this.tenantResolvers = config.tenantResolvers();
         this.sessions = sessions;
+        List<String> lifecycle = new ArrayList<>(List.of(config.organizationPath()));
+        config.console().ifPresent(console -> lifecycle.add(console.path() + "/context"));
+        this.lifecyclePaths = List.copyOf(lifecycle);
     }
 
     @Override
@@ -93,7 +98,15 @@ final class DemoAuthentication implements Filter {
         chain.doFilter(new SignedIn(request, user), response);
     }
 
-    /** The live session of {@code token} in the request's tenant, touched; empty if there is none. */
+    /**
+     * The live session of {@code token} in the request's tenant, touched; empty if there is none.
+     *
+     * <p>Where sessions live in a {@code TenantDatabase} that the directory guards, a suspended organization's (or one
+     * scheduled for deletion) cannot be read in its scope, and Tenantry answers 403 for it. Its administrators must
+     * still reach its organization endpoints and the console's context to cancel a deletion: for those paths only, the
+     * token is then checked in system scope (which an audit trail wired to that database records as SYSTEM_ACCESS,
+     * with this reason). The demo's sessions are not in the guarded database, so this path is the fallback.
+     */
     private Optional<UserSession> session(HttpServletRequest request, String token) {
         TenantId tenant = tenantOf(request);
         if (tenant == null) {
@@ -102,7 +115,13 @@ final class DemoAuthentication implements Filter {
         try {
             return Tenants.call(tenant, () -> sessions.touch(token));
         } catch (TenantStatusException e) {
-            return Optional.empty(); // suspended: Tenantry's tenant filter answers 403 for it
+            String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+            boolean lifecycle = lifecyclePaths.stream().anyMatch(p -> path.equals(p) || path.startsWith(p + "/"));
+            if (!lifecycle) {
+                return Optional.empty(); // Tenantry's tenant filter answers 403 for it
+            }
+            return Tenants.callAsSystem("demo sign-in check for tenant '" + tenant + "', which is " + e.status()
+                    + ", on its organization endpoints", () -> Tenants.call(tenant, () -> sessions.touch(token)));
         }
     }
 

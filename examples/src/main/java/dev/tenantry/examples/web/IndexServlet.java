@@ -14,8 +14,9 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * {@code GET /}: what this app is and which endpoints it has (no tenant needed); {@code GET /api/me}: the signed-in
- * user, their roles and their organization (name, plan, status). Anything else answers 404.
+ * {@code GET /}: for a browser (one that asks for HTML), a redirect to the admin console; for anything else (curl), what
+ * this app is and which endpoints it has (no tenant needed). {@code GET /api/me}: the signed-in user, their roles and
+ * their organization (name, plan, status). Anything else answers 404.
  */
 final class IndexServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -31,7 +32,13 @@ final class IndexServlet extends HttpServlet {
             "GET  /api/audit  /api/audit/export  /api/audit/verify   (admin)",
             "POST /api/exports {\"scope\":\"user\"|\"tenant\",\"format\":\"json\"|\"ndjson\"|\"csv\"}   "
                     + "GET /api/exports  /api/exports/{id}  /api/exports/{id}/download",
-            "GET  /api/sessions   DELETE /api/sessions/{id}");
+            "GET  /api/sessions   DELETE /api/sessions/{id}",
+            "GET  /api/organization   POST|DELETE /api/organization/deletion {\"retentionDays\":30,"
+                    + "\"confirm\":\"Acme Dental\"}   (admin)",
+            "GET  /admin/   the admin console, in a browser");
+
+    /** Where a browser asking for {@code /} is sent. */
+    static final String CONSOLE = "/admin/";
 
     private final transient TenantDirectory directory;
 
@@ -44,7 +51,14 @@ final class IndexServlet extends HttpServlet {
         try {
             String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
             switch (path) {
-                case "/" -> index(response);
+                case "/" -> {
+                    if (wantsHtml(request)) {
+                        response.setStatus(303);
+                        response.setHeader("Location", CONSOLE);
+                    } else {
+                        index(response);
+                    }
+                }
                 case "/api/me" -> me(request, response);
                 default -> throw HttpJson.notFound("no such endpoint; GET / lists them");
             }
@@ -53,9 +67,19 @@ final class IndexServlet extends HttpServlet {
         }
     }
 
+    /**
+     * Whether the client asked for HTML: browsers put {@code text/html} in {@code Accept} when they open a page; curl
+     * sends {@code *}{@code /*} and API clients {@code application/json}.
+     */
+    static boolean wantsHtml(HttpServletRequest request) {
+        String accept = request.getHeader("Accept");
+        return accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("text/html");
+    }
+
     private static void index(HttpServletResponse response) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", "Tenantry booking demo");
+        body.put("console", "open " + CONSOLE + " in a browser: sign in to acme as alice (password demo)");
         body.put("tenant", "send X-Tenant-ID: acme (or globex), or use http://acme.localhost:<port>/");
         body.put("signIn", "DEMO ONLY: X-Demo-User: alice|bob|gina|gus, or POST /api/login and a Bearer token");
         body.put("endpoints", ENDPOINTS);

@@ -32,19 +32,13 @@ class SeedOneChecklistIT {
 
     @BeforeAll
     static void start() {
-        String database = "booking_it_" + UUID.randomUUID().toString().substring(0, 8);
-        app = BookingApp.start(0, System.getenv("MONGODB_URI"), database);
+        app = TestApps.start("booking_it_");
         http = new HttpCalls(app.uri());
     }
 
     @AfterAll
     static void stop() {
-        if (app != null) {
-            if (System.getenv("MONGODB_URI") != null) {
-                app.mongoClient().getDatabase(app.databaseName()).drop();
-            }
-            app.close();
-        }
+        TestApps.stop(app);
     }
 
     /** Headers of a request by {@code user} in {@code tenant}, plus {@code more}. */

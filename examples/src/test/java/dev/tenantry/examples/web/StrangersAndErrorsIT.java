@@ -38,19 +38,13 @@ class StrangersAndErrorsIT {
 
     @BeforeAll
     static void start() {
-        app = BookingApp.start(0, System.getenv("MONGODB_URI"), "booking_it_" + UUID.randomUUID().toString()
-                .substring(0, 8));
+        app = TestApps.start("booking_it_");
         http = new HttpCalls(app.uri());
     }
 
     @AfterAll
     static void stop() {
-        if (app != null) {
-            if (System.getenv("MONGODB_URI") != null) {
-                app.mongoClient().getDatabase(app.databaseName()).drop();
-            }
-            app.close();
-        }
+        TestApps.stop(app);
     }
 
     private static void assertProblem(int status, HttpResponse<String> response) {

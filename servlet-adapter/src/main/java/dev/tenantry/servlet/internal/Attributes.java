@@ -19,6 +19,8 @@ public final class Attributes {
     public static final String CLIENT_IP = "dev.tenantry.servlet.clientIp";
     /** The request's {@link dev.tenantry.audit.AuditContext}. */
     public static final String AUDIT_CONTEXT = "dev.tenantry.servlet.auditContext";
+    /** The {@link Scope} the tenant filter runs the request in, reopened for its async dispatches. */
+    public static final String TENANT_SCOPE = "dev.tenantry.servlet.tenantScope";
     /** The rate-limit decision taken for the request. */
     public static final String RATE_LIMIT = "dev.tenantry.servlet.rateLimit";
 

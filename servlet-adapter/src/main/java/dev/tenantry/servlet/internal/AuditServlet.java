@@ -27,8 +27,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The tenant's audit log, for administrators: {@code GET <base>} lists a page of entries matching the query
- * parameters, {@code GET <base>/export} downloads every match as JSON, NDJSON or CSV, and {@code GET <base>/verify}
- * checks the hash chain. Query parameters: {@code actor}, {@code action}, {@code targetType}, {@code targetId},
+ * parameters, {@code GET <base>/export} downloads every match as JSON, NDJSON or CSV, {@code GET <base>/counts}
+ * counts the matches by action and by outcome (the newest {@value #MAX_COUNTED} at most; {@code complete} says whether
+ * that was all), and {@code GET <base>/verify} checks the hash chain. Query parameters: {@code actor}, {@code action}, {@code targetType}, {@code targetId},
  * {@code outcome}, {@code from} and {@code to} (ISO-8601 instants), {@code limit}, {@code cursor} (and {@code format}
  * for the export); unknown or repeated ones are refused.
  */
@@ -38,6 +39,10 @@ public final class AuditServlet extends EndpointServlet {
     private static final Set<String> FILTERS = Set.of("actor", "action", "targetType", "targetId", "outcome", "from",
             "to", "limit", "cursor");
     private static final Set<String> EXPORT = union(FILTERS, "format");
+    private static final Set<String> COUNTS = Set.of("actor", "action", "targetType", "targetId", "outcome", "from",
+            "to");
+    /** The most entries {@code /counts} reads. */
+    static final int MAX_COUNTED = 10_000;
 
     /** The earliest instant a query may name: stored times are BSON dates, and ISO-8601 years have four digits. */
     static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");
@@ -62,6 +67,7 @@ public final class AuditServlet extends EndpointServlet {
             case "" -> list(request, response);
             case "/export" -> export(request, response);
             case "/verify" -> verify(request, response);
+            case "/counts" -> counts(request, response);
             default -> throw noSuchPath();
         }
     }
@@ -93,6 +99,42 @@ public final class AuditServlet extends EndpointServlet {
         response.setHeader("Content-Disposition", "attachment; filename=\"audit-" + Tenants.current().value() + "."
                 + format.extension() + "\"");
         trail.export(query, format, response.getOutputStream());
+    }
+
+    /**
+     * Counts the entries matching the filters, newest first, reading at most {@value #MAX_COUNTED} of them a page at a
+     * time: a bounded read for a dashboard, not an aggregation (the trail's query is the only way to its entries).
+     */
+    private void counts(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        require(request, Operation.READ_AUDIT_LOG);
+        QueryParams params = params(request, COUNTS);
+        AuditQuery query = query(params).limit(AuditQuery.MAX_LIMIT).after(null);
+        Map<String, Long> byAction = new java.util.TreeMap<>();
+        Map<String, Long> byOutcome = new java.util.TreeMap<>();
+        long total = 0;
+        boolean complete = true;
+        while (true) {
+            AuditPage page = trail.query(query);
+            for (AuditEntry entry : page.entries()) {
+                byAction.merge(entry.action().name(), 1L, Long::sum);
+                byOutcome.merge(entry.event().outcome().name(), 1L, Long::sum);
+                total++;
+            }
+            if (page.nextCursor() == null) {
+                break;
+            }
+            if (total >= MAX_COUNTED) {
+                complete = false;
+                break;
+            }
+            query = query.after(page.nextCursor());
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("total", total);
+        body.put("complete", complete);
+        body.put("byAction", byAction);
+        body.put("byOutcome", byOutcome);
+        Json.write(response, 200, body);
     }
 
     private void verify(HttpServletRequest request, HttpServletResponse response) throws IOException {

@@ -60,7 +60,13 @@ public final class Problems {
                 "this endpoint does not accept " + method);
     }
 
-    /** 409 for something in the wrong state. */
+    /** 400: a destructive change was not confirmed with the organization's name. */
+    public static ProblemDetails confirmationMismatch() {
+        return ProblemDetails.of(400, "confirmation-mismatch", "Confirmation does not match",
+                "confirm with the organization's name, exactly as its organization page shows it");
+    }
+
+        /** 409 for something in the wrong state. */
     public static ProblemDetails conflict(String detail) {
         return ProblemDetails.of(409, "conflict", "Conflict", detail);
     }

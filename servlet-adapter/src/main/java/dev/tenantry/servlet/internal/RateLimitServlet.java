@@ -68,8 +68,14 @@ public final class RateLimitServlet extends EndpointServlet {
             body.put("retryAfterSeconds", decision.bindingResetSeconds());
         }
         List<Map<String, Object>> bandwidths = new ArrayList<>();
-        for (Bandwidth b : decision.bandwidths()) {
+        List<Bandwidth> all = decision.bandwidths();
+        for (int i = 0; i < all.size(); i++) {
+            Bandwidth b = all.get(i);
             Map<String, Object> item = new LinkedHashMap<>();
+            // named as in RateLimit-Policy; the binding one is the one with the fewest tokens left
+            String name = all.size() == 1 ? decision.policy() : decision.policy() + "-" + (i + 1);
+            item.put("name", name);
+            item.put("binding", name.equals(decision.bindingName()));
             item.put("capacity", b.capacity());
             item.put("refillTokens", b.refillTokens());
             item.put("periodSeconds", b.period().toMillis() / 1000.0);

@@ -37,6 +37,22 @@ public interface Scope {
         };
     }
 
+    /**
+     * The scope of {@code tenant} opened inside system scope entered for {@code reason}: its guards are not asked, and
+     * the entry is reported to the system-scope listeners.
+     */
+    static Scope system(String reason, TenantId tenant) {
+        return work -> {
+            try {
+                Tenants.runAsSystem(reason, () -> Tenants.run(tenant, work::run));
+            } catch (IOException | ServletException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("unexpected checked exception", e);
+            }
+        };
+    }
+
     /** The audit context {@code context}. */
     static Scope audit(AuditContext context) {
         return work -> {
