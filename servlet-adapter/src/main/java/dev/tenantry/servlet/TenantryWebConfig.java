@@ -14,6 +14,7 @@ import dev.tenantry.session.UserSessions;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -119,11 +120,7 @@ public final class TenantryWebConfig {
     private final @Nullable UserSessions userSessions;
     private final AuthorizationCheck authorization;
     private final boolean publicHealthDetails;
-    private final String healthPath;
-    private final String rateLimitPath;
-    private final String auditPath;
-    private final String exportsPath;
-    private final String sessionsPath;
+    private final Map<Endpoint, String> paths;
     private final List<String> urlPatterns;
     private final @Nullable Executor exportExecutor;
     private final int maxBodyBytes;
@@ -132,9 +129,10 @@ public final class TenantryWebConfig {
     private TenantryWebConfig(Builder b) {
         this.tenantResolvers = List.copyOf(b.tenantResolvers);
         this.tenantResolversMustAgree = b.tenantResolversMustAgree;
+        String healthPath = b.path(Endpoint.HEALTH);
         List<String> optional = new ArrayList<>(b.tenantOptionalPaths);
-        optional.add(b.healthPath);
-        optional.add(b.healthPath + "/*");
+        optional.add(healthPath);
+        optional.add(healthPath + "/*");
         if (b.console != null) {
             // The console's context says whether a tenant is named at all, so the sign-in page can ask for one.
             optional.add(b.console.path() + "/context");
@@ -153,8 +151,8 @@ public final class TenantryWebConfig {
         this.authenticationChallenge = b.authenticationChallenge;
         this.rateLimitKey = b.rateLimitKey;
         List<String> exempt = new ArrayList<>(b.rateLimitExemptPaths);
-        exempt.add(b.healthPath);
-        exempt.add(b.healthPath + "/*");
+        exempt.add(healthPath);
+        exempt.add(healthPath + "/*");
         this.rateLimitExemptPaths = List.copyOf(exempt);
         this.legacyRateLimitHeaders = b.legacyRateLimitHeaders;
         this.securityHeaders = b.securityHeadersEnabled
@@ -166,11 +164,7 @@ public final class TenantryWebConfig {
         this.userSessions = b.userSessions;
         this.authorization = b.authorization;
         this.publicHealthDetails = b.publicHealthDetails;
-        this.healthPath = b.healthPath;
-        this.rateLimitPath = b.rateLimitPath;
-        this.auditPath = b.auditPath;
-        this.exportsPath = b.exportsPath;
-        this.sessionsPath = b.sessionsPath;
+        this.paths = Collections.unmodifiableMap(new EnumMap<>(b.paths));
         this.urlPatterns = List.copyOf(b.urlPatterns);
         this.exportExecutor = b.exportExecutor;
         this.maxBodyBytes = b.maxBodyBytes;
@@ -308,22 +302,22 @@ public final class TenantryWebConfig {
 
     /** Path of the health endpoints. */
     public String healthPath() {
-        return healthPath;
+        return path(Endpoint.HEALTH);
     }
 
     /** Path of the rate-limit endpoint. */
     public String rateLimitPath() {
-        return rateLimitPath;
+        return path(Endpoint.RATE_LIMIT);
     }
 
     /** Path of the audit endpoints. */
     public String auditPath() {
-        return auditPath;
+        return path(Endpoint.AUDIT);
     }
 
     /** Path of the export endpoints. */
     public String exportsPath() {
-        return exportsPath;
+        return path(Endpoint.EXPORTS);
     }
 
     /** Path of the organization endpoints ({@value #DEFAULT_ORGANIZATION_PATH}), served with a directory. */
@@ -338,7 +332,7 @@ public final class TenantryWebConfig {
 
     /** Path of the session endpoints. */
     public String sessionsPath() {
-        return sessionsPath;
+        return path(Endpoint.SESSIONS);
     }
 
     /** The URL patterns the filters are mapped to. */
@@ -356,6 +350,25 @@ public final class TenantryWebConfig {
         return maxBodyBytes;
     }
 
+    private String path(Endpoint endpoint) {
+        return Objects.requireNonNull(paths.get(endpoint), endpoint.name());
+    }
+
+    /** The endpoints whose path is configurable, with their defaults: one rule for all of them. */
+    private enum Endpoint {
+        HEALTH(DEFAULT_HEALTH_PATH),
+        RATE_LIMIT(DEFAULT_RATE_LIMIT_PATH),
+        AUDIT(DEFAULT_AUDIT_PATH),
+        EXPORTS(DEFAULT_EXPORTS_PATH),
+        SESSIONS(DEFAULT_SESSIONS_PATH);
+
+        final String defaultPath;
+
+        Endpoint(String defaultPath) {
+            this.defaultPath = defaultPath;
+        }
+    }
+
     private static Map<String, String> defaultSecurityHeaders() {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("X-Content-Type-Options", "nosniff");
@@ -371,8 +384,10 @@ public final class TenantryWebConfig {
 
     /**
      * Builds a {@link TenantryWebConfig}. Setters check their argument at once and name the bad value ({@link
-     * IllegalArgumentException}); {@link #build()} checks the combination ({@link IllegalStateException}). Not
-     * thread-safe.
+     * IllegalArgumentException}; {@link NullPointerException} for a null argument or element); {@link #build()}
+     * checks the combination ({@link IllegalStateException}). One rule for repeated calls: a setter called again
+     * replaces what the earlier call set, lists included ({@link #securityHeader} sets one header of the set).
+     * Not thread-safe.
      */
     public static final class Builder {
         private final List<TenantResolver> tenantResolvers = new ArrayList<>();
@@ -399,11 +414,7 @@ public final class TenantryWebConfig {
         private @Nullable UserSessions userSessions;
         private AuthorizationCheck authorization = AuthorizationCheck.denyAll();
         private boolean publicHealthDetails;
-        private String healthPath = DEFAULT_HEALTH_PATH;
-        private String rateLimitPath = DEFAULT_RATE_LIMIT_PATH;
-        private String auditPath = DEFAULT_AUDIT_PATH;
-        private String exportsPath = DEFAULT_EXPORTS_PATH;
-        private String sessionsPath = DEFAULT_SESSIONS_PATH;
+        private final Map<Endpoint, String> paths = new EnumMap<>(Endpoint.class);
         private final List<String> urlPatterns = new ArrayList<>(List.of("/*"));
         private @Nullable Executor exportExecutor;
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
@@ -411,6 +422,9 @@ public final class TenantryWebConfig {
 
         private Builder() {
             securityHeaders.put("Content-Security-Policy", DEFAULT_CONTENT_SECURITY_POLICY);
+            for (Endpoint endpoint : Endpoint.values()) {
+                paths.put(endpoint, endpoint.defaultPath);
+            }
         }
 
         /**
@@ -419,14 +433,11 @@ public final class TenantryWebConfig {
          * @throws IllegalArgumentException if none is given
          */
         public Builder tenantResolvers(TenantResolver... resolvers) {
-            Objects.requireNonNull(resolvers, "resolvers");
-            if (resolvers.length == 0) {
+            List<TenantResolver> given = elements("tenant resolver", resolvers);
+            if (given.isEmpty()) {
                 throw new IllegalArgumentException("give at least one tenant resolver");
             }
-            tenantResolvers.clear();
-            for (TenantResolver resolver : resolvers) {
-                tenantResolvers.add(Objects.requireNonNull(resolver, "resolver"));
-            }
+            replace(tenantResolvers, given);
             return this;
         }
 
@@ -443,14 +454,12 @@ public final class TenantryWebConfig {
         /**
          * Paths where a request may come without a tenant (public pages, sign-in): servlet-style patterns such as
          * {@code /login} or {@code /public/*}. A tenant such a request does name is still checked. The health
-         * endpoints are always tenant-optional.
+         * endpoints are always tenant-optional. Replaces earlier ones.
          *
          * @throws IllegalArgumentException if a pattern is not an exact path, a {@code /prefix/*} or {@code /*}
          */
         public Builder tenantOptional(String... pathPatterns) {
-            for (String pattern : pathPatterns) {
-                tenantOptionalPaths.add(Paths.checkPattern(pattern));
-            }
+            replace(tenantOptionalPaths, patterns("tenant-optional path", pathPatterns));
             return this;
         }
 
@@ -479,14 +488,16 @@ public final class TenantryWebConfig {
         /**
          * Proxies whose {@code X-Forwarded-For} header is believed: literal IPv4/IPv6 addresses or CIDR blocks. The
          * client address is the rightmost address in the chain that is not a trusted proxy. By default none is
-         * trusted and the connection's address is the client's.
+         * trusted and the connection's address is the client's. Replaces earlier ones.
          *
          * @throws IllegalArgumentException if one is not a literal address or CIDR block
          */
         public Builder trustedProxies(String... addressesOrBlocks) {
-            for (String value : addressesOrBlocks) {
-                trustedProxies.add(Cidr.parse(value).toString());
+            List<String> checked = new ArrayList<>();
+            for (String value : elements("trusted proxy", addressesOrBlocks)) {
+                checked.add(Cidr.parse(value).toString());
             }
+            replace(trustedProxies, checked);
             return this;
         }
 
@@ -554,14 +565,12 @@ public final class TenantryWebConfig {
         }
 
         /**
-         * Paths never rate limited (the health endpoints never are).
+         * Paths never rate limited (the health endpoints never are). Replaces earlier ones.
          *
          * @throws IllegalArgumentException if a pattern is not an exact path, a {@code /prefix/*} or {@code /*}
          */
         public Builder rateLimitExempt(String... pathPatterns) {
-            for (String pattern : pathPatterns) {
-                rateLimitExemptPaths.add(Paths.checkPattern(pattern));
-            }
+            replace(rateLimitExemptPaths, patterns("rate-limit exempt path", pathPatterns));
             return this;
         }
 
@@ -574,7 +583,11 @@ public final class TenantryWebConfig {
             return this;
         }
 
-        /** Turns every security header off (default on). */
+        /**
+         * Whether the security headers are sent at all (default true): false sends none of them, {@code
+         * Strict-Transport-Security} included, whatever {@link #securityHeader} and its siblings set; true sends
+         * those set.
+         */
         public Builder securityHeaders(boolean enabled) {
             this.securityHeadersEnabled = enabled;
             return this;
@@ -663,8 +676,7 @@ public final class TenantryWebConfig {
          * @throws IllegalArgumentException if it does not start with '/', ends with '/' or holds '*'
          */
         public Builder healthPath(String path) {
-            this.healthPath = Paths.checkEndpoint(path);
-            return this;
+            return path(Endpoint.HEALTH, path);
         }
 
         /**
@@ -673,8 +685,7 @@ public final class TenantryWebConfig {
          * @throws IllegalArgumentException if it does not start with '/', ends with '/' or holds '*'
          */
         public Builder rateLimitPath(String path) {
-            this.rateLimitPath = Paths.checkEndpoint(path);
-            return this;
+            return path(Endpoint.RATE_LIMIT, path);
         }
 
         /**
@@ -683,8 +694,7 @@ public final class TenantryWebConfig {
          * @throws IllegalArgumentException if it does not start with '/', ends with '/' or holds '*'
          */
         public Builder auditPath(String path) {
-            this.auditPath = Paths.checkEndpoint(path);
-            return this;
+            return path(Endpoint.AUDIT, path);
         }
 
         /**
@@ -693,8 +703,7 @@ public final class TenantryWebConfig {
          * @throws IllegalArgumentException if it does not start with '/', ends with '/' or holds '*'
          */
         public Builder exportsPath(String path) {
-            this.exportsPath = Paths.checkEndpoint(path);
-            return this;
+            return path(Endpoint.EXPORTS, path);
         }
 
         /**
@@ -703,8 +712,7 @@ public final class TenantryWebConfig {
          * @throws IllegalArgumentException if it does not start with '/', ends with '/' or holds '*'
          */
         public Builder sessionsPath(String path) {
-            this.sessionsPath = Paths.checkEndpoint(path);
-            return this;
+            return path(Endpoint.SESSIONS, path);
         }
 
         /**
@@ -714,15 +722,11 @@ public final class TenantryWebConfig {
          * @throws IllegalArgumentException if none is given or one is not a servlet URL pattern
          */
         public Builder urlPatterns(String... patterns) {
-            if (patterns.length == 0) {
+            List<String> checked = patterns("URL pattern", patterns);
+            if (checked.isEmpty()) {
                 throw new IllegalArgumentException("give at least one URL pattern");
             }
-            List<String> checked = new ArrayList<>();
-            for (String pattern : patterns) {
-                checked.add(Paths.checkPattern(pattern));
-            }
-            urlPatterns.clear();
-            urlPatterns.addAll(checked);
+            replace(urlPatterns, checked);
             return this;
         }
 
@@ -769,16 +773,15 @@ public final class TenantryWebConfig {
                 throw new IllegalStateException("say how requests find their tenant: tenantResolvers(...), e.g. "
                         + "TenantResolver.header()");
             }
-            List<String> paths = new ArrayList<>(List.of(healthPath, rateLimitPath, auditPath, exportsPath,
-                    sessionsPath));
+            List<String> endpoints = new ArrayList<>(paths.values());
             if (tenantDirectory != null) {
-                paths.add(DEFAULT_ORGANIZATION_PATH);
+                endpoints.add(DEFAULT_ORGANIZATION_PATH);
             }
             if (console != null) {
-                paths.add(console.path());
+                endpoints.add(console.path());
             }
             Set<String> seen = new LinkedHashSet<>();
-            for (String path : paths) {
+            for (String path : endpoints) {
                 for (String other : seen) {
                     if (Paths.isUnder(other, path) || Paths.isUnder(path, other)) {
                         throw new IllegalStateException("endpoint paths '" + other + "' and '" + path + "' overlap");
@@ -791,6 +794,41 @@ public final class TenantryWebConfig {
                 }
             }
             return new TenantryWebConfig(this);
+        }
+
+        private Builder path(Endpoint endpoint, String path) {
+            paths.put(endpoint, Paths.checkEndpoint(path));
+            return this;
+        }
+
+        private String path(Endpoint endpoint) {
+            return Objects.requireNonNull(paths.get(endpoint), endpoint.name());
+        }
+
+        /** The given values as a list, the array and every element checked for null (the message names which). */
+        @SafeVarargs
+        private static <T> List<T> elements(String what, T... values) {
+            Objects.requireNonNull(values, what + "s");
+            List<T> list = new ArrayList<>(values.length);
+            for (int i = 0; i < values.length; i++) {
+                list.add(Objects.requireNonNull(values[i], what + " [" + i + "]"));
+            }
+            return list;
+        }
+
+        /** Servlet-style path patterns, each checked. */
+        private static List<String> patterns(String what, String... patterns) {
+            List<String> checked = new ArrayList<>();
+            for (String pattern : elements(what, patterns)) {
+                checked.add(Paths.checkPattern(pattern));
+            }
+            return checked;
+        }
+
+        /** The one rule for repeated calls: the new values replace the old. */
+        private static <T> void replace(List<T> target, List<T> values) {
+            target.clear();
+            target.addAll(values);
         }
 
         static String headerName(String name) {
