@@ -155,9 +155,8 @@ public final class TenantryWebConfig {
         exempt.add(healthPath + "/*");
         this.rateLimitExemptPaths = List.copyOf(exempt);
         this.legacyRateLimitHeaders = b.legacyRateLimitHeaders;
-        this.securityHeaders = b.securityHeadersEnabled
-                ? Collections.unmodifiableMap(new LinkedHashMap<>(b.securityHeaders)) : Map.of();
-        this.strictTransportSecurity = b.securityHeadersEnabled ? b.strictTransportSecurity : null;
+        this.securityHeaders = b.security.sent();
+        this.strictTransportSecurity = b.security.sentStrictTransportSecurity();
         this.health = b.health;
         this.auditTrail = b.auditTrail;
         this.dataExports = b.dataExports;
@@ -369,6 +368,36 @@ public final class TenantryWebConfig {
         }
     }
 
+    /**
+     * The security headers a builder collects, together: the header set (one value per name, compared
+     * case-insensitively), {@code Strict-Transport-Security} apart (sent over HTTPS only), and the switch for all.
+     */
+    private static final class SecurityHeaders {
+        boolean enabled = true;
+        final Map<String, String> headers = new LinkedHashMap<>(DEFAULT_SECURITY_HEADERS);
+        @Nullable String strictTransportSecurity = DEFAULT_STRICT_TRANSPORT_SECURITY;
+
+        SecurityHeaders() {
+            headers.put("Content-Security-Policy", DEFAULT_CONTENT_SECURITY_POLICY);
+        }
+
+        /** Sets, replaces or (with null) removes one header of the set, whose value the caller checked. */
+        void set(String header, @Nullable String value) {
+            headers.keySet().removeIf(existing -> existing.equalsIgnoreCase(header));
+            if (value != null) {
+                headers.put(header, value);
+            }
+        }
+
+        Map<String, String> sent() {
+            return enabled ? Collections.unmodifiableMap(new LinkedHashMap<>(headers)) : Map.of();
+        }
+
+        @Nullable String sentStrictTransportSecurity() {
+            return enabled ? strictTransportSecurity : null;
+        }
+    }
+
     private static Map<String, String> defaultSecurityHeaders() {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("X-Content-Type-Options", "nosniff");
@@ -405,9 +434,7 @@ public final class TenantryWebConfig {
         private RateLimitKeyResolver rateLimitKey = RateLimitKeyResolver.perTenant();
         private final List<String> rateLimitExemptPaths = new ArrayList<>();
         private boolean legacyRateLimitHeaders;
-        private boolean securityHeadersEnabled = true;
-        private final Map<String, String> securityHeaders = new LinkedHashMap<>(DEFAULT_SECURITY_HEADERS);
-        private @Nullable String strictTransportSecurity = DEFAULT_STRICT_TRANSPORT_SECURITY;
+        private final SecurityHeaders security = new SecurityHeaders();
         private @Nullable Health health;
         private @Nullable AuditTrail auditTrail;
         private @Nullable DataExports dataExports;
@@ -421,7 +448,6 @@ public final class TenantryWebConfig {
         private @Nullable ConsoleSettings console;
 
         private Builder() {
-            securityHeaders.put("Content-Security-Policy", DEFAULT_CONTENT_SECURITY_POLICY);
             for (Endpoint endpoint : Endpoint.values()) {
                 paths.put(endpoint, endpoint.defaultPath);
             }
@@ -589,7 +615,7 @@ public final class TenantryWebConfig {
          * those set.
          */
         public Builder securityHeaders(boolean enabled) {
-            this.securityHeadersEnabled = enabled;
+            security.enabled = enabled;
             return this;
         }
 
@@ -610,7 +636,7 @@ public final class TenantryWebConfig {
          * @throws IllegalArgumentException if the value holds control characters
          */
         public Builder strictTransportSecurity(@Nullable String value) {
-            this.strictTransportSecurity = value == null ? null : headerValue(value);
+            security.strictTransportSecurity = value == null ? null : headerValue(value);
             return this;
         }
 
@@ -624,10 +650,7 @@ public final class TenantryWebConfig {
             if (header.equalsIgnoreCase("Strict-Transport-Security")) {
                 return strictTransportSecurity(value);
             }
-            securityHeaders.keySet().removeIf(existing -> existing.equalsIgnoreCase(header));
-            if (value != null) {
-                securityHeaders.put(header, headerValue(value));
-            }
+            security.set(header, value == null ? null : headerValue(value));
             return this;
         }
 
