@@ -216,15 +216,6 @@ void readingWithNoTenantFailsClosed() {
         }
     }
 
-    private static void await(CountDownLatch latch) {
-        try {
-            assertTrue(latch.await(10, TimeUnit.SECONDS));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static void assertSuspended(Throwable thrown) {
         assertTrue(thrown instanceof TenantryException, String.valueOf(thrown));
         assertEquals("tenant 'a' is suspended", thrown.getMessage());

@@ -21,6 +21,7 @@ import dev.tenantry.audit.AuditQuery;
 import dev.tenantry.audit.AuditTrail;
 import dev.tenantry.directory.TenantDirectory;
 import dev.tenantry.directory.TenantStatusException;
+import dev.tenantry.testing.Await;
 import dev.tenantry.testing.MongoBackend;
 import dev.tenantry.testing.MongoTest;
 import java.util.ArrayList;
@@ -120,7 +121,7 @@ class ScopeWiringIT {
         closing.add(propagating::shutdownNow);
         CountDownLatch release = new CountDownLatch(1);
         Future<Long> queued = Tenants.call(ACME, () -> {
-            propagating.execute(() -> await(release)); // holds the worker until acme is suspended
+            propagating.execute(() -> Await.latch("acme is suspended", release)); // holds the worker until acme is suspended
             return propagating.submit((Callable<Long>) () -> notes.countDocuments());
         });
 
@@ -141,15 +142,6 @@ class ScopeWiringIT {
         assertEquals(0L, Tenants.call(GLOBEX, () -> notes.countDocuments()), "other tenants are not refused");
         assertEquals(1L, Tenants.callAsSystem("support", () -> Tenants.call(ACME, () -> notes.countDocuments())),
                 "system scope is not guarded: a purge must still reach a suspended tenant");
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            assertTrue(latch.await(10, TimeUnit.SECONDS));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void assertSuspended(Throwable thrown) {

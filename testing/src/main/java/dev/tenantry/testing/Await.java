@@ -2,6 +2,8 @@ package dev.tenantry.testing;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -58,6 +60,27 @@ public final class Await {
     public static void until(String what, Duration timeout, BooleanSupplier condition) {
         Objects.requireNonNull(condition, "condition");
         value(what, timeout, () -> condition.getAsBoolean() ? Boolean.TRUE : null);
+    }
+
+    /**
+     * Returns once {@code latch} is counted down, for work that signals it is done (or holds a worker until the test
+     * lets it go).
+     *
+     * @throws AssertionError if it is not counted down within {@link #DEFAULT_TIMEOUT}, or the thread is interrupted
+     *     (its interrupt status is kept)
+     */
+    public static void latch(String what, CountDownLatch latch) {
+        Objects.requireNonNull(what, "what");
+        Objects.requireNonNull(latch, "latch");
+        try {
+            if (!latch.await(DEFAULT_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new AssertionError("timed out waiting until " + what + " (" + DEFAULT_TIMEOUT.toMillis()
+                        + " ms)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted waiting until " + what, e);
+        }
     }
 
     /**

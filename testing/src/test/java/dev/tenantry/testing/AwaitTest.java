@@ -58,4 +58,23 @@ class AwaitTest {
             Thread.interrupted();
         }
     }
+
+    @Test
+    void latchReturnsOnceCountedDownAndKeepsAnInterrupt() throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        Thread worker = new Thread(done::countDown);
+        worker.start();
+        Await.latch("the worker is done", done);
+        worker.join();
+
+        Thread.currentThread().interrupt();
+        try {
+            AssertionError e = assertThrows(AssertionError.class,
+                    () -> Await.latch("never", new CountDownLatch(1)));
+            assertTrue(e.getMessage().contains("interrupted waiting until never"), e.getMessage());
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt status is kept");
+        } finally {
+            Thread.interrupted();
+        }
+    }
 }
