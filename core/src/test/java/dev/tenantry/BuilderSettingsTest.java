@@ -19,6 +19,8 @@ import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.collection.WriteListener;
 import dev.tenantry.directory.TenantDirectory;
 import dev.tenantry.export.DataExports;
+import dev.tenantry.ratelimit.Bandwidth;
+import dev.tenantry.ratelimit.RateLimiter;
 import dev.tenantry.session.UserSessions;
 import java.time.Clock;
 import java.time.Duration;
@@ -178,5 +180,20 @@ class BuilderSettingsTest {
         assertEquals(Set.of("free", "pro"), settings.plans());
         assertNull(settings.tenantDatabase());
         assertNull(settings.auditTrail());
+    }
+
+    @Test
+    void rateLimiterSettingsKeepThePlansResolverClockAndCache() {
+        RateLimiter.Settings settings = RateLimiter.builder()
+                .plan("FREE", Bandwidth.of(10, Duration.ofMinutes(1)))
+                .plan("PRO", Bandwidth.of(100, Duration.ofMinutes(1)))
+                .everyTenantOn("PRO").clock(CLOCK).planCache(Duration.ofSeconds(5)).settings();
+
+        assertEquals(Set.of("FREE", "PRO"), settings.plans().keySet());
+        assertEquals("PRO", settings.planResolver().planOf(TenantId.of("acme")));
+        assertSame(CLOCK, settings.clock());
+        assertEquals(Duration.ofSeconds(5), settings.planCache());
+        assertThrows(IllegalStateException.class, () -> RateLimiter.builder()
+                .plan("FREE", Bandwidth.of(1, Duration.ofMinutes(1))).everyTenantOn("PRO").settings());
     }
 }

@@ -171,12 +171,13 @@ public interface RateLimiter {
         public static final String DEFAULT_COLLECTION = "RateLimitBuckets";
 
         /**
-         * Builds the limiter.
+         * The settings this builder holds, checked as a whole; {@link #build()} builds the limiter from exactly these
+         * (and the bucket store chosen with {@link #inProcess()} or {@link #shared}).
          *
          * @throws IllegalStateException if no plan or no resolver is configured, or {@link #everyTenantOn} names a plan
          *     that is not defined
          */
-        public RateLimiter build() {
+        public Settings settings() {
             if (plans.isEmpty()) {
                 throw new IllegalStateException("define at least one plan with plan(name, bandwidths...)");
             }
@@ -188,7 +189,59 @@ public interface RateLimiter {
                 throw new IllegalStateException("everyTenantOn('" + fixed.plan() + "') names a plan that is not "
                         + "defined; defined plans: " + plans.keySet());
             }
-            return new RateLimiterImpl(Map.copyOf(plans), resolver, clock, planCache, store.apply(this));
+            return new Settings(Map.copyOf(plans), resolver, clock, planCache);
+        }
+
+        /**
+         * Builds the limiter from its {@linkplain #settings() settings} and bucket store.
+         *
+         * @throws IllegalStateException if no plan or no resolver is configured, or {@link #everyTenantOn} names a plan
+         *     that is not defined
+         */
+        public RateLimiter build() {
+            return new RateLimiterImpl(settings(), store.apply(this));
+        }
+    }
+
+    /**
+     * The settings of a {@link RateLimiter}, as its {@link Builder} validated them; the limiter is built from one of
+     * these whole, with the bucket store the builder chose.
+     *
+     * <p>Immutable and thread-safe (the resolver and clock are the application's own objects).
+     *
+     * @since 0.1
+     */
+    final class Settings {
+        private final Map<String, RateLimit> plans;
+        private final PlanResolver planResolver;
+        private final Clock clock;
+        private final Duration planCache;
+
+        private Settings(Map<String, RateLimit> plans, PlanResolver planResolver, Clock clock, Duration planCache) {
+            this.plans = plans;
+            this.planResolver = planResolver;
+            this.clock = clock;
+            this.planCache = planCache;
+        }
+
+        /** The plans by name. */
+        public Map<String, RateLimit> plans() {
+            return plans;
+        }
+
+        /** How tenants map to plans. */
+        public PlanResolver planResolver() {
+            return planResolver;
+        }
+
+        /** The clock decisions are made with. */
+        public Clock clock() {
+            return clock;
+        }
+
+        /** How long a resolved plan is cached. */
+        public Duration planCache() {
+            return planCache;
         }
     }
 }
