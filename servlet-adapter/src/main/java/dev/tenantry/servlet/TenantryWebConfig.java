@@ -143,18 +143,16 @@ public final class TenantryWebConfig {
         this.actorResolver = b.actorResolver;
         this.trustedProxies = List.copyOf(b.trustedProxies);
         this.requestIdHeader = b.requestIdHeader;
-        this.rateLimiter = b.rateLimiter;
-        this.anonymousLimiter = b.anonymousLimiter != null ? b.anonymousLimiter
-                : b.rateLimiter == null ? null : fixed(DEFAULT_ANONYMOUS_LIMIT);
-        this.failedAuthenticationLimiter = b.failedAuthenticationLimiter != null ? b.failedAuthenticationLimiter
-                : fixed(DEFAULT_FAILED_AUTHENTICATION_LIMIT);
+        this.rateLimiter = b.limits.tenant;
+        this.anonymousLimiter = b.limits.anonymousInForce();
+        this.failedAuthenticationLimiter = b.limits.failedAuthenticationInForce();
         this.authenticationChallenge = b.authenticationChallenge;
-        this.rateLimitKey = b.rateLimitKey;
-        List<String> exempt = new ArrayList<>(b.rateLimitExemptPaths);
+        this.rateLimitKey = b.limits.key;
+        List<String> exempt = new ArrayList<>(b.limits.exemptPaths);
         exempt.add(healthPath);
         exempt.add(healthPath + "/*");
         this.rateLimitExemptPaths = List.copyOf(exempt);
-        this.legacyRateLimitHeaders = b.legacyRateLimitHeaders;
+        this.legacyRateLimitHeaders = b.limits.legacyHeaders;
         this.securityHeaders = b.security.sent();
         this.strictTransportSecurity = b.security.sentStrictTransportSecurity();
         this.health = b.health;
@@ -398,6 +396,29 @@ public final class TenantryWebConfig {
         }
     }
 
+    /**
+     * The rate limits a builder collects, together: the tenant limiter (which turns limiting on), the anonymous and
+     * failed-authentication limiters with their defaults, the key, the exempt paths and the legacy headers.
+     */
+    private static final class Limits {
+        @Nullable RateLimiter tenant;
+        @Nullable RateLimiter anonymous;
+        @Nullable RateLimiter failedAuthentication;
+        RateLimitKeyResolver key = RateLimitKeyResolver.perTenant();
+        final List<String> exemptPaths = new ArrayList<>();
+        boolean legacyHeaders;
+
+        /** The anonymous limiter given, else the default in process once a tenant limiter is set, else none. */
+        @Nullable RateLimiter anonymousInForce() {
+            return anonymous != null ? anonymous : tenant == null ? null : fixed(DEFAULT_ANONYMOUS_LIMIT);
+        }
+
+        /** The failed-authentication limiter given, else the default in process. */
+        RateLimiter failedAuthenticationInForce() {
+            return failedAuthentication != null ? failedAuthentication : fixed(DEFAULT_FAILED_AUTHENTICATION_LIMIT);
+        }
+    }
+
     private static Map<String, String> defaultSecurityHeaders() {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("X-Content-Type-Options", "nosniff");
@@ -427,13 +448,8 @@ public final class TenantryWebConfig {
         private ActorResolver actorResolver = ActorResolver.principal();
         private final List<String> trustedProxies = new ArrayList<>();
         private String requestIdHeader = DEFAULT_REQUEST_ID_HEADER;
-        private @Nullable RateLimiter rateLimiter;
-        private @Nullable RateLimiter anonymousLimiter;
-        private @Nullable RateLimiter failedAuthenticationLimiter;
+        private final Limits limits = new Limits();
         private String authenticationChallenge = DEFAULT_AUTHENTICATION_CHALLENGE;
-        private RateLimitKeyResolver rateLimitKey = RateLimitKeyResolver.perTenant();
-        private final List<String> rateLimitExemptPaths = new ArrayList<>();
-        private boolean legacyRateLimitHeaders;
         private final SecurityHeaders security = new SecurityHeaders();
         private @Nullable Health health;
         private @Nullable AuditTrail auditTrail;
@@ -544,7 +560,7 @@ public final class TenantryWebConfig {
          * limit ({@link #anonymousLimiter}) and serves the rate-limit endpoint.
          */
         public Builder rateLimiter(RateLimiter limiter) {
-            this.rateLimiter = Objects.requireNonNull(limiter, "limiter");
+            limits.tenant = Objects.requireNonNull(limiter, "limiter");
             return this;
         }
 
@@ -555,7 +571,7 @@ public final class TenantryWebConfig {
          * with {@code RateLimiter.Builder.shared} to enforce one limit across app instances.
          */
         public Builder anonymousLimiter(RateLimiter limiter) {
-            this.anonymousLimiter = Objects.requireNonNull(limiter, "limiter");
+            limits.anonymous = Objects.requireNonNull(limiter, "limiter");
             return this;
         }
 
@@ -565,7 +581,7 @@ public final class TenantryWebConfig {
          * {@code limiter} gives the tenant. Default: {@link #DEFAULT_FAILED_AUTHENTICATION_LIMIT} in process.
          */
         public Builder failedAuthenticationLimiter(RateLimiter limiter) {
-            this.failedAuthenticationLimiter = Objects.requireNonNull(limiter, "limiter");
+            limits.failedAuthentication = Objects.requireNonNull(limiter, "limiter");
             return this;
         }
 
@@ -586,7 +602,7 @@ public final class TenantryWebConfig {
 
         /** Which bucket a signed-in caller's request draws from (default {@link RateLimitKeyResolver#perTenant()}). */
         public Builder rateLimitKey(RateLimitKeyResolver resolver) {
-            this.rateLimitKey = Objects.requireNonNull(resolver, "resolver");
+            limits.key = Objects.requireNonNull(resolver, "resolver");
             return this;
         }
 
@@ -596,7 +612,7 @@ public final class TenantryWebConfig {
          * @throws IllegalArgumentException if a pattern is not an exact path, a {@code /prefix/*} or {@code /*}
          */
         public Builder rateLimitExempt(String... pathPatterns) {
-            replace(rateLimitExemptPaths, patterns("rate-limit exempt path", pathPatterns));
+            replace(limits.exemptPaths, patterns("rate-limit exempt path", pathPatterns));
             return this;
         }
 
@@ -605,7 +621,7 @@ public final class TenantryWebConfig {
          * (seconds until the bucket is full) for clients that know only those (default off).
          */
         public Builder legacyRateLimitHeaders(boolean enabled) {
-            this.legacyRateLimitHeaders = enabled;
+            limits.legacyHeaders = enabled;
             return this;
         }
 
