@@ -4,6 +4,8 @@ package dev.tenantry;
  * An aggregation stage that cannot be kept inside the tenant ({@code $out}, {@code $merge}, a join into an
  * unregistered collection, an unknown stage, ...) was refused before the pipeline ran.
  *
+ * <p>Thread-safe: its state is fixed when it is created.
+ *
  * @since 0.1
  */
 public class ForbiddenStageException extends TenantViolationException {

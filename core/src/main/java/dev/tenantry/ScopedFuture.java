@@ -574,7 +574,7 @@ public class ScopedFuture<T> extends CompletableFuture<T> {
         }
 
         @Override
-        public ScopedFuture<T> completeOnTimeout(T value, long timeout, TimeUnit unit) {
+        public ScopedFuture<T> completeOnTimeout(@Nullable T value, long timeout, TimeUnit unit) {
             throw unsupported();
         }
 

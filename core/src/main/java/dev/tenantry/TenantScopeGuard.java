@@ -9,7 +9,7 @@ package dev.tenantry;
  * JVM: another application's database is not guarded by it. It is asked when the work runs: each operation of a
  * tenant-scoped collection, each run of an iterable and each cursor's first batch, on whatever thread (so work handed
  * to an executor before the tenant was suspended gets none of it done). A guard refuses by throwing (a {@link
- * TenantryException} that says why); the operation sends nothing. Guards are not asked inside system scope:
+ * TenantryException} that says why, such as {@link ScopeRefusedException}); the operation sends nothing. Guards are not asked inside system scope:
  * cross-tenant work such as a purge must still reach such tenants. Guards run on the working thread, on every
  * operation, and must be fast and thread-safe.
  *
@@ -21,7 +21,8 @@ public interface TenantScopeGuard {
     /**
      * Checks that work may run for {@code tenant}.
      *
-     * @throws TenantryException to refuse, saying why
+     * @throws TenantryException to refuse, saying why (an application's own guard throws {@link
+     *     ScopeRefusedException})
      */
     void check(TenantId tenant);
 }

@@ -55,14 +55,22 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Tenants {
 
-    /** A block of work that may throw {@code X}. */
+    /**
+     * A block of work that may throw {@code X}.
+     *
+     * <p>Run on the thread that calls {@code Tenants.run} or {@code runAsSystem}.
+     */
     @FunctionalInterface
     public interface Task<X extends Exception> {
         /** Runs the work. */
         void run() throws X;
     }
 
-    /** A block of work that returns a value and may throw {@code X}. */
+    /**
+     * A block of work that returns a value and may throw {@code X}.
+     *
+     * <p>Run on the thread that calls {@code Tenants.call} or {@code callAsSystem}.
+     */
     @FunctionalInterface
     public interface Call<T, X extends Exception> {
         /** Runs the work and returns its result. */
@@ -232,7 +240,11 @@ public final class Tenants {
         return scope == null ? Optional.empty() : Optional.ofNullable(scope.system());
     }
 
-    /** A registration that is undone by {@link #close()}, which throws nothing. */
+    /**
+     * A registration that is undone by {@link #close()}, which throws nothing.
+     *
+     * <p>Implementations must let {@code close()} be called from any thread, and more than once.
+     */
     @FunctionalInterface
     public interface Registration extends AutoCloseable {
         /** Undoes the registration; calling it again does nothing. */

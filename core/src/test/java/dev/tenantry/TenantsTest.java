@@ -216,15 +216,6 @@ void readingWithNoTenantFailsClosed() {
         }
     }
 
-    private static void await(CountDownLatch latch) {
-        try {
-            assertTrue(latch.await(10, TimeUnit.SECONDS));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static void assertSuspended(Throwable thrown) {
         assertTrue(thrown instanceof TenantryException, String.valueOf(thrown));
         assertEquals("tenant 'a' is suspended", thrown.getMessage());
@@ -238,7 +229,7 @@ void readingWithNoTenantFailsClosed() {
             assertEquals(B, Tenants.current());
         });
         Runnable failing = Tenants.call(A, () -> Tenants.bind(() -> {
-            throw new TenantryException("closed");
+            throw new ScopeRefusedException("closed");
         }));
         Tenants.runAsSystem("x", () -> {
             SystemAccess entry = Tenants.currentSystemAccess().orElseThrow();

@@ -7,7 +7,7 @@ import dev.tenantry.Tenants;
 import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.export.DataExport;
 import dev.tenantry.export.DataExports;
-import dev.tenantry.export.ExportFormat;
+import dev.tenantry.ExportFormat;
 import dev.tenantry.export.ExportScope;
 import dev.tenantry.export.ExportSink;
 import dev.tenantry.export.ExportStatus;

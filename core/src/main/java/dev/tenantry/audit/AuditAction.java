@@ -6,6 +6,8 @@ import java.util.regex.Pattern;
 /**
  * What an audit entry records was done: one of the standard actions or a custom name such as {@code INVOICE_SENT}.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param name upper-case letters, digits and {@code _}, starting with a letter, at most 64 characters
  * @since 0.1
  */

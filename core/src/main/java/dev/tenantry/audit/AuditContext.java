@@ -9,6 +9,8 @@ import org.jspecify.annotations.Nullable;
  * ip, user agent and id. Adapters (a servlet filter, a job runner) open it around a unit of work with {@link #run};
  * entries recorded inside take their actor and request metadata from it unless the event names its own.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param actorId who acts (a user id, a service name), or null if unknown
  * @param actorType what kind of actor ({@code user}, {@code service}, {@code system}), or null
  * @param ip the client's address, or null

@@ -9,6 +9,8 @@ import org.jspecify.annotations.Nullable;
  * A recorded audit entry as stored: the event, the tenant and time it was recorded for, and its place in the
  * tenant's hash chain ({@code sequence}, {@code previousHash}, {@code hash}).
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param id the entry's id, assigned when it was recorded
  * @param formatVersion the storage format's version ({@value #FORMAT_VERSION} today)
  * @param tenant the tenant whose log holds it

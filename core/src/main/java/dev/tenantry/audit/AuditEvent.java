@@ -7,6 +7,8 @@ import org.jspecify.annotations.Nullable;
  * Something to record: the action, its target and outcome, and optionally the actor and request metadata (taken from
  * the {@link AuditContext} when left out). The tenant and the time are added when it is recorded.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param action what was done
  * @param targetType the kind of thing acted on (e.g. {@code customers}), or null
  * @param targetId the id of the thing acted on, or null

@@ -3,6 +3,8 @@ package dev.tenantry.audit;
 /**
  * How the audited action ended.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @since 0.1
  */
 public enum AuditOutcome {

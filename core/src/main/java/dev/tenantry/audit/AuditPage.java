@@ -7,6 +7,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * One page of audit entries, newest first.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param entries the entries on this page
  * @param nextCursor pass to {@link AuditQuery#after(String)} for the next page; null on the last page
  * @since 0.1

@@ -11,6 +11,8 @@ import org.jspecify.annotations.Nullable;
  * Pages are newest first, ordered by the chain's sequence, so entries recorded while a reader pages never shift
  * the pages still to come: every matching entry is returned exactly once.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param from inclusive lower bound on the time, or null
  * @param to exclusive upper bound on the time, or null
  * @param actorId only this actor's entries, or null

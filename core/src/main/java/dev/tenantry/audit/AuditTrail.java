@@ -6,7 +6,7 @@ import dev.tenantry.TenantId;
 import dev.tenantry.audit.internal.AuditTrailImpl;
 import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.collection.WriteListener;
-import dev.tenantry.export.ExportFormat;
+import dev.tenantry.ExportFormat;
 import dev.tenantry.internal.Arguments;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -155,6 +155,8 @@ public interface AuditTrail extends AutoCloseable {
 
     /**
      * Builds an {@link AuditTrail}. Setters validate at once and name the bad value; defaults are constants.
+     *
+     * <p>Not thread-safe: configure a builder on one thread, then build.
      */
     final class Builder {
         /** Queue capacity of an asynchronous trail by default. */
@@ -283,7 +285,9 @@ public interface AuditTrail extends AutoCloseable {
 
         /**
          * What a full queue does (default {@link OverflowPolicy#BLOCK}); {@code timeout} is the wait of {@link
-         * OverflowPolicy#BLOCK_WITH_TIMEOUT}.
+         * OverflowPolicy#BLOCK_WITH_TIMEOUT}. A policy other than {@code BLOCK} needs {@link #asynchronous()}, which
+         * may still be called after this: {@link #build()} refuses it without one (with {@link
+         * IllegalStateException}).
          *
          * @throws IllegalArgumentException if the timeout is negative or zero
          */
@@ -345,19 +349,172 @@ public interface AuditTrail extends AutoCloseable {
         }
 
         /**
-         * Builds the trail and creates its indexes.
+         * The settings this builder holds, checked as a whole; {@link #build()} builds the trail from exactly these.
          *
-         * @throws IllegalStateException if the settings conflict
+         * @throws IllegalStateException if the settings conflict: an overflow policy other than {@link
+         *     OverflowPolicy#BLOCK} without {@link #asynchronous()}
          */
-        public AuditTrail build() {
+        public Settings settings() {
             if (!asynchronous && overflowPolicy != OverflowPolicy.BLOCK) {
                 throw new IllegalStateException("an overflow policy needs asynchronous(); a synchronous trail has no "
-                        + "queue");
+                        + "queue, was overflow(" + overflowPolicy + ", ...) on a synchronous trail");
             }
-            return new AuditTrailImpl(new AuditTrailImpl.Settings(client, databaseName, tenantField, collectionName,
-                    clock, hmacKey, systemTenant, asynchronous, queueCapacity, batchSize, maxBatchDelay,
-                    overflowPolicy, overflowTimeout, minBackoff, maxBackoff, closeTimeout, writeTimeout,
-                    deadLetterFile));
+            return new Settings(this);
+        }
+
+        /**
+         * Builds the trail and creates its indexes.
+         *
+         * @throws IllegalStateException if the settings conflict (see {@link #settings()})
+         */
+        public AuditTrail build() {
+            return new AuditTrailImpl(settings());
+        }
+    }
+
+    /**
+     * The settings of an {@link AuditTrail}, as its {@link Builder} validated them: an immutable, read-only view
+     * (for a configuration report, or to see what a default resolved to). The trail is built from one of these
+     * whole. The {@linkplain #hmacKey() HMAC key} is a secret: report {@link #hasHmacKey()}, never the key.
+     *
+     * <p>Immutable and thread-safe.
+     *
+     * @since 0.1
+     */
+    final class Settings {
+        private final MongoClient client;
+        private final String databaseName;
+        private final String tenantField;
+        private final String collectionName;
+        private final Clock clock;
+        private final byte @Nullable [] hmacKey;
+        private final TenantId systemTenant;
+        private final boolean asynchronous;
+        private final int queueCapacity;
+        private final int batchSize;
+        private final Duration maxBatchDelay;
+        private final OverflowPolicy overflowPolicy;
+        private final Duration overflowTimeout;
+        private final Duration minBackoff;
+        private final Duration maxBackoff;
+        private final Duration closeTimeout;
+        private final Duration writeTimeout;
+        private final @Nullable Path deadLetterFile;
+
+        private Settings(Builder builder) {
+            this.client = builder.client;
+            this.databaseName = builder.databaseName;
+            this.tenantField = builder.tenantField;
+            this.collectionName = builder.collectionName;
+            this.clock = builder.clock;
+            this.hmacKey = builder.hmacKey != null ? builder.hmacKey.clone() : null;
+            this.systemTenant = builder.systemTenant;
+            this.asynchronous = builder.asynchronous;
+            this.queueCapacity = builder.queueCapacity;
+            this.batchSize = builder.batchSize;
+            this.maxBatchDelay = builder.maxBatchDelay;
+            this.overflowPolicy = builder.overflowPolicy;
+            this.overflowTimeout = builder.overflowTimeout;
+            this.minBackoff = builder.minBackoff;
+            this.maxBackoff = builder.maxBackoff;
+            this.closeTimeout = builder.closeTimeout;
+            this.writeTimeout = builder.writeTimeout;
+            this.deadLetterFile = builder.deadLetterFile;
+        }
+
+        /** The client entries are written with. */
+        public MongoClient client() {
+            return client;
+        }
+
+        /** The database the log lives in. */
+        public String databaseName() {
+            return databaseName;
+        }
+
+        /** The field that carries the tenant ({@link Builder#tenantField}). */
+        public String tenantField() {
+            return tenantField;
+        }
+
+        /** The collection entries go to ({@link Builder#collectionName}). */
+        public String collectionName() {
+            return collectionName;
+        }
+
+        /** The clock entry times come from. */
+        public Clock clock() {
+            return clock;
+        }
+
+        /** Whether entries are chained with HMAC-SHA256 under a key ({@link Builder#hmacKey}). */
+        public boolean hasHmacKey() {
+            return hmacKey != null;
+        }
+
+        /** A copy of the HMAC key, or null for plain SHA-256 chains. A secret: never log or report it. */
+        public byte @Nullable [] hmacKey() {
+            return hmacKey != null ? hmacKey.clone() : null;
+        }
+
+        /** The tenant whose log holds system-scope entries made outside any tenant. */
+        public TenantId systemTenant() {
+            return systemTenant;
+        }
+
+        /** Whether entries are queued and written by a background batcher ({@link Builder#asynchronous()}). */
+        public boolean asynchronous() {
+            return asynchronous;
+        }
+
+        /** How many entries the asynchronous queue holds. */
+        public int queueCapacity() {
+            return queueCapacity;
+        }
+
+        /** The most entries written at once. */
+        public int batchSize() {
+            return batchSize;
+        }
+
+        /** How long a batch may wait to fill. */
+        public Duration maxBatchDelay() {
+            return maxBatchDelay;
+        }
+
+        /** What a full queue does. */
+        public OverflowPolicy overflowPolicy() {
+            return overflowPolicy;
+        }
+
+        /** The wait for room under {@link OverflowPolicy#BLOCK_WITH_TIMEOUT}. */
+        public Duration overflowTimeout() {
+            return overflowTimeout;
+        }
+
+        /** The first wait before a failed asynchronous write is retried. */
+        public Duration minBackoff() {
+            return minBackoff;
+        }
+
+        /** The longest wait between retries of a failed asynchronous write. */
+        public Duration maxBackoff() {
+            return maxBackoff;
+        }
+
+        /** How long a close (and the JVM's shutdown) waits for the queue to be written. */
+        public Duration closeTimeout() {
+            return closeTimeout;
+        }
+
+        /** The longest one asynchronous write may take before it counts as failed. */
+        public Duration writeTimeout() {
+            return writeTimeout;
+        }
+
+        /** The file entries that cannot be written go to, or null for the dead-letter collection. */
+        public @Nullable Path deadLetterFile() {
+            return deadLetterFile;
         }
     }
 }

@@ -6,6 +6,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The result of checking a tenant's hash chain: intact, or the first broken link and what is wrong with it.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param intact whether every link holds
  * @param entriesChecked how many entries were read
  * @param firstBrokenSequence the sequence where the chain first breaks, or -1 when intact

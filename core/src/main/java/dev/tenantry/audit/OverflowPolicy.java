@@ -4,6 +4,8 @@ package dev.tenantry.audit;
  * What an asynchronous audit trail does when its queue is full. Nothing is ever lost silently: the default blocks,
  * and dropping must be chosen and is counted.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @since 0.1
  */
 public enum OverflowPolicy {

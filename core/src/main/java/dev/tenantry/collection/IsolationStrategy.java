@@ -4,6 +4,8 @@ package dev.tenantry.collection;
  * How a logical collection's documents are kept apart by tenant. The tenant field is stamped and filtered on in
  * every strategy (defence in depth), so moving a tenant between strategies is a copy, not a transformation.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @since 0.1
  */
 public enum IsolationStrategy {

@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  * purge change whether a document is deleted: updates may not touch {@code deletedAt} or the deletion key. All of it
  * stays inside the current tenant.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @since 0.1
  */
 public final class SoftDelete {

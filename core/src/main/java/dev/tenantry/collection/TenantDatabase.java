@@ -11,6 +11,7 @@ import dev.tenantry.Tenants;
 import dev.tenantry.collection.internal.IndexKeys;
 import dev.tenantry.collection.internal.PhysicalNames;
 import dev.tenantry.collection.internal.TenantDatabaseImpl;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -185,6 +186,8 @@ public interface TenantDatabase {
     /**
      * Builds a {@link TenantDatabase}. Each setter validates its argument at once and names the bad value; {@link
      * #build()} checks the combination.
+     *
+     * <p>Not thread-safe: configure a builder on one thread, then build.
      */
     final class Builder {
         private static final Pattern FIELD = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -280,8 +283,9 @@ public interface TenantDatabase {
          * Registers a tenant-scoped collection with a soft-delete policy: deletes through it mark documents deleted,
          * and ordinary reads leave them out (see {@link SoftDelete}).
          *
-         * @throws IllegalArgumentException as {@link #collection(String, IsolationStrategy)} does, or if a soft-delete
-         *     field is the tenant field
+         * @throws IllegalArgumentException as {@link #collection(String, IsolationStrategy)} does; a soft-delete field
+         *     that is the tenant field is refused by {@link #build()} (with {@link IllegalStateException}), since the
+         *     tenant field may still be set after this call
          */
         public Builder collection(String logicalName, IsolationStrategy isolation, SoftDelete softDelete) {
             Objects.requireNonNull(softDelete, "softDelete");
@@ -338,7 +342,8 @@ public interface TenantDatabase {
          * Tells {@code listener} of every write applied through the named collections, e.g. to audit them:
          * {@code .writeListener(auditTrail.writeListener(), "customers", "invoices")}.
          *
-         * @throws IllegalArgumentException if no collection is named
+         * @throws IllegalArgumentException if no collection is named; a name that is not registered is refused by
+         *     {@link #build()} (with {@link IllegalStateException}), since it may still be registered after this call
          */
         public Builder writeListener(WriteListener listener, String... logicalNames) {
             Objects.requireNonNull(listener, "listener");
@@ -363,7 +368,8 @@ public interface TenantDatabase {
         }
 
         /**
-         * Builds the registry.
+         * The settings this builder holds, checked as a whole; {@link #build()} builds the registry from exactly
+         * these.
          *
          * <p>Physical names are checked here for the longest tenant id ({@value TenantId#MAX_LENGTH} characters):
          * per-tenant database names within MongoDB's 63 bytes, every namespace ({@code <database>.<collection>},
@@ -372,15 +378,16 @@ public interface TenantDatabase {
          * {@code local}, {@code config}, e.g. prefix {@code a} and tenant {@code dmin}) is refused with {@link
          * dev.tenantry.InvalidTenantIdException} when it is first used.
          *
-         * @throws IllegalStateException if no collection is registered, or a {@link
+         * @throws IllegalStateException if no collection is registered; a {@link
          *     IsolationStrategy#DATABASE_PER_TENANT} collection is registered while the default prefix (the database
-         *     name and {@code _}) would be too long, or a physical name could break one of the rules above
+         *     name and {@code _}) would be too long; a physical name could break one of the rules above; a write
+         *     listener names a collection that is not registered; or a soft-delete field is the tenant field
          */
-        public TenantDatabase build() {
+        public Settings settings() {
             if (collections.isEmpty()) {
                 throw new IllegalStateException("register at least one tenant-scoped collection with collection(name)");
             }
-            String prefix = databasePrefix != null ? databasePrefix : databaseName + "_";
+            String prefix = prefix();
             if (collections.containsValue(IsolationStrategy.DATABASE_PER_TENANT)
                     && prefix.length() > MAX_DATABASE_PREFIX_LENGTH) {
                 throw new IllegalStateException("per-tenant database names would start with '" + prefix + "', longer "
@@ -393,9 +400,6 @@ public interface TenantDatabase {
                             + "registered; register it with collection(name) first");
                 }
             }
-            CodecRegistry registry = codecRegistry != null ? codecRegistry : CodecRegistries.fromRegistries(
-                    client.getDatabase(databaseName).getCodecRegistry(),
-                    CodecRegistries.fromProviders(PojoCodecProvider.builder().automatic(true).build()));
             for (Map.Entry<String, SoftDelete> e : softDeletes.entrySet()) {
                 SoftDelete policy = e.getValue();
                 if (policy.deletedAtField().equals(tenantField) || policy.deletionKeyField().equals(tenantField)) {
@@ -403,8 +407,114 @@ public interface TenantDatabase {
                             + "tenant field '" + tenantField + "'; name them differently");
                 }
             }
-            return new TenantDatabaseImpl(client, databaseName, tenantField, prefix, collections, softDeletes,
-                    listeners, registry, indexes);
+            return new Settings(this);
+        }
+
+        private String prefix() {
+            return databasePrefix != null ? databasePrefix : databaseName + "_";
+        }
+
+        /**
+         * Builds the registry from its {@linkplain #settings() settings}.
+         *
+         * @throws IllegalStateException if the settings conflict or a physical name could break MongoDB's rules
+         *     (see {@link #settings()})
+         */
+        public TenantDatabase build() {
+            return new TenantDatabaseImpl(settings());
+        }
+    }
+
+    /**
+     * The settings of a {@link TenantDatabase}, as its {@link Builder} validated them: an immutable, read-only view
+     * (for a configuration report, or to see what a default resolved to). The registry is built from one of these
+     * whole; its maps keep the order of registration.
+     *
+     * <p>Immutable and thread-safe (the codec registry and listeners are the application's own objects).
+     *
+     * @since 0.1
+     */
+    final class Settings {
+        private final MongoClient client;
+        private final String databaseName;
+        private final String tenantField;
+        private final String tenantDatabasePrefix;
+        private final Map<String, IsolationStrategy> collections;
+        private final Map<String, SoftDelete> softDeletes;
+        private final Map<String, List<WriteListener>> writeListeners;
+        private final Map<String, List<IndexModel>> indexes;
+        private final CodecRegistry codecRegistry;
+
+        private Settings(Builder builder) {
+            this.client = builder.client;
+            this.databaseName = builder.databaseName;
+            this.tenantField = builder.tenantField;
+            this.tenantDatabasePrefix = builder.prefix();
+            this.collections = Collections.unmodifiableMap(new LinkedHashMap<>(builder.collections));
+            this.softDeletes = Collections.unmodifiableMap(new LinkedHashMap<>(builder.softDeletes));
+            Map<String, List<WriteListener>> listeners = new LinkedHashMap<>();
+            builder.listeners.forEach((name, list) -> listeners.put(name, List.copyOf(list)));
+            this.writeListeners = Collections.unmodifiableMap(listeners);
+            Map<String, List<IndexModel>> declared = new LinkedHashMap<>();
+            builder.indexes.forEach((name, list) -> declared.put(name, copies(list)));
+            this.indexes = Collections.unmodifiableMap(declared);
+            this.codecRegistry = builder.codecRegistry != null ? builder.codecRegistry : CodecRegistries.fromRegistries(
+                    builder.client.getDatabase(builder.databaseName).getCodecRegistry(),
+                    CodecRegistries.fromProviders(PojoCodecProvider.builder().automatic(true).build()));
+        }
+
+        private static List<IndexModel> copies(List<IndexModel> models) {
+            return models.stream().map(IndexKeys::privateCopy).toList();
+        }
+
+        /** The client the registry reaches MongoDB through. */
+        public MongoClient client() {
+            return client;
+        }
+
+        /** The main database: shared and per-tenant collections live here. */
+        public String databaseName() {
+            return databaseName;
+        }
+
+        /** The top-level field that carries the tenant. */
+        public String tenantField() {
+            return tenantField;
+        }
+
+        /** The prefix of per-tenant database names (the one set, or the database name and {@code _}). */
+        public String tenantDatabasePrefix() {
+            return tenantDatabasePrefix;
+        }
+
+        /** The registered logical names with their isolation, in registration order. */
+        public Map<String, IsolationStrategy> collections() {
+            return collections;
+        }
+
+        /** The soft-delete policies, by logical name. */
+        public Map<String, SoftDelete> softDeletes() {
+            return softDeletes;
+        }
+
+        /** The write listeners, by logical name. */
+        public Map<String, List<WriteListener>> writeListeners() {
+            return writeListeners;
+        }
+
+        /**
+         * The indexes as declared (before the tenant field is put first), by logical name; each call returns fresh
+         * copies, so changing them changes nothing here.
+         */
+        public Map<String, List<IndexModel>> indexes() {
+            Map<String, List<IndexModel>> out = new LinkedHashMap<>();
+            indexes.forEach((name, list) -> out.put(name, copies(list)));
+            return Collections.unmodifiableMap(out);
+        }
+
+        /** The codec registry for documents, filters and updates (the one set, or the client's plus POJOs). */
+        public CodecRegistry codecRegistry() {
+            return codecRegistry;
         }
     }
 }

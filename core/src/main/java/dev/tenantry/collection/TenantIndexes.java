@@ -13,6 +13,8 @@ import org.bson.BsonDocument;
  * <p>A TTL index that is not unique keeps its keys: MongoDB expires documents only through single-field indexes, and
  * expiry reads nobody's data.
  *
+ * <p>Stateless and thread-safe.
+ *
  * @since 0.1
  */
 public final class TenantIndexes {

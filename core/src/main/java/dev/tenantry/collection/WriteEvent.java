@@ -11,6 +11,9 @@ import org.jspecify.annotations.Nullable;
  * {@code findOneAnd*}), otherwise one per operation with {@code documentId} null and the summary saying what was
  * matched. Summaries name fields, never values, so secrets in documents stay out of audit logs.
  *
+ * <p>Thread-safe to read and share; its BSON values are the driver's mutable types, which nothing here changes and
+ * callers must not change either.
+ *
  * @param collection the logical collection written to
  * @param tenant the tenant written for
  * @param kind what kind of write
@@ -21,7 +24,11 @@ import org.jspecify.annotations.Nullable;
 public record WriteEvent(String collection, TenantId tenant, Kind kind, @Nullable BsonValue documentId,
                          @Nullable String summary) {
 
-    /** What kind of write. */
+    /**
+     * What kind of write.
+     *
+     * <p>Immutable and thread-safe.
+     */
     public enum Kind {
         /** A document was inserted (or created by an upsert). */
         INSERT,

@@ -6,6 +6,9 @@ import dev.tenantry.TenantId;
  * Told of each step of a purge as it completes and is recorded, to show progress. An exception thrown here stops the
  * purge after that step; the next purge of the tenant resumes from the following one.
  *
+ * <p>Called on the thread that runs the purge, one step after the other; an implementation shared between purges
+ * running at once must be thread-safe.
+ *
  * @since 0.1
  */
 @FunctionalInterface

@@ -8,6 +8,8 @@ import java.util.Map;
  * What a purge removed: per registered logical collection, the documents deleted (or held by the dropped per-tenant
  * collection), counted once even when the purge was interrupted and resumed.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param tenant the purged tenant
  * @param deleted documents removed per logical collection, in the order purged
  * @param resumed whether this run finished a purge an earlier run had started

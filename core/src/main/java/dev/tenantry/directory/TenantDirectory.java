@@ -8,12 +8,12 @@ import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.directory.internal.TenantDirectoryImpl;
 import dev.tenantry.internal.Arguments;
 import dev.tenantry.ratelimit.PlanResolver;
-import dev.tenantry.ratelimit.RateLimiter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,7 +37,7 @@ import org.jspecify.annotations.Nullable;
  * directory.guardScopes();
  * directory.create(TenantId.of("acme"), "Acme Ltd", "FREE");
  * RateLimiter limiter = RateLimiter.builder()....planResolver(directory.planResolver()).build();
- * directory.invalidatePlansOf(limiter);
+ * directory.addPlanListener(limiter.plans(), limiter::invalidatePlan);
  * }</pre>
  *
  * <p>Thread-safe.
@@ -187,19 +187,27 @@ public interface TenantDirectory {
     Tenants.Registration addChangeListener(TenantChangeListener listener);
 
     /**
-     * Keeps {@code limiter}'s cached plans in step with this directory: every change here drops the tenant's cached
-     * plan there, so a plan change takes effect on the next decision. And while it is in force, {@link #create} and
-     * {@link #changePlan} refuse a plan the limiter does not {@linkplain RateLimiter#plans() know}, which would make
-     * every decision for the tenant fail.
+     * Keeps a user of plans (a rate limiter) in step with this directory: {@code listener} is told after every change
+     * made here, so a plan change takes effect on its next decision; and while it is registered, {@link #create} and
+     * {@link #changePlan} refuse a plan not in {@code plans} (the plans it knows), which it could not serve. For a
+     * rate limiter:
+     * <pre>{@code
+     * directory.addPlanListener(limiter.plans(), limiter::invalidatePlan);
+     * }</pre>
      *
+     * @param plans the plans the listener's owner knows; copied now
      * @return a handle whose {@code close()} stops both
      */
-    Tenants.Registration invalidatePlansOf(RateLimiter limiter);
+    Tenants.Registration addPlanListener(Set<String> plans, PlanListener listener);
 
     /** Drops the cached record of {@code id}, e.g. when another app instance changed it. */
     void invalidate(TenantId id);
 
-    /** Builds a {@link TenantDirectory}. */
+    /**
+     * Builds a {@link TenantDirectory}.
+     *
+     * <p>Not thread-safe: configure a builder on one thread, then build.
+     */
     final class Builder {
 
         /** The collection tenants are stored in unless named otherwise. */
@@ -280,10 +288,85 @@ public interface TenantDirectory {
             return this;
         }
 
-        /** Builds the directory and creates its index. */
+        /** The settings this builder holds; {@link #build()} builds the directory from exactly these. */
+        public Settings settings() {
+            return new Settings(this);
+        }
+
+        /** Builds the directory from its {@linkplain #settings() settings} and creates its index. */
         public TenantDirectory build() {
-            return new TenantDirectoryImpl(client, client.getDatabase(databaseName).getCollection(collectionName,
-                    org.bson.BsonDocument.class), clock, cacheFor, tenantDatabase, auditTrail, plans);
+            return new TenantDirectoryImpl(settings());
+        }
+    }
+
+    /**
+     * The settings of a {@link TenantDirectory}, as its {@link Builder} validated them; the directory is built from
+     * one of these whole.
+     *
+     * <p>Immutable and thread-safe (the client, clock, tenant database and audit trail are the application's own
+     * objects).
+     *
+     * @since 0.1
+     */
+    final class Settings {
+        private final MongoClient client;
+        private final String databaseName;
+        private final String collectionName;
+        private final Clock clock;
+        private final Duration cacheFor;
+        private final @Nullable TenantDatabase tenantDatabase;
+        private final @Nullable AuditTrail auditTrail;
+        private final @Nullable Set<String> plans;
+
+        private Settings(Builder builder) {
+            this.client = builder.client;
+            this.databaseName = builder.databaseName;
+            this.collectionName = builder.collectionName;
+            this.clock = builder.clock;
+            this.cacheFor = builder.cacheFor;
+            this.tenantDatabase = builder.tenantDatabase;
+            this.auditTrail = builder.auditTrail;
+            this.plans = builder.plans;
+        }
+
+        /** The client tenants are stored through (and a purge drops per-tenant databases with). */
+        public MongoClient client() {
+            return client;
+        }
+
+        /** The database the directory's collection lives in. */
+        public String databaseName() {
+            return databaseName;
+        }
+
+        /** The collection tenants are stored in ({@link Builder#collectionName}). */
+        public String collectionName() {
+            return collectionName;
+        }
+
+        /** The clock for times and for deciding when a deletion is due. */
+        public Clock clock() {
+            return clock;
+        }
+
+        /** How long a look-up is cached; zero when caching is off. */
+        public Duration cacheFor() {
+            return cacheFor;
+        }
+
+        /** The tenant-scoped collections a purge deletes from and a guard guards, or null for none. */
+        public @Nullable TenantDatabase tenantDatabase() {
+            return tenantDatabase;
+        }
+
+        /** The trail lifecycle changes and purge steps are recorded in, or null for none. */
+        public @Nullable AuditTrail auditTrail() {
+            return auditTrail;
+        }
+
+        /** The plans tenants may be on, or null for any name that follows the plan rule. */
+        public @Nullable Set<String> plans() {
+            return plans;
         }
     }
 }

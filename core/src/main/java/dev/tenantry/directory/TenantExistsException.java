@@ -6,6 +6,8 @@ import dev.tenantry.TenantryException;
 /**
  * A tenant of this id is already in the directory.
  *
+ * <p>Thread-safe: its state is fixed when it is created.
+ *
  * @since 0.1
  */
 public class TenantExistsException extends TenantryException {

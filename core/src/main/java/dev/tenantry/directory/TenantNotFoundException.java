@@ -6,6 +6,8 @@ import dev.tenantry.TenantryException;
 /**
  * The directory holds no tenant of this id.
  *
+ * <p>Thread-safe: its state is fixed when it is created.
+ *
  * @since 0.1
  */
 public class TenantNotFoundException extends TenantryException {

@@ -8,6 +8,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * An organization as the directory holds it.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param id the tenant
  * @param name the display name
  * @param plan the plan, e.g. {@code FREE}; the rate limiter's plan resolver reads it

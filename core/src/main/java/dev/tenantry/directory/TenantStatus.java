@@ -3,6 +3,8 @@ package dev.tenantry.directory;
 /**
  * Where a tenant stands. Only {@link #ACTIVE} tenants may open a tenant scope for ordinary work.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @since 0.1
  */
 public enum TenantStatus {

@@ -7,6 +7,8 @@ import dev.tenantry.TenantryException;
  * The tenant's status does not allow what was asked: opening a scope for a suspended tenant or one scheduled for
  * deletion, suspending a tenant that is not active, purging one whose deletion is not due, and so on.
  *
+ * <p>Thread-safe: its state is fixed when it is created.
+ *
  * @since 0.1
  */
 public class TenantStatusException extends TenantryException {

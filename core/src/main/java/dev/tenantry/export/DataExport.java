@@ -1,5 +1,6 @@
 package dev.tenantry.export;
 
+import dev.tenantry.ExportFormat;
 import dev.tenantry.TenantId;
 import java.time.Instant;
 import java.util.Map;
@@ -8,6 +9,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One data export request and what became of it, as the {@code DataExport} collection keeps it.
+ *
+ * <p>Immutable and thread-safe.
  *
  * @param id the export's id
  * @param tenant the tenant whose data it holds

@@ -1,6 +1,7 @@
 package dev.tenantry.export;
 
 import com.mongodb.client.MongoClient;
+import dev.tenantry.ExportFormat;
 import dev.tenantry.audit.AuditTrail;
 import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.export.internal.DataExportsImpl;
@@ -123,7 +124,11 @@ public interface DataExports {
      */
     int expireDue();
 
-    /** Builds {@link DataExports}. */
+    /**
+     * Builds {@link DataExports}.
+     *
+     * <p>Not thread-safe: configure a builder on one thread, then build.
+     */
     final class Builder {
 
         /** The collection export records live in unless named otherwise. */
@@ -285,18 +290,134 @@ public interface DataExports {
         }
 
         /**
-         * Builds the service and creates its indexes.
+         * The settings this builder holds, checked as a whole; {@link #build()} builds the service from exactly
+         * these.
          *
          * @throws IllegalStateException if the per-requester cap is above the per-tenant cap
          */
-        public DataExports build() {
+        public Settings settings() {
             if (maxActivePerRequester > maxActivePerTenant) {
                 throw new IllegalStateException("exports pending or running per requester (" + maxActivePerRequester
                         + ") must not exceed those per tenant (" + maxActivePerTenant + ")");
             }
-            return new DataExportsImpl(new DataExportsImpl.Settings(client.getDatabase(databaseName), collectionName,
-                    bucketName, tenantDatabase, validity, lease, maxActivePerRequester, maxActivePerTenant, clock,
-                    secretFields, userReferences, auditTrail));
+            return new Settings(this);
+        }
+
+        /**
+         * Builds the service from its {@linkplain #settings() settings} and creates its indexes.
+         *
+         * @throws IllegalStateException if the per-requester cap is above the per-tenant cap
+         */
+        public DataExports build() {
+            return new DataExportsImpl(settings());
+        }
+    }
+
+    /**
+     * The settings of {@link DataExports}, as its {@link Builder} validated them; the service is built from one of
+     * these whole.
+     *
+     * <p>Immutable and thread-safe (the client, tenant database, clock and audit trail are the application's own
+     * objects).
+     *
+     * @since 0.1
+     */
+    final class Settings {
+        private final MongoClient client;
+        private final String databaseName;
+        private final TenantDatabase tenantDatabase;
+        private final String collectionName;
+        private final String bucketName;
+        private final Duration validity;
+        private final Duration lease;
+        private final int maxActivePerRequester;
+        private final int maxActivePerTenant;
+        private final Clock clock;
+        private final Set<String> secretFields;
+        private final Map<String, List<String>> userReferences;
+        private final @Nullable AuditTrail auditTrail;
+
+        private Settings(Builder builder) {
+            this.client = builder.client;
+            this.databaseName = builder.databaseName;
+            this.tenantDatabase = builder.tenantDatabase;
+            this.collectionName = builder.collectionName;
+            this.bucketName = builder.bucketName;
+            this.validity = builder.validity;
+            this.lease = builder.lease;
+            this.maxActivePerRequester = builder.maxActivePerRequester;
+            this.maxActivePerTenant = builder.maxActivePerTenant;
+            this.clock = builder.clock;
+            this.secretFields = Set.copyOf(builder.secretFields);
+            Map<String, List<String>> references = new LinkedHashMap<>();
+            builder.userReferences.forEach((collection, fields) -> references.put(collection, List.copyOf(fields)));
+            this.userReferences = java.util.Collections.unmodifiableMap(references);
+            this.auditTrail = builder.auditTrail;
+        }
+
+        /** The client records and stored exports are written through. */
+        public MongoClient client() {
+            return client;
+        }
+
+        /** The database export records and stored exports live in. */
+        public String databaseName() {
+            return databaseName;
+        }
+
+        /** The tenant-scoped collections exports read. */
+        public TenantDatabase tenantDatabase() {
+            return tenantDatabase;
+        }
+
+        /** The collection export records live in ({@link Builder#collectionName}). */
+        public String collectionName() {
+            return collectionName;
+        }
+
+        /** The GridFS bucket stored exports live in ({@link Builder#bucketName}). */
+        public String bucketName() {
+            return bucketName;
+        }
+
+        /** How long a completed export stays downloadable. */
+        public Duration validity() {
+            return validity;
+        }
+
+        /** How long a running export's lease lasts without renewal. */
+        public Duration lease() {
+            return lease;
+        }
+
+        /** How many exports one requester may have pending or running at once in a tenant. */
+        public int maxActivePerRequester() {
+            return maxActivePerRequester;
+        }
+
+        /** How many exports one tenant may have pending or running at once. */
+        public int maxActivePerTenant() {
+            return maxActivePerTenant;
+        }
+
+        /** The clock for the records' times and expiry. */
+        public Clock clock() {
+            return clock;
+        }
+
+        /** The field names never exported, lower-cased. */
+        public Set<String> secretFields() {
+            return secretFields;
+        }
+
+        /** Per collection, the fields that hold a user's id, in registration order. */
+        public Map<String, List<String>> userReferences() {
+            return userReferences;
+        }
+
+        /** The trail {@code EXPORT} entries are recorded in, or null for none. */
+        public @Nullable AuditTrail auditTrail() {
+            return auditTrail;
         }
     }
 }

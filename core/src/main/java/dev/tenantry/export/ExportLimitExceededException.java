@@ -8,12 +8,18 @@ import dev.tenantry.TenantryException;
  * {@link DataExports.Builder#maxActivePerRequester} or {@link DataExports.Builder#maxActivePerTenant} allow. Nothing
  * was recorded; the request may be made again once one of them has completed or failed.
  *
+ * <p>Thread-safe: its state is fixed when it is created.
+ *
  * @since 0.1
  */
 public class ExportLimitExceededException extends TenantryException {
     private static final long serialVersionUID = 1L;
 
-    /** Which limit was hit. */
+    /**
+     * Which limit was hit.
+     *
+     * <p>Immutable and thread-safe.
+     */
     public enum Limit {
         /** Pending and running exports of one requester within a tenant. */
         PER_REQUESTER,

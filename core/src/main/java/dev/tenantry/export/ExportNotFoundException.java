@@ -5,6 +5,8 @@ import dev.tenantry.TenantryException;
 /**
  * The current tenant has no export of this id (another tenant's exports are not visible).
  *
+ * <p>Thread-safe: its state is fixed when it is created.
+ *
  * @since 0.1
  */
 public class ExportNotFoundException extends TenantryException {

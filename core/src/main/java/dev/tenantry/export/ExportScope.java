@@ -7,6 +7,8 @@ import org.jspecify.annotations.Nullable;
  * What an export covers: the whole current tenant, or one user's data within it, found through the user-reference
  * fields configured per collection ({@link DataExports.Builder#userReference}).
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param userId the user, or null for the whole tenant
  * @since 0.1
  */

@@ -12,6 +12,8 @@ import java.util.Objects;
  * is aborted on failure, so a failed export never leaves a half file that looks complete. A caller's stream is the
  * caller's: it is flushed, never closed, and on failure holds what was written so far.
  *
+ * <p>Immutable and thread-safe to hand over; each sink is written by one export at a time.
+ *
  * @since 0.1
  */
 public sealed interface ExportSink {
@@ -34,6 +36,8 @@ public sealed interface ExportSink {
     /**
      * A caller's stream.
      *
+     * <p>Immutable; the stream is the caller's, written by one export at a time.
+     *
      * @param out the stream
      */
     record Stream(OutputStream out) implements ExportSink {
@@ -42,12 +46,18 @@ public sealed interface ExportSink {
     /**
      * A file.
      *
+     * <p>Immutable and thread-safe.
+     *
      * @param path the file
      */
     record File(Path path) implements ExportSink {
     }
 
-    /** The service's GridFS bucket. */
+    /**
+     * The service's GridFS bucket.
+     *
+     * <p>Immutable and thread-safe.
+     */
     record GridFs() implements ExportSink {
     }
 }

@@ -4,6 +4,8 @@ package dev.tenantry.export;
  * Where a data export stands: {@code PENDING → RUNNING → COMPLETED | FAILED}, and {@code COMPLETED → EXPIRED} once its
  * download is no longer offered.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @since 0.1
  */
 public enum ExportStatus {

@@ -8,6 +8,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * One check's part of a {@link HealthReport}: its result and how long it took.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param status the check's status
  * @param message why, when not healthy; may be {@code null}
  * @param durationMillis how long the check ran, or the timeout when it did not answer in time

@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Detail values should be strings, numbers, booleans, lists or maps of those, so reports serialize as JSON as they
  * are. The detail map keeps its insertion order and cannot be modified.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param status the check's status
  * @param message why, when not healthy; may be {@code null}
  * @param detail named values, in insertion order

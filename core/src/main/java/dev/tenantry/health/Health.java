@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * Health health = Health.builder()
  *         .liveness("process", CheckResult::healthy)
  *         .readiness("mongodb", HealthChecks.mongoPing(database))
- *         .readiness("audit", HealthChecks.auditTrail(auditTrail, 10_000))
+ *         .readiness("audit", HealthChecks.queue(auditTrail::stats, 10_000))
  *         .build();
  * HealthReport ready = health.readiness();   // ready.httpStatus() is 200, or 503 when unhealthy
  * }</pre>
@@ -320,6 +320,8 @@ public final class Health implements AutoCloseable {
     /**
      * Builds a {@link Health} registry. Setters validate at once and name the bad value. Check names are unique
      * across both groups.
+     *
+     * <p>Not thread-safe: configure a builder on one thread, then build.
      */
     public static final class Builder {
         private final Map<String, Registration> registrations = new LinkedHashMap<>();

@@ -2,8 +2,6 @@ package dev.tenantry.health;
 
 import com.mongodb.MongoException;
 import com.mongodb.client.MongoDatabase;
-import dev.tenantry.audit.AuditStats;
-import dev.tenantry.audit.AuditTrail;
 import dev.tenantry.internal.Arguments;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,11 +9,14 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.bson.Document;
 
 /**
- * The built-in checks: MongoDB, the audit trail and the shared rate-limit store. Register the first and the last as
- * readiness checks; the audit trail's check degrades rather than fails, so it can go either way.
+ * The built-in checks: MongoDB, a background write queue (the audit trail's) and the shared rate-limit store. Register
+ * the first and the last as readiness checks; the queue's check degrades rather than fails, so it can go either way.
+ *
+ * <p>A holder of static factories; the checks it returns are thread-safe.
  *
  * @since 0.1
  */
@@ -57,42 +58,43 @@ public final class HealthChecks {
     }
 
     /**
-     * Watches an audit trail's {@linkplain AuditTrail#stats() counters}: degraded when more than {@code maxQueued}
-     * entries wait in the asynchronous queue, when write attempts failed since the previous call of this check (or
-     * since it was made), when entries were ever dropped, or when entries were ever moved to the dead-letter place
-     * (they are kept there, not in the log: someone should look). The detail has the five counters and the failures
-     * since the previous call. A failure never makes it unhealthy: the trail retries what may still succeed and keeps
-     * everything it accepted.
+     * Watches a background write queue's counters, read from {@code stats} at each call: degraded when more than
+     * {@code maxQueued} entries wait, when write attempts failed since the previous call of this check (or since it
+     * was made), when entries were ever dropped, or when entries were ever moved to the dead-letter place (they are
+     * kept there, not where they belong: someone should look). The detail has the five counters and the failures
+     * since the previous call. A failure never makes it unhealthy: a queue that retries keeps what it accepted. For an
+     * audit trail: {@code HealthChecks.queue(auditTrail::stats, 10_000)}.
      *
+     * @param stats reads the counters; called once now and once per check
      * @throws IllegalArgumentException if {@code maxQueued} is negative
      */
-    public static HealthCheck auditTrail(AuditTrail trail, long maxQueued) {
-        Objects.requireNonNull(trail, "trail");
+    public static HealthCheck queue(Supplier<? extends QueueStats> stats, long maxQueued) {
+        Objects.requireNonNull(stats, "stats");
         if (maxQueued < 0) {
             throw new IllegalArgumentException("maxQueued must not be negative, was " + maxQueued);
         }
-        AtomicLong previousFailures = new AtomicLong(trail.stats().failedAttempts());
+        AtomicLong previousFailures = new AtomicLong(stats.get().failedAttempts());
         return () -> {
-            AuditStats stats = trail.stats();
-            long newFailures = Math.max(0, stats.failedAttempts() - previousFailures.getAndSet(stats.failedAttempts()));
+            QueueStats now = stats.get();
+            long newFailures = Math.max(0, now.failedAttempts() - previousFailures.getAndSet(now.failedAttempts()));
             List<String> problems = new ArrayList<>();
-            if (stats.queued() > maxQueued) {
-                problems.add(stats.queued() + " entries queued, more than " + maxQueued);
+            if (now.queued() > maxQueued) {
+                problems.add(now.queued() + " entries queued, more than " + maxQueued);
             }
             if (newFailures > 0) {
                 problems.add(newFailures + " write attempts failed since the last check");
             }
-            if (stats.dropped() > 0) {
-                problems.add(stats.dropped() + " entries dropped");
+            if (now.dropped() > 0) {
+                problems.add(now.dropped() + " entries dropped");
             }
-            if (stats.deadLettered() > 0) {
-                problems.add(stats.deadLettered() + " entries could not be written and are in the dead-letter place");
+            if (now.deadLettered() > 0) {
+                problems.add(now.deadLettered() + " entries could not be written and are in the dead-letter place");
             }
             CheckResult result = problems.isEmpty() ? CheckResult.healthy()
                     : CheckResult.degraded(String.join("; ", problems));
-            return result.withDetail("queued", stats.queued()).withDetail("written", stats.written())
-                    .withDetail("failedAttempts", stats.failedAttempts()).withDetail("dropped", stats.dropped())
-                    .withDetail("deadLettered", stats.deadLettered())
+            return result.withDetail("queued", now.queued()).withDetail("written", now.written())
+                    .withDetail("failedAttempts", now.failedAttempts()).withDetail("dropped", now.dropped())
+                    .withDetail("deadLettered", now.deadLettered())
                     .withDetail("failedSinceLastCheck", newFailures).withDetail("maxQueued", maxQueued);
         };
     }

@@ -16,6 +16,8 @@ import java.util.Objects;
  * json.writeValue(response.getOutputStream(), report.toMap());
  * }</pre>
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param status the worst status of the checks; healthy when there are none
  * @param checkedAt when the checks started, from the registry's clock
  * @param checks each check's report by name

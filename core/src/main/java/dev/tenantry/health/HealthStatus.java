@@ -5,6 +5,8 @@ import java.util.Locale;
 /**
  * The state of a check or of a whole report, from best to worst. A report's status is the worst of its checks'.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @since 0.1
  */
 public enum HealthStatus {

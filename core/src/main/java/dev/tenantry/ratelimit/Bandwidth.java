@@ -7,6 +7,8 @@ import java.util.Objects;
  * One token bucket rule: at most {@code capacity} tokens, refilled greedily (continuously) at {@code refillTokens}
  * per {@code period}. A burst limit and a sustained rate are two bandwidths of one {@link RateLimit}.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param capacity the most tokens the bucket holds; a full bucket allows a burst this big
  * @param refillTokens tokens added per {@code period}, spread evenly over it
  * @param period the refill period, at least a millisecond

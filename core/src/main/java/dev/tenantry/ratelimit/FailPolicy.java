@@ -3,6 +3,8 @@ package dev.tenantry.ratelimit;
 /**
  * What a shared (MongoDB-backed) limiter decides when MongoDB cannot be reached in time.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @since 0.1
  */
 public enum FailPolicy {

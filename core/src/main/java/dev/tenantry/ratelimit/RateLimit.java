@@ -8,6 +8,8 @@ import java.util.regex.Pattern;
  * A named set of bandwidths applied together: a request passes only if every bandwidth has the tokens. The name is
  * the policy name decisions and headers carry (usually the plan's: FREE, PRO, ENTERPRISE).
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param name the policy name: letters, digits, {@code _ - .}, 1-64 characters
  * @param bandwidths one or more bandwidths
  * @since 0.1

@@ -12,6 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * for, so a caller that only checks {@code allowed()} pays for nothing else. Two decisions are equal when every
  * figure, the policy and its bandwidths are. Use {@link #of} to build one (in tests, or for a fallback answer).
  *
+ * <p>Immutable and thread-safe: figures computed when asked for are derived from fixed state, never cached in place.
+ *
  * @since 0.1
  */
 public abstract class RateLimitDecision {

@@ -10,6 +10,8 @@ import java.util.Objects;
  * <p>Keys are values: equal when tenant, kind and value are. The hash is computed once, when the key is built, so a
  * look-up touches only the key itself.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @since 0.1
  */
 public final class RateLimitKey {

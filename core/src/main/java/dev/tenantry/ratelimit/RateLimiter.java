@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Token-bucket rate limiting by plan: each tenant's plan names a {@link RateLimit} (one or more bandwidths), and each
@@ -57,17 +58,20 @@ public interface RateLimiter {
 
     /**
      * Builds a {@link RateLimiter}. Setters validate at once; {@link #build()} checks the combination.
+     *
+     * <p>Not thread-safe: configure a builder on one thread, then build.
      */
     final class Builder {
         /** How long a resolved plan is trusted before it is resolved again, unless invalidated sooner. */
         public static final Duration DEFAULT_PLAN_CACHE = Duration.ofMinutes(1);
 
         private final Map<String, RateLimit> plans = new LinkedHashMap<>();
-        private PlanResolver resolver;
+        private @Nullable PlanResolver resolver;
         private Clock clock = Clock.systemUTC();
         private boolean clockSet;
         private Duration planCache = DEFAULT_PLAN_CACHE;
-        private java.util.function.Function<Builder, dev.tenantry.ratelimit.internal.BucketStore> store;
+        private java.util.function.Function<Builder, dev.tenantry.ratelimit.internal.BucketStore> store =
+                Builder::inProcessStore;
 
         private Builder() {
         }
@@ -120,11 +124,15 @@ public interface RateLimiter {
 
         /** Keeps buckets in process (the default): fast, but each app instance limits on its own. */
         public Builder inProcess() {
+            this.store = Builder::inProcessStore;
+            return this;
+        }
+
+        private static dev.tenantry.ratelimit.internal.BucketStore inProcessStore(Builder b) {
             // In process, no other server reads the time: the monotonic System.nanoTime serves unless a clock was set,
             // and a clock that was set is kept from going backwards.
-            this.store = b -> new LocalStore(b.clockSet ? LocalStore.monotonic(() -> RateLimiterImpl.nanos(b.clock))
+            return new LocalStore(b.clockSet ? LocalStore.monotonic(() -> RateLimiterImpl.nanos(b.clock))
                     : System::nanoTime);
-            return this;
         }
 
         /**
@@ -163,15 +171,17 @@ public interface RateLimiter {
         public static final String DEFAULT_COLLECTION = "RateLimitBuckets";
 
         /**
-         * Builds the limiter.
+         * The settings this builder holds, checked as a whole; {@link #build()} builds the limiter from exactly these
+         * (and the bucket store chosen with {@link #inProcess()} or {@link #shared}).
          *
          * @throws IllegalStateException if no plan or no resolver is configured, or {@link #everyTenantOn} names a plan
          *     that is not defined
          */
-        public RateLimiter build() {
+        public Settings settings() {
             if (plans.isEmpty()) {
                 throw new IllegalStateException("define at least one plan with plan(name, bandwidths...)");
             }
+            PlanResolver resolver = this.resolver;
             if (resolver == null) {
                 throw new IllegalStateException("say how tenants map to plans: planResolver(...) or everyTenantOn(plan)");
             }
@@ -179,10 +189,59 @@ public interface RateLimiter {
                 throw new IllegalStateException("everyTenantOn('" + fixed.plan() + "') names a plan that is not "
                         + "defined; defined plans: " + plans.keySet());
             }
-            if (store == null) {
-                inProcess();
-            }
-            return new RateLimiterImpl(Map.copyOf(plans), resolver, clock, planCache, store.apply(this));
+            return new Settings(Map.copyOf(plans), resolver, clock, planCache);
+        }
+
+        /**
+         * Builds the limiter from its {@linkplain #settings() settings} and bucket store.
+         *
+         * @throws IllegalStateException if no plan or no resolver is configured, or {@link #everyTenantOn} names a plan
+         *     that is not defined
+         */
+        public RateLimiter build() {
+            return new RateLimiterImpl(settings(), store.apply(this));
+        }
+    }
+
+    /**
+     * The settings of a {@link RateLimiter}, as its {@link Builder} validated them; the limiter is built from one of
+     * these whole, with the bucket store the builder chose.
+     *
+     * <p>Immutable and thread-safe (the resolver and clock are the application's own objects).
+     *
+     * @since 0.1
+     */
+    final class Settings {
+        private final Map<String, RateLimit> plans;
+        private final PlanResolver planResolver;
+        private final Clock clock;
+        private final Duration planCache;
+
+        private Settings(Map<String, RateLimit> plans, PlanResolver planResolver, Clock clock, Duration planCache) {
+            this.plans = plans;
+            this.planResolver = planResolver;
+            this.clock = clock;
+            this.planCache = planCache;
+        }
+
+        /** The plans by name. */
+        public Map<String, RateLimit> plans() {
+            return plans;
+        }
+
+        /** How tenants map to plans. */
+        public PlanResolver planResolver() {
+            return planResolver;
+        }
+
+        /** The clock decisions are made with. */
+        public Clock clock() {
+            return clock;
+        }
+
+        /** How long a resolved plan is cached. */
+        public Duration planCache() {
+            return planCache;
         }
     }
 }

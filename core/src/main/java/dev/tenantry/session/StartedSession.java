@@ -7,6 +7,8 @@ import java.util.Objects;
  * session as stored. The token exists only here; the database holds its hash. {@link #toString()} leaves it out, so
  * logging this record does not leak it.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param token the session token: 256 random bits, URL-safe base64 without padding (43 characters)
  * @param session the stored session
  * @since 0.1

@@ -9,6 +9,8 @@ import org.jspecify.annotations.Nullable;
  * A user's session as stored. It holds no token: {@link #id()} is the SHA-256 hash of the token, so it can be shown
  * (a "your devices" page) and passed to {@link UserSessions#revoke(String)} without letting anyone sign in with it.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param id the session id: the lower-case hex SHA-256 of the session token (64 characters)
  * @param tenant the tenant the session belongs to
  * @param userId the signed-in user

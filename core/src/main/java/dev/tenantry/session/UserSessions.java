@@ -165,7 +165,11 @@ public interface UserSessions {
         return revokeAllExcept(userId, keepSessionId, "other sessions revoked");
     }
 
-    /** Builds {@link UserSessions}. Setters validate at once and name the bad value. */
+    /**
+     * Builds {@link UserSessions}. Setters validate at once and name the bad value.
+     *
+     * <p>Not thread-safe: configure a builder on one thread, then build.
+     */
     final class Builder {
 
         /** The collection sessions are stored in unless named otherwise. */
@@ -261,18 +265,97 @@ public interface UserSessions {
         }
 
         /**
-         * Builds the sessions and creates their indexes: a TTL index on {@code expiresAt} and one for listing a
-         * user's sessions.
+         * The settings this builder holds, checked as a whole; {@link #build()} builds the sessions from exactly
+         * these.
          *
          * @throws IllegalStateException if the idle timeout is longer than the max lifetime
          */
-        public UserSessions build() {
+        public Settings settings() {
             if (idleTimeout.compareTo(maxLifetime) > 0) {
                 throw new IllegalStateException("session idle timeout (" + idleTimeout + ") must not be longer than "
                         + "the max lifetime (" + maxLifetime + ")");
             }
-            return new UserSessionsImpl(client.getDatabase(databaseName).getCollection(collectionName,
-                    org.bson.BsonDocument.class), tenantField, clock, idleTimeout, maxLifetime, auditTrail);
+            return new Settings(this);
+        }
+
+        /**
+         * Builds the sessions from their {@linkplain #settings() settings} and creates their indexes: a TTL index on
+         * {@code expiresAt} and one for listing a user's sessions.
+         *
+         * @throws IllegalStateException if the idle timeout is longer than the max lifetime
+         */
+        public UserSessions build() {
+            return new UserSessionsImpl(settings());
+        }
+    }
+
+    /**
+     * The settings of {@link UserSessions}, as its {@link Builder} validated them; the sessions are built from one of
+     * these whole.
+     *
+     * <p>Immutable and thread-safe (the client, clock and audit trail are the application's own objects).
+     *
+     * @since 0.1
+     */
+    final class Settings {
+        private final MongoClient client;
+        private final String databaseName;
+        private final String collectionName;
+        private final String tenantField;
+        private final Clock clock;
+        private final Duration idleTimeout;
+        private final Duration maxLifetime;
+        private final @Nullable AuditTrail auditTrail;
+
+        private Settings(Builder builder) {
+            this.client = builder.client;
+            this.databaseName = builder.databaseName;
+            this.collectionName = builder.collectionName;
+            this.tenantField = builder.tenantField;
+            this.clock = builder.clock;
+            this.idleTimeout = builder.idleTimeout;
+            this.maxLifetime = builder.maxLifetime;
+            this.auditTrail = builder.auditTrail;
+        }
+
+        /** The client sessions are stored through. */
+        public MongoClient client() {
+            return client;
+        }
+
+        /** The database the sessions live in. */
+        public String databaseName() {
+            return databaseName;
+        }
+
+        /** The collection sessions are stored in ({@link Builder#collectionName}). */
+        public String collectionName() {
+            return collectionName;
+        }
+
+        /** The field that carries the tenant ({@link Builder#tenantField}). */
+        public String tenantField() {
+            return tenantField;
+        }
+
+        /** The clock that decides expiry and stamps times. */
+        public Clock clock() {
+            return clock;
+        }
+
+        /** How long a session lives after it was last started or touched. */
+        public Duration idleTimeout() {
+            return idleTimeout;
+        }
+
+        /** How long a session lives at most from its start. */
+        public Duration maxLifetime() {
+            return maxLifetime;
+        }
+
+        /** The trail LOGIN and LOGOUT entries are recorded in, or null for none. */
+        public @Nullable AuditTrail auditTrail() {
+            return auditTrail;
         }
     }
 }

@@ -14,7 +14,7 @@ import com.mongodb.client.MongoDatabase;
 import dev.tenantry.MissingTenantException;
 import dev.tenantry.TenantId;
 import dev.tenantry.Tenants;
-import dev.tenantry.export.ExportFormat;
+import dev.tenantry.ExportFormat;
 import dev.tenantry.testing.MongoTest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

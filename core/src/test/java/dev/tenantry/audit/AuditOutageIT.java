@@ -1,5 +1,6 @@
 package dev.tenantry.audit;
 
+import static dev.tenantry.testing.Await.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +18,6 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,18 +64,6 @@ class AuditOutageIT {
 
     private MongoCollection<Document> log() {
         return client.getDatabase("audit").getCollection(AuditTrail.DEFAULT_COLLECTION);
-    }
-
-    /** Waits for a condition the system under test must reach; fails after a generous deadline, never sleeps. */
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting until " + what);
-            }
-            Thread.onSpinWait();
-            Thread.yield();
-        }
     }
 
     private Set<String> storedTargets() {
@@ -134,10 +122,10 @@ class AuditOutageIT {
             }
         }));
         recorder.start();
-        await("the recorder blocks on the full queue", () -> recorder.getState() == Thread.State.WAITING
+        until("the recorder blocks on the full queue", () -> recorder.getState() == Thread.State.WAITING
                 && trail.stats().queued() == 4);
         assertTrue(accepted.get() < 20, "the recorder must be held while the writer is stalled");
-        await("the writer's attempts fail", () -> trail.stats().failedAttempts() > 0);
+        until("the writer's attempts fail", () -> trail.stats().failedAttempts() > 0);
         mongo.restart();
         recorder.join(TimeUnit.SECONDS.toMillis(60));
         assertEquals(20, accepted.get());
@@ -162,10 +150,10 @@ class AuditOutageIT {
             }
         });
         producer.start();
-        await("some entries are written", () -> trail.stats().written() >= 300);
+        until("some entries are written", () -> trail.stats().written() >= 300);
         mongo.stop();
         long failuresBefore = trail.stats().failedAttempts();
-        await("writes fail during the outage", () -> trail.stats().failedAttempts() > failuresBefore + 2);
+        until("writes fail during the outage", () -> trail.stats().failedAttempts() > failuresBefore + 2);
         mongo.restart();
         producer.join(TimeUnit.SECONDS.toMillis(120));
         trail.close();

@@ -159,7 +159,7 @@ class AuditTrailIT {
         assertNull(all(a, AuditQuery.all()).get(0).event().clientRequestId(), "absent where the client sent none");
         assertTrue(Tenants.call(a, trail::verify).intact(), "entries with and without it verify");
         java.io.ByteArrayOutputStream csv = new java.io.ByteArrayOutputStream();
-        Tenants.run(a, () -> trail.export(AuditQuery.all(), dev.tenantry.export.ExportFormat.CSV, csv));
+        Tenants.run(a, () -> trail.export(AuditQuery.all(), dev.tenantry.ExportFormat.CSV, csv));
         String exported = csv.toString(java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(exported.lines().findFirst().orElseThrow().contains("requestId,clientRequestId"), exported);
         assertTrue(exported.contains("server-id-1,client-id-1"), "exports carry it beside the request id");

@@ -1,8 +1,8 @@
 package dev.tenantry.audit;
 
+import static dev.tenantry.testing.Await.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static dev.tenantry.faults.FaultyMongo.await;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.mongodb.client.MongoClient;
@@ -106,7 +106,7 @@ class AuditWriterIT {
         recorder.start();
         recorder.join(TimeUnit.SECONDS.toMillis(20));
         assertTrue(!recorder.isAlive(), "the recorder was held up behind the suspended tenant's entry");
-        await("every entry is written", () -> trail.stats().written() == 2 + 1 + 40);
+        until("every entry is written", () -> trail.stats().written() == 2 + 1 + 40);
         assertEquals(0, trail.stats().failedAttempts(), "no write was refused: the trail's own writes are unguarded");
         assertEquals(0, trail.stats().deadLettered());
         assertTrue(log().countDocuments(Filters.and(Filters.eq("tenantId", "acme"), Filters.eq("action", "UPDATE")))
@@ -135,7 +135,7 @@ class AuditWriterIT {
                 trail.record(AuditAction.CREATE, "row", Integer.toString(i));
             }
         });
-        await("every other entry is written", () -> trail.stats().written() == 39);
+        until("every other entry is written", () -> trail.stats().written() == 39);
         assertEquals(1, trail.stats().deadLettered());
         assertEquals(19, targets(ACME).size());
         assertEquals(20, targets(GLOBEX).size());
@@ -157,7 +157,7 @@ class AuditWriterIT {
         proxy.refuse(cmd -> cmd.getFirstKey().equals("insert") && AuditTrail.DEFAULT_COLLECTION.equals(
                 cmd.getString("insert").getValue()), 5, 91, "ShutdownInProgress", "RetryableWriteError");
         Tenants.run(ACME, () -> trail.record(AuditAction.CREATE, "row", "1"));
-        await("the entry is written", () -> trail.stats().written() == 1);
+        until("the entry is written", () -> trail.stats().written() == 1);
         assertEquals(5, trail.stats().failedAttempts());
         assertEquals(0, trail.stats().deadLettered());
     }
@@ -173,10 +173,10 @@ class AuditWriterIT {
         });
         Thread first = new Thread(trail::close);
         first.start();
-        await("the first close waits for the writer", () -> waiting(first));
+        until("the first close waits for the writer", () -> waiting(first));
         Thread second = new Thread(trail::close);
         second.start();
-        await("the second close waits too, or returns", () -> waiting(second) || !second.isAlive());
+        until("the second close waits too, or returns", () -> waiting(second) || !second.isAlive());
         if (!second.isAlive()) {
             fail("the second close returned while MongoDB was down, before the queue was written");
         }
@@ -275,7 +275,7 @@ class AuditWriterIT {
         AuditCloseReport[] reports = new AuditCloseReport[2];
         Thread patient = new Thread(() -> reports[0] = trail.close(Duration.ofMinutes(5)));
         patient.start();
-        await("the patient close waits", () -> waiting(patient));
+        until("the patient close waits", () -> waiting(patient));
         reports[1] = trail.close(Duration.ofMillis(200));
         patient.join(TimeUnit.SECONDS.toMillis(30));
         assertTrue(!patient.isAlive(), "the earliest deadline is the one kept");

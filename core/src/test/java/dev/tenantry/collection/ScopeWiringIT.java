@@ -9,6 +9,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.event.CommandListener;
 import com.mongodb.event.CommandStartedEvent;
+import dev.tenantry.ScopeRefusedException;
 import dev.tenantry.ScopedFuture;
 import dev.tenantry.SystemAccess;
 import dev.tenantry.TenantId;
@@ -20,6 +21,7 @@ import dev.tenantry.audit.AuditQuery;
 import dev.tenantry.audit.AuditTrail;
 import dev.tenantry.directory.TenantDirectory;
 import dev.tenantry.directory.TenantStatusException;
+import dev.tenantry.testing.Await;
 import dev.tenantry.testing.MongoBackend;
 import dev.tenantry.testing.MongoTest;
 import java.util.ArrayList;
@@ -89,7 +91,7 @@ class ScopeWiringIT {
     }
 
     private static TenantryException suspended(TenantId tenant) {
-        return new TenantryException("tenant '" + tenant + "' is suspended");
+        return new ScopeRefusedException("tenant '" + tenant + "' is suspended");
     }
 
     private static Throwable cause(Future<?> future) {
@@ -119,7 +121,7 @@ class ScopeWiringIT {
         closing.add(propagating::shutdownNow);
         CountDownLatch release = new CountDownLatch(1);
         Future<Long> queued = Tenants.call(ACME, () -> {
-            propagating.execute(() -> await(release)); // holds the worker until acme is suspended
+            propagating.execute(() -> Await.latch("acme is suspended", release)); // holds the worker until acme is suspended
             return propagating.submit((Callable<Long>) () -> notes.countDocuments());
         });
 
@@ -140,15 +142,6 @@ class ScopeWiringIT {
         assertEquals(0L, Tenants.call(GLOBEX, () -> notes.countDocuments()), "other tenants are not refused");
         assertEquals(1L, Tenants.callAsSystem("support", () -> Tenants.call(ACME, () -> notes.countDocuments())),
                 "system scope is not guarded: a purge must still reach a suspended tenant");
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            assertTrue(latch.await(10, TimeUnit.SECONDS));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void assertSuspended(Throwable thrown) {

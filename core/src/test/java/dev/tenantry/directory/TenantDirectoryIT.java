@@ -163,7 +163,7 @@ class TenantDirectoryIT {
         RateLimiter limiter = RateLimiter.builder().plan("FREE", Bandwidth.of(1, Duration.ofHours(1)))
                 .plan("PRO", Bandwidth.of(100, Duration.ofHours(1))).planResolver(directory.planResolver())
                 .planCache(Duration.ofHours(1)).clock(clock).build();
-        registrations.add(directory.invalidatePlansOf(limiter));
+        registrations.add(directory.addPlanListener(limiter.plans(), limiter::invalidatePlan));
         RateLimitKey key = RateLimitKey.tenant(ACME);
         assertEquals("FREE", limiter.tryAcquire(key).policy());
         assertFalse(limiter.tryAcquire(key).allowed());
@@ -181,7 +181,7 @@ class TenantDirectoryIT {
         RateLimiter limiter = RateLimiter.builder().plan("FREE", Bandwidth.of(1, Duration.ofHours(1)))
                 .plan("PRO", Bandwidth.of(100, Duration.ofHours(1))).planResolver(directory.planResolver())
                 .clock(clock).build();
-        Tenants.Registration linked = directory.invalidatePlansOf(limiter);
+        Tenants.Registration linked = directory.addPlanListener(limiter.plans(), limiter::invalidatePlan);
         registrations.add(linked);
         TenantRecord before = directory.get(ACME);
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.gridfs.GridFSBuckets;
+import dev.tenantry.ExportFormat;
 import dev.tenantry.MissingTenantException;
 import dev.tenantry.TenantId;
 import dev.tenantry.Tenants;

@@ -2,6 +2,7 @@ package dev.tenantry.export;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import dev.tenantry.ExportFormat;
 import dev.tenantry.TenantId;
 import dev.tenantry.Tenants;
 import dev.tenantry.collection.IsolationStrategy;

@@ -5,7 +5,6 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import dev.tenantry.testing.EmbeddedMongo;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /**
  * An embedded server of a test's own (so it can be stopped and restarted whatever backend the suite uses) behind a
@@ -52,18 +51,6 @@ public final class FaultyMongo implements AutoCloseable {
     /** A client through the proxy. */
     public MongoClient client() {
         return client;
-    }
-
-    /** Waits until {@code condition} holds; fails after 20 s. Never sleeps blindly. */
-    public static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.onSpinWait();
-            Thread.yield();
-        }
     }
 
     @Override

@@ -22,7 +22,7 @@ class HealthChecksTest {
     @Test
     void auditTrailIsHealthyWithAShortQueueAndNoNewFailures() throws Exception {
         when(trail.stats()).thenReturn(new AuditStats(3, 100, 7, 0, 0));
-        HealthCheck check = HealthChecks.auditTrail(trail, 10);
+        HealthCheck check = HealthChecks.queue(trail::stats, 10);
         CheckResult result = check(check);
         assertEquals(HealthStatus.HEALTHY, result.status(), "failures before the check was made are not new");
         assertEquals(3L, result.detail().get("queued"));
@@ -35,7 +35,7 @@ class HealthChecksTest {
     @Test
     void auditTrailDegradesWhileTheQueueIsTooLong() throws Exception {
         when(trail.stats()).thenReturn(new AuditStats(0, 0, 0, 0, 0));
-        HealthCheck check = HealthChecks.auditTrail(trail, 10);
+        HealthCheck check = HealthChecks.queue(trail::stats, 10);
         when(trail.stats()).thenReturn(new AuditStats(11, 0, 0, 0, 0));
         CheckResult result = check(check);
         assertEquals(HealthStatus.DEGRADED, result.status());
@@ -47,7 +47,7 @@ class HealthChecksTest {
     @Test
     void auditTrailDegradesWhenFailuresGrewSinceTheLastCall() throws Exception {
         when(trail.stats()).thenReturn(new AuditStats(0, 5, 2, 0, 0));
-        HealthCheck check = HealthChecks.auditTrail(trail, 10);
+        HealthCheck check = HealthChecks.queue(trail::stats, 10);
         when(trail.stats()).thenReturn(new AuditStats(1, 5, 5, 0, 0));
         CheckResult failing = check(check);
         assertEquals(HealthStatus.DEGRADED, failing.status());
@@ -60,7 +60,7 @@ class HealthChecksTest {
     @Test
     void auditTrailDegradesOnceEntriesWereDropped() throws Exception {
         when(trail.stats()).thenReturn(new AuditStats(0, 0, 0, 0, 0));
-        HealthCheck check = HealthChecks.auditTrail(trail, 10);
+        HealthCheck check = HealthChecks.queue(trail::stats, 10);
         when(trail.stats()).thenReturn(new AuditStats(0, 9, 0, 4, 0));
         CheckResult result = check(check);
         assertEquals(HealthStatus.DEGRADED, result.status());
@@ -71,7 +71,7 @@ class HealthChecksTest {
     @Test
     void auditTrailDegradesOnceEntriesWentToTheDeadLetters() throws Exception {
         when(trail.stats()).thenReturn(new AuditStats(0, 0, 0, 0, 0));
-        HealthCheck check = HealthChecks.auditTrail(trail, 10);
+        HealthCheck check = HealthChecks.queue(trail::stats, 10);
         when(trail.stats()).thenReturn(new AuditStats(0, 9, 1, 0, 2));
         CheckResult result = check(check);
         assertEquals(HealthStatus.DEGRADED, result.status());
@@ -81,6 +81,6 @@ class HealthChecksTest {
 
     @Test
     void auditTrailRejectsANegativeLimit() {
-        assertThrows(IllegalArgumentException.class, () -> HealthChecks.auditTrail(trail, -1));
+        assertThrows(IllegalArgumentException.class, () -> HealthChecks.queue(trail::stats, -1));
     }
 }

@@ -1,5 +1,6 @@
 package dev.tenantry.health;
 
+import static dev.tenantry.testing.Await.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -9,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
-import com.mongodb.client.MongoDatabase;
 import dev.tenantry.TenantId;
 import dev.tenantry.Tenants;
 import dev.tenantry.audit.AuditAction;
@@ -17,7 +17,6 @@ import dev.tenantry.audit.AuditTrail;
 import dev.tenantry.testing.EmbeddedMongo;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
@@ -34,18 +33,6 @@ class HealthIT {
     private static MongoClient client(EmbeddedMongo mongo) {
         return MongoClients.create(MongoClientSettings.builder().applyConnectionString(mongo.connectionString())
                 .applyToClusterSettings(c -> c.serverSelectionTimeout(200, TimeUnit.MILLISECONDS)).build());
-    }
-
-    /** Calls {@code condition} until it holds; fails after a generous deadline, never sleeps. */
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting until " + what);
-            }
-            Thread.onSpinWait();
-            Thread.yield();
-        }
     }
 
     @Test
@@ -93,7 +80,7 @@ class HealthIT {
 
             own.restart();
             // The driver rediscovers the server in the background; the checks recover as soon as it has.
-            await("readiness recovers", () -> health.readiness().status() == HealthStatus.HEALTHY);
+            until("readiness recovers", () -> health.readiness().status() == HealthStatus.HEALTHY);
             assertTrue(health.report().checks().get("mongodb").detail().containsKey("pingMillis"));
         }
     }
@@ -105,17 +92,17 @@ class HealthIT {
              AuditTrail trail = AuditTrail.builder(client, "audit").asynchronous()
                      .retryBackoff(Duration.ofMillis(5), Duration.ofMillis(50)).build();
              Health health = Health.builder().timeout(TIMEOUT)
-                     .readiness("audit", HealthChecks.auditTrail(trail, 1_000))
+                     .readiness("audit", HealthChecks.queue(trail::stats, 1_000))
                      .build()) {
             Tenants.run(TENANT, () -> trail.record(AuditAction.CREATE, "row", "1"));
-            await("the first entry is written", () -> trail.stats().written() == 1);
+            until("the first entry is written", () -> trail.stats().written() == 1);
             CheckReport fine = health.readiness().checks().get("audit");
             assertEquals(HealthStatus.HEALTHY, fine.status(), () -> String.valueOf(fine.message()));
             assertEquals(1L, fine.detail().get("written"));
 
             own.stop();
             Tenants.run(TENANT, () -> trail.record(AuditAction.CREATE, "row", "2"));
-            await("the writer's attempts fail", () -> trail.stats().failedAttempts() > 0);
+            until("the writer's attempts fail", () -> trail.stats().failedAttempts() > 0);
             HealthReport outage = health.readiness();
             CheckReport degraded = outage.checks().get("audit");
             assertEquals(HealthStatus.DEGRADED, degraded.status());
@@ -126,8 +113,8 @@ class HealthIT {
             }
 
             own.restart();
-            await("the queued entry is written", () -> trail.stats().written() == 2);
-            await("the check recovers", () -> health.readiness().status() == HealthStatus.HEALTHY);
+            until("the queued entry is written", () -> trail.stats().written() == 2);
+            until("the check recovers", () -> health.readiness().status() == HealthStatus.HEALTHY);
             assertEquals(0L, health.readiness().checks().get("audit").detail().get("queued"));
         }
     }

@@ -1,11 +1,11 @@
 package dev.tenantry.health;
 
+import static dev.tenantry.testing.Await.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -17,25 +17,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /** The registry: roll-up, groups, failures, timeouts and the rule that a hung check never piles up threads. */
 class HealthTest {
 
     private static final Duration SHORT = Duration.ofMillis(100);
-
-    /** Waits for a condition the code under test must reach; fails after a generous deadline, never sleeps. */
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting until " + what);
-            }
-            Thread.onSpinWait();
-            Thread.yield();
-        }
-    }
 
     /** Waits on {@code latch} whatever interrupts come, as a check that ignores cancellation would. */
     private static void awaitUninterruptibly(CountDownLatch latch) {
@@ -192,7 +179,7 @@ class HealthTest {
                 })
                 .build()) {
             assertEquals("timed out after 100 ms", health.readiness().checks().get("stuck").message());
-            await("the first evaluation is past its deadline", () -> health.readiness().checks().get("stuck")
+            until("the first evaluation is past its deadline", () -> health.readiness().checks().get("stuck")
                     .detail().containsKey("runningForMillis"));
             for (int i = 0; i < 50; i++) {
                 HealthReport again = health.readiness();
@@ -204,7 +191,7 @@ class HealthTest {
             assertEquals(1, runs.get(), "a hung check occupies one thread, however often health is polled");
             assertEquals(1, release.getCount(), "every call returned while the check was still hung");
             release.countDown();
-            await("the check runs again, and recovers, once its hung run ends",
+            until("the check runs again, and recovers, once its hung run ends",
                     () -> health.readiness().status() == HealthStatus.HEALTHY && runs.get() >= 2);
         } finally {
             release.countDown();
@@ -252,7 +239,7 @@ class HealthTest {
             assertTrue(entered.await(30, TimeUnit.SECONDS));
             Thread two = new Thread(() -> second.set(health.readiness()));
             two.start();
-            await("the second call waits for the evaluation in progress", () -> two.getState()
+            until("the second call waits for the evaluation in progress", () -> two.getState()
                     == Thread.State.TIMED_WAITING);
             release.countDown();
             one.join(TimeUnit.SECONDS.toMillis(30));

@@ -23,7 +23,7 @@ import com.mongodb.WriteError;
 import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.bulk.BulkWriteResult;
 import com.mongodb.bulk.WriteConcernError;
-import dev.tenantry.TenantryException;
+import dev.tenantry.ScopeRefusedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -83,7 +83,7 @@ class MongoErrorsTest {
                 Arguments.of("bulk write, write concern only", new MongoBulkWriteException(
                         BulkWriteResult.unacknowledged(), List.of(), new WriteConcernError(64, "WriteConcernFailed",
                         "w", new BsonDocument()), HERE, Set.of()), true),
-                Arguments.of("wrapped in the cause chain", new TenantryException("wrapped",
+                Arguments.of("wrapped in the cause chain", new ScopeRefusedException("wrapped",
                         new MongoSocketReadException("reset", HERE)), true),
                 Arguments.of("unauthorized (13)", command(13), false),
                 Arguments.of("document validation (121)", command(121), false),
@@ -93,7 +93,7 @@ class MongoErrorsTest {
                 Arguments.of("authentication", new MongoSecurityException(MongoCredential.createCredential("u", "d",
                         new char[0]), "bad password"), false),
                 Arguments.of("generic with a timeout-like message", new MongoException("socket timeout, retry"), false),
-                Arguments.of("a guard's refusal", new TenantryException("tenant 'x' is SUSPENDED"), false),
+                Arguments.of("a guard's refusal", new ScopeRefusedException("tenant 'x' is SUSPENDED"), false),
                 Arguments.of("an I/O failure outside the driver", new UncheckedIOException(new IOException("disk")),
                         false));
     }

@@ -20,7 +20,7 @@ import dev.tenantry.collection.SoftDelete;
 import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.directory.TenantDirectory;
 import dev.tenantry.export.DataExports;
-import dev.tenantry.export.ExportFormat;
+import dev.tenantry.ExportFormat;
 import dev.tenantry.export.ExportScope;
 import dev.tenantry.health.CheckResult;
 import dev.tenantry.health.Health;
@@ -90,7 +90,7 @@ class BadInputSweepIT {
         limiter = RateLimiter.builder().plan("FREE", Bandwidth.of(5, Duration.ofHours(1)))
                 .plan("PRO", Bandwidth.of(50, Duration.ofHours(1))).planResolver(directory.planResolver())
                 .clock(clock).build();
-        registrations.add(directory.invalidatePlansOf(limiter));
+        registrations.add(directory.addPlanListener(limiter.plans(), limiter::invalidatePlan));
         exports = DataExports.builder(client, database.getName(), tdb).clock(clock).build();
         UserSessions sessions = UserSessions.builder(client, database.getName()).clock(clock).build();
         directory.create(ACME, "Acme", "FREE");
@@ -228,7 +228,7 @@ class BadInputSweepIT {
                 List.of(named("RateLimiter.tryAcquire", n -> limiter.tryAcquire(RateLimitKey.tenant(ACME), n))));
         add("RateLimiter.tryAcquire(6 > capacity)", IllegalArgumentException.class,
                 () -> limiter.tryAcquire(RateLimitKey.tenant(ACME), 6), "6", "FREE");
-        add("HealthChecks.auditTrail(-1)", IllegalArgumentException.class, () -> HealthChecks.auditTrail(audit, -1),
+        add("HealthChecks.queue(-1)", IllegalArgumentException.class, () -> HealthChecks.queue(audit::stats, -1),
                 "maxQueued", "-1");
         add("DataExports.Builder caps per requester > per tenant", IllegalStateException.class,
                 () -> DataExports.builder(client, "x", tdb).maxActivePerRequester(5).maxActivePerTenant(4).build(),

@@ -17,6 +17,9 @@ import java.util.Set;
  * to run until that is sorted out. A migration that declares the collections it {@link #reads() reads} is not run
  * against a database that lacks them.
  *
+ * <p>The runner calls a migration's steps on the thread that runs it, one at a time; a migration object needs no
+ * locking unless the application shares it otherwise.
+ *
  * @since 0.1
  */
 public interface Migration {

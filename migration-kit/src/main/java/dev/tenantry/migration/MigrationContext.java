@@ -11,6 +11,8 @@ import org.bson.BsonDocument;
 /**
  * What a running migration gets from the runner.
  *
+ * <p>Handed to one running migration and used on its thread; not for use from other threads or after the step returns.
+ *
  * @since 0.1
  */
 public interface MigrationContext {

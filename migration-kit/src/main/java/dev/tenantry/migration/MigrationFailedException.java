@@ -6,6 +6,8 @@ import org.jspecify.annotations.Nullable;
  * A migration failed. Its error is the {@linkplain #getCause() cause}; if its rollback failed too, that error is
  * {@linkplain #rollbackError() kept} as well, as a {@linkplain #getSuppressed() suppressed} exception.
  *
+ * <p>Thread-safe: its state is fixed when it is created.
+ *
  * @since 0.1
  */
 public final class MigrationFailedException extends MigrationException {

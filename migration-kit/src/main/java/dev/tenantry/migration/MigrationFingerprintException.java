@@ -5,6 +5,8 @@ import java.util.List;
 /**
  * Migrations that already ran have changed since: the runner refuses to run anything until that is sorted out.
  *
+ * <p>Thread-safe: its state is fixed when it is created.
+ *
  * @since 0.1
  */
 public final class MigrationFingerprintException extends MigrationException {

@@ -6,6 +6,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Another runner holds the migration lock and did not release it in time.
  *
+ * <p>Thread-safe: its state is fixed when it is created.
+ *
  * @since 0.1
  */
 public final class MigrationLockedException extends MigrationException {

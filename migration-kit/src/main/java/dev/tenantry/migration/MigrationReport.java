@@ -6,6 +6,8 @@ import java.util.Objects;
 /**
  * The outcome of a migration's {@link Migration#verify verify} step: passing, or failing with the problems found.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param problems what verification found wrong; empty when it passed
  * @since 0.1
  */

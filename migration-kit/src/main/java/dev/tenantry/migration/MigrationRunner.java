@@ -531,6 +531,8 @@ public final class MigrationRunner {
     /**
      * Configures a {@link MigrationRunner}.
      *
+     * <p>Not thread-safe: configure a builder on one thread, then build.
+     *
      * @since 0.1
      */
     public static final class Builder {

@@ -3,6 +3,8 @@ package dev.tenantry.migration;
 /**
  * Where a migration stands in the history collection.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @since 0.1
  */
 public enum MigrationState {

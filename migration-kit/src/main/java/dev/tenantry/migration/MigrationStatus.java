@@ -7,6 +7,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * One migration as the history collection sees it.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param id the migration's id
  * @param version its version; migrations run in ascending numeric version order
  * @param description what it does

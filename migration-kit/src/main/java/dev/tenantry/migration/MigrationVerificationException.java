@@ -5,6 +5,8 @@ import java.util.List;
 /**
  * A migration's {@link Migration#verify verify} step reported problems; the runner treats it as a failed migration.
  *
+ * <p>Thread-safe: its state is fixed when it is created.
+ *
  * @since 0.1
  */
 public final class MigrationVerificationException extends MigrationException {

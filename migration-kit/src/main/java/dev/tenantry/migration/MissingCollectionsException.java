@@ -7,6 +7,8 @@ import java.util.List;
  * would otherwise be "migrated" with nothing to do, and created by the runner's own bookkeeping). Nothing was written
  * when it refused. {@link MigrationRunner.Builder#allowMissingCollections()} runs such migrations anyway.
  *
+ * <p>Thread-safe: its state is fixed when it is created.
+ *
  * @since 0.1
  */
 public final class MissingCollectionsException extends MigrationException {

@@ -164,6 +164,8 @@ public record Plan(List<Line> lines, List<String> notes) {
     /**
      * One step of a plan.
      *
+     * <p>Immutable and thread-safe.
+     *
      * @param step the step's name
      * @param counts what it would do, by name, in a stable order
      * @param dependsOn the earlier steps (with what they write) whose work its counts do not reflect yet; empty
@@ -209,6 +211,8 @@ public record Plan(List<Line> lines, List<String> notes) {
 
     /**
      * A failure a dry run predicts.
+     *
+     * <p>Immutable and thread-safe.
      *
      * @param reason why, e.g. {@code "bookings whose businessId cannot be derived: no services document"}
      * @param count how many documents (or values) it concerns

@@ -18,7 +18,11 @@ import jakarta.servlet.http.HttpServletRequest;
 @FunctionalInterface
 public interface AuthorizationCheck {
 
-    /** What an administrative endpoint would do. */
+    /**
+     * What an administrative endpoint would do.
+     *
+     * <p>Immutable and thread-safe.
+     */
     enum Operation {
         /** List, filter and verify the tenant's audit log. */
         READ_AUDIT_LOG,

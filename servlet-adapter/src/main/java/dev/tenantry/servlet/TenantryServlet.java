@@ -69,6 +69,8 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
+ * <p>Stateless and thread-safe; call {@link #install} once per servlet context, while it starts.
+ *
  * @since 0.1
  */
 public final class TenantryServlet {

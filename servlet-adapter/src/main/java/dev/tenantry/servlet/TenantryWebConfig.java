@@ -14,6 +14,7 @@ import dev.tenantry.session.UserSessions;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -119,11 +120,7 @@ public final class TenantryWebConfig {
     private final @Nullable UserSessions userSessions;
     private final AuthorizationCheck authorization;
     private final boolean publicHealthDetails;
-    private final String healthPath;
-    private final String rateLimitPath;
-    private final String auditPath;
-    private final String exportsPath;
-    private final String sessionsPath;
+    private final Map<Endpoint, String> paths;
     private final List<String> urlPatterns;
     private final @Nullable Executor exportExecutor;
     private final int maxBodyBytes;
@@ -132,9 +129,10 @@ public final class TenantryWebConfig {
     private TenantryWebConfig(Builder b) {
         this.tenantResolvers = List.copyOf(b.tenantResolvers);
         this.tenantResolversMustAgree = b.tenantResolversMustAgree;
+        String healthPath = b.path(Endpoint.HEALTH);
         List<String> optional = new ArrayList<>(b.tenantOptionalPaths);
-        optional.add(b.healthPath);
-        optional.add(b.healthPath + "/*");
+        optional.add(healthPath);
+        optional.add(healthPath + "/*");
         if (b.console != null) {
             // The console's context says whether a tenant is named at all, so the sign-in page can ask for one.
             optional.add(b.console.path() + "/context");
@@ -145,32 +143,25 @@ public final class TenantryWebConfig {
         this.actorResolver = b.actorResolver;
         this.trustedProxies = List.copyOf(b.trustedProxies);
         this.requestIdHeader = b.requestIdHeader;
-        this.rateLimiter = b.rateLimiter;
-        this.anonymousLimiter = b.anonymousLimiter != null ? b.anonymousLimiter
-                : b.rateLimiter == null ? null : fixed(DEFAULT_ANONYMOUS_LIMIT);
-        this.failedAuthenticationLimiter = b.failedAuthenticationLimiter != null ? b.failedAuthenticationLimiter
-                : fixed(DEFAULT_FAILED_AUTHENTICATION_LIMIT);
+        this.rateLimiter = b.limits.tenant;
+        this.anonymousLimiter = b.limits.anonymousInForce();
+        this.failedAuthenticationLimiter = b.limits.failedAuthenticationInForce();
         this.authenticationChallenge = b.authenticationChallenge;
-        this.rateLimitKey = b.rateLimitKey;
-        List<String> exempt = new ArrayList<>(b.rateLimitExemptPaths);
-        exempt.add(b.healthPath);
-        exempt.add(b.healthPath + "/*");
+        this.rateLimitKey = b.limits.key;
+        List<String> exempt = new ArrayList<>(b.limits.exemptPaths);
+        exempt.add(healthPath);
+        exempt.add(healthPath + "/*");
         this.rateLimitExemptPaths = List.copyOf(exempt);
-        this.legacyRateLimitHeaders = b.legacyRateLimitHeaders;
-        this.securityHeaders = b.securityHeadersEnabled
-                ? Collections.unmodifiableMap(new LinkedHashMap<>(b.securityHeaders)) : Map.of();
-        this.strictTransportSecurity = b.securityHeadersEnabled ? b.strictTransportSecurity : null;
+        this.legacyRateLimitHeaders = b.limits.legacyHeaders;
+        this.securityHeaders = b.security.sent();
+        this.strictTransportSecurity = b.security.sentStrictTransportSecurity();
         this.health = b.health;
         this.auditTrail = b.auditTrail;
         this.dataExports = b.dataExports;
         this.userSessions = b.userSessions;
         this.authorization = b.authorization;
         this.publicHealthDetails = b.publicHealthDetails;
-        this.healthPath = b.healthPath;
-        this.rateLimitPath = b.rateLimitPath;
-        this.auditPath = b.auditPath;
-        this.exportsPath = b.exportsPath;
-        this.sessionsPath = b.sessionsPath;
+        this.paths = Collections.unmodifiableMap(new EnumMap<>(b.paths));
         this.urlPatterns = List.copyOf(b.urlPatterns);
         this.exportExecutor = b.exportExecutor;
         this.maxBodyBytes = b.maxBodyBytes;
@@ -308,22 +299,22 @@ public final class TenantryWebConfig {
 
     /** Path of the health endpoints. */
     public String healthPath() {
-        return healthPath;
+        return path(Endpoint.HEALTH);
     }
 
     /** Path of the rate-limit endpoint. */
     public String rateLimitPath() {
-        return rateLimitPath;
+        return path(Endpoint.RATE_LIMIT);
     }
 
     /** Path of the audit endpoints. */
     public String auditPath() {
-        return auditPath;
+        return path(Endpoint.AUDIT);
     }
 
     /** Path of the export endpoints. */
     public String exportsPath() {
-        return exportsPath;
+        return path(Endpoint.EXPORTS);
     }
 
     /** Path of the organization endpoints ({@value #DEFAULT_ORGANIZATION_PATH}), served with a directory. */
@@ -338,7 +329,7 @@ public final class TenantryWebConfig {
 
     /** Path of the session endpoints. */
     public String sessionsPath() {
-        return sessionsPath;
+        return path(Endpoint.SESSIONS);
     }
 
     /** The URL patterns the filters are mapped to. */
@@ -356,6 +347,78 @@ public final class TenantryWebConfig {
         return maxBodyBytes;
     }
 
+    private String path(Endpoint endpoint) {
+        return Objects.requireNonNull(paths.get(endpoint), endpoint.name());
+    }
+
+    /** The endpoints whose path is configurable, with their defaults: one rule for all of them. */
+    private enum Endpoint {
+        HEALTH(DEFAULT_HEALTH_PATH),
+        RATE_LIMIT(DEFAULT_RATE_LIMIT_PATH),
+        AUDIT(DEFAULT_AUDIT_PATH),
+        EXPORTS(DEFAULT_EXPORTS_PATH),
+        SESSIONS(DEFAULT_SESSIONS_PATH);
+
+        final String defaultPath;
+
+        Endpoint(String defaultPath) {
+            this.defaultPath = defaultPath;
+        }
+    }
+
+    /**
+     * The security headers a builder collects, together: the header set (one value per name, compared
+     * case-insensitively), {@code Strict-Transport-Security} apart (sent over HTTPS only), and the switch for all.
+     */
+    private static final class SecurityHeaders {
+        boolean enabled = true;
+        final Map<String, String> headers = new LinkedHashMap<>(DEFAULT_SECURITY_HEADERS);
+        @Nullable String strictTransportSecurity = DEFAULT_STRICT_TRANSPORT_SECURITY;
+
+        SecurityHeaders() {
+            headers.put("Content-Security-Policy", DEFAULT_CONTENT_SECURITY_POLICY);
+        }
+
+        /** Sets, replaces or (with null) removes one header of the set, whose value the caller checked. */
+        void set(String header, @Nullable String value) {
+            headers.keySet().removeIf(existing -> existing.equalsIgnoreCase(header));
+            if (value != null) {
+                headers.put(header, value);
+            }
+        }
+
+        Map<String, String> sent() {
+            return enabled ? Collections.unmodifiableMap(new LinkedHashMap<>(headers)) : Map.of();
+        }
+
+        @Nullable String sentStrictTransportSecurity() {
+            return enabled ? strictTransportSecurity : null;
+        }
+    }
+
+    /**
+     * The rate limits a builder collects, together: the tenant limiter (which turns limiting on), the anonymous and
+     * failed-authentication limiters with their defaults, the key, the exempt paths and the legacy headers.
+     */
+    private static final class Limits {
+        @Nullable RateLimiter tenant;
+        @Nullable RateLimiter anonymous;
+        @Nullable RateLimiter failedAuthentication;
+        RateLimitKeyResolver key = RateLimitKeyResolver.perTenant();
+        final List<String> exemptPaths = new ArrayList<>();
+        boolean legacyHeaders;
+
+        /** The anonymous limiter given, else the default in process once a tenant limiter is set, else none. */
+        @Nullable RateLimiter anonymousInForce() {
+            return anonymous != null ? anonymous : tenant == null ? null : fixed(DEFAULT_ANONYMOUS_LIMIT);
+        }
+
+        /** The failed-authentication limiter given, else the default in process. */
+        RateLimiter failedAuthenticationInForce() {
+            return failedAuthentication != null ? failedAuthentication : fixed(DEFAULT_FAILED_AUTHENTICATION_LIMIT);
+        }
+    }
+
     private static Map<String, String> defaultSecurityHeaders() {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("X-Content-Type-Options", "nosniff");
@@ -371,8 +434,10 @@ public final class TenantryWebConfig {
 
     /**
      * Builds a {@link TenantryWebConfig}. Setters check their argument at once and name the bad value ({@link
-     * IllegalArgumentException}); {@link #build()} checks the combination ({@link IllegalStateException}). Not
-     * thread-safe.
+     * IllegalArgumentException}; {@link NullPointerException} for a null argument or element); {@link #build()}
+     * checks the combination ({@link IllegalStateException}). One rule for repeated calls: a setter called again
+     * replaces what the earlier call set, lists included ({@link #securityHeader} sets one header of the set).
+     * Not thread-safe.
      */
     public static final class Builder {
         private final List<TenantResolver> tenantResolvers = new ArrayList<>();
@@ -383,34 +448,25 @@ public final class TenantryWebConfig {
         private ActorResolver actorResolver = ActorResolver.principal();
         private final List<String> trustedProxies = new ArrayList<>();
         private String requestIdHeader = DEFAULT_REQUEST_ID_HEADER;
-        private @Nullable RateLimiter rateLimiter;
-        private @Nullable RateLimiter anonymousLimiter;
-        private @Nullable RateLimiter failedAuthenticationLimiter;
+        private final Limits limits = new Limits();
         private String authenticationChallenge = DEFAULT_AUTHENTICATION_CHALLENGE;
-        private RateLimitKeyResolver rateLimitKey = RateLimitKeyResolver.perTenant();
-        private final List<String> rateLimitExemptPaths = new ArrayList<>();
-        private boolean legacyRateLimitHeaders;
-        private boolean securityHeadersEnabled = true;
-        private final Map<String, String> securityHeaders = new LinkedHashMap<>(DEFAULT_SECURITY_HEADERS);
-        private @Nullable String strictTransportSecurity = DEFAULT_STRICT_TRANSPORT_SECURITY;
+        private final SecurityHeaders security = new SecurityHeaders();
         private @Nullable Health health;
         private @Nullable AuditTrail auditTrail;
         private @Nullable DataExports dataExports;
         private @Nullable UserSessions userSessions;
         private AuthorizationCheck authorization = AuthorizationCheck.denyAll();
         private boolean publicHealthDetails;
-        private String healthPath = DEFAULT_HEALTH_PATH;
-        private String rateLimitPath = DEFAULT_RATE_LIMIT_PATH;
-        private String auditPath = DEFAULT_AUDIT_PATH;
-        private String exportsPath = DEFAULT_EXPORTS_PATH;
-        private String sessionsPath = DEFAULT_SESSIONS_PATH;
+        private final Map<Endpoint, String> paths = new EnumMap<>(Endpoint.class);
         private final List<String> urlPatterns = new ArrayList<>(List.of("/*"));
         private @Nullable Executor exportExecutor;
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         private @Nullable ConsoleSettings console;
 
         private Builder() {
-            securityHeaders.put("Content-Security-Policy", DEFAULT_CONTENT_SECURITY_POLICY);
+            for (Endpoint endpoint : Endpoint.values()) {
+                paths.put(endpoint, endpoint.defaultPath);
+            }
         }
 
         /**
@@ -419,14 +475,11 @@ public final class TenantryWebConfig {
          * @throws IllegalArgumentException if none is given
          */
         public Builder tenantResolvers(TenantResolver... resolvers) {
-            Objects.requireNonNull(resolvers, "resolvers");
-            if (resolvers.length == 0) {
+            List<TenantResolver> given = elements("tenant resolver", resolvers);
+            if (given.isEmpty()) {
                 throw new IllegalArgumentException("give at least one tenant resolver");
             }
-            tenantResolvers.clear();
-            for (TenantResolver resolver : resolvers) {
-                tenantResolvers.add(Objects.requireNonNull(resolver, "resolver"));
-            }
+            replace(tenantResolvers, given);
             return this;
         }
 
@@ -443,14 +496,12 @@ public final class TenantryWebConfig {
         /**
          * Paths where a request may come without a tenant (public pages, sign-in): servlet-style patterns such as
          * {@code /login} or {@code /public/*}. A tenant such a request does name is still checked. The health
-         * endpoints are always tenant-optional.
+         * endpoints are always tenant-optional. Replaces earlier ones.
          *
          * @throws IllegalArgumentException if a pattern is not an exact path, a {@code /prefix/*} or {@code /*}
          */
         public Builder tenantOptional(String... pathPatterns) {
-            for (String pattern : pathPatterns) {
-                tenantOptionalPaths.add(Paths.checkPattern(pattern));
-            }
+            replace(tenantOptionalPaths, patterns("tenant-optional path", pathPatterns));
             return this;
         }
 
@@ -479,14 +530,16 @@ public final class TenantryWebConfig {
         /**
          * Proxies whose {@code X-Forwarded-For} header is believed: literal IPv4/IPv6 addresses or CIDR blocks. The
          * client address is the rightmost address in the chain that is not a trusted proxy. By default none is
-         * trusted and the connection's address is the client's.
+         * trusted and the connection's address is the client's. Replaces earlier ones.
          *
          * @throws IllegalArgumentException if one is not a literal address or CIDR block
          */
         public Builder trustedProxies(String... addressesOrBlocks) {
-            for (String value : addressesOrBlocks) {
-                trustedProxies.add(Cidr.parse(value).toString());
+            List<String> checked = new ArrayList<>();
+            for (String value : elements("trusted proxy", addressesOrBlocks)) {
+                checked.add(Cidr.parse(value).toString());
             }
+            replace(trustedProxies, checked);
             return this;
         }
 
@@ -507,7 +560,7 @@ public final class TenantryWebConfig {
          * limit ({@link #anonymousLimiter}) and serves the rate-limit endpoint.
          */
         public Builder rateLimiter(RateLimiter limiter) {
-            this.rateLimiter = Objects.requireNonNull(limiter, "limiter");
+            limits.tenant = Objects.requireNonNull(limiter, "limiter");
             return this;
         }
 
@@ -518,7 +571,7 @@ public final class TenantryWebConfig {
          * with {@code RateLimiter.Builder.shared} to enforce one limit across app instances.
          */
         public Builder anonymousLimiter(RateLimiter limiter) {
-            this.anonymousLimiter = Objects.requireNonNull(limiter, "limiter");
+            limits.anonymous = Objects.requireNonNull(limiter, "limiter");
             return this;
         }
 
@@ -528,7 +581,7 @@ public final class TenantryWebConfig {
          * {@code limiter} gives the tenant. Default: {@link #DEFAULT_FAILED_AUTHENTICATION_LIMIT} in process.
          */
         public Builder failedAuthenticationLimiter(RateLimiter limiter) {
-            this.failedAuthenticationLimiter = Objects.requireNonNull(limiter, "limiter");
+            limits.failedAuthentication = Objects.requireNonNull(limiter, "limiter");
             return this;
         }
 
@@ -549,19 +602,17 @@ public final class TenantryWebConfig {
 
         /** Which bucket a signed-in caller's request draws from (default {@link RateLimitKeyResolver#perTenant()}). */
         public Builder rateLimitKey(RateLimitKeyResolver resolver) {
-            this.rateLimitKey = Objects.requireNonNull(resolver, "resolver");
+            limits.key = Objects.requireNonNull(resolver, "resolver");
             return this;
         }
 
         /**
-         * Paths never rate limited (the health endpoints never are).
+         * Paths never rate limited (the health endpoints never are). Replaces earlier ones.
          *
          * @throws IllegalArgumentException if a pattern is not an exact path, a {@code /prefix/*} or {@code /*}
          */
         public Builder rateLimitExempt(String... pathPatterns) {
-            for (String pattern : pathPatterns) {
-                rateLimitExemptPaths.add(Paths.checkPattern(pattern));
-            }
+            replace(limits.exemptPaths, patterns("rate-limit exempt path", pathPatterns));
             return this;
         }
 
@@ -570,13 +621,17 @@ public final class TenantryWebConfig {
          * (seconds until the bucket is full) for clients that know only those (default off).
          */
         public Builder legacyRateLimitHeaders(boolean enabled) {
-            this.legacyRateLimitHeaders = enabled;
+            limits.legacyHeaders = enabled;
             return this;
         }
 
-        /** Turns every security header off (default on). */
+        /**
+         * Whether the security headers are sent at all (default true): false sends none of them, {@code
+         * Strict-Transport-Security} included, whatever {@link #securityHeader} and its siblings set; true sends
+         * those set.
+         */
         public Builder securityHeaders(boolean enabled) {
-            this.securityHeadersEnabled = enabled;
+            security.enabled = enabled;
             return this;
         }
 
@@ -597,7 +652,7 @@ public final class TenantryWebConfig {
          * @throws IllegalArgumentException if the value holds control characters
          */
         public Builder strictTransportSecurity(@Nullable String value) {
-            this.strictTransportSecurity = value == null ? null : headerValue(value);
+            security.strictTransportSecurity = value == null ? null : headerValue(value);
             return this;
         }
 
@@ -611,10 +666,7 @@ public final class TenantryWebConfig {
             if (header.equalsIgnoreCase("Strict-Transport-Security")) {
                 return strictTransportSecurity(value);
             }
-            securityHeaders.keySet().removeIf(existing -> existing.equalsIgnoreCase(header));
-            if (value != null) {
-                securityHeaders.put(header, headerValue(value));
-            }
+            security.set(header, value == null ? null : headerValue(value));
             return this;
         }
 
@@ -663,8 +715,7 @@ public final class TenantryWebConfig {
          * @throws IllegalArgumentException if it does not start with '/', ends with '/' or holds '*'
          */
         public Builder healthPath(String path) {
-            this.healthPath = Paths.checkEndpoint(path);
-            return this;
+            return path(Endpoint.HEALTH, path);
         }
 
         /**
@@ -673,8 +724,7 @@ public final class TenantryWebConfig {
          * @throws IllegalArgumentException if it does not start with '/', ends with '/' or holds '*'
          */
         public Builder rateLimitPath(String path) {
-            this.rateLimitPath = Paths.checkEndpoint(path);
-            return this;
+            return path(Endpoint.RATE_LIMIT, path);
         }
 
         /**
@@ -683,8 +733,7 @@ public final class TenantryWebConfig {
          * @throws IllegalArgumentException if it does not start with '/', ends with '/' or holds '*'
          */
         public Builder auditPath(String path) {
-            this.auditPath = Paths.checkEndpoint(path);
-            return this;
+            return path(Endpoint.AUDIT, path);
         }
 
         /**
@@ -693,8 +742,7 @@ public final class TenantryWebConfig {
          * @throws IllegalArgumentException if it does not start with '/', ends with '/' or holds '*'
          */
         public Builder exportsPath(String path) {
-            this.exportsPath = Paths.checkEndpoint(path);
-            return this;
+            return path(Endpoint.EXPORTS, path);
         }
 
         /**
@@ -703,8 +751,7 @@ public final class TenantryWebConfig {
          * @throws IllegalArgumentException if it does not start with '/', ends with '/' or holds '*'
          */
         public Builder sessionsPath(String path) {
-            this.sessionsPath = Paths.checkEndpoint(path);
-            return this;
+            return path(Endpoint.SESSIONS, path);
         }
 
         /**
@@ -714,15 +761,11 @@ public final class TenantryWebConfig {
          * @throws IllegalArgumentException if none is given or one is not a servlet URL pattern
          */
         public Builder urlPatterns(String... patterns) {
-            if (patterns.length == 0) {
+            List<String> checked = patterns("URL pattern", patterns);
+            if (checked.isEmpty()) {
                 throw new IllegalArgumentException("give at least one URL pattern");
             }
-            List<String> checked = new ArrayList<>();
-            for (String pattern : patterns) {
-                checked.add(Paths.checkPattern(pattern));
-            }
-            urlPatterns.clear();
-            urlPatterns.addAll(checked);
+            replace(urlPatterns, checked);
             return this;
         }
 
@@ -769,16 +812,15 @@ public final class TenantryWebConfig {
                 throw new IllegalStateException("say how requests find their tenant: tenantResolvers(...), e.g. "
                         + "TenantResolver.header()");
             }
-            List<String> paths = new ArrayList<>(List.of(healthPath, rateLimitPath, auditPath, exportsPath,
-                    sessionsPath));
+            List<String> endpoints = new ArrayList<>(paths.values());
             if (tenantDirectory != null) {
-                paths.add(DEFAULT_ORGANIZATION_PATH);
+                endpoints.add(DEFAULT_ORGANIZATION_PATH);
             }
             if (console != null) {
-                paths.add(console.path());
+                endpoints.add(console.path());
             }
             Set<String> seen = new LinkedHashSet<>();
-            for (String path : paths) {
+            for (String path : endpoints) {
                 for (String other : seen) {
                     if (Paths.isUnder(other, path) || Paths.isUnder(path, other)) {
                         throw new IllegalStateException("endpoint paths '" + other + "' and '" + path + "' overlap");
@@ -791,6 +833,41 @@ public final class TenantryWebConfig {
                 }
             }
             return new TenantryWebConfig(this);
+        }
+
+        private Builder path(Endpoint endpoint, String path) {
+            paths.put(endpoint, Paths.checkEndpoint(path));
+            return this;
+        }
+
+        private String path(Endpoint endpoint) {
+            return Objects.requireNonNull(paths.get(endpoint), endpoint.name());
+        }
+
+        /** The given values as a list, the array and every element checked for null (the message names which). */
+        @SafeVarargs
+        private static <T> List<T> elements(String what, T... values) {
+            Objects.requireNonNull(values, what + "s");
+            List<T> list = new ArrayList<>(values.length);
+            for (int i = 0; i < values.length; i++) {
+                list.add(Objects.requireNonNull(values[i], what + " [" + i + "]"));
+            }
+            return list;
+        }
+
+        /** Servlet-style path patterns, each checked. */
+        private static List<String> patterns(String what, String... patterns) {
+            List<String> checked = new ArrayList<>();
+            for (String pattern : elements(what, patterns)) {
+                checked.add(Paths.checkPattern(pattern));
+            }
+            return checked;
+        }
+
+        /** The one rule for repeated calls: the new values replace the old. */
+        private static <T> void replace(List<T> target, List<T> values) {
+            target.clear();
+            target.addAll(values);
         }
 
         static String headerName(String name) {

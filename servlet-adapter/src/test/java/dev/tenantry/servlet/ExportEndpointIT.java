@@ -11,7 +11,7 @@ import dev.tenantry.TenantId;
 import dev.tenantry.Tenants;
 import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.export.DataExports;
-import dev.tenantry.export.ExportFormat;
+import dev.tenantry.ExportFormat;
 import dev.tenantry.export.ExportScope;
 import dev.tenantry.testing.MongoTest;
 import java.net.http.HttpRequest;

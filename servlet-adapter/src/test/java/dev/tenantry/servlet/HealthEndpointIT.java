@@ -1,9 +1,9 @@
 package dev.tenantry.servlet;
 
+import static dev.tenantry.testing.Await.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.MongoClientSettings;
@@ -17,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,17 +51,6 @@ class HealthEndpointIT {
         health.close();
         client.close();
         mongo.close();
-    }
-
-    /** Calls {@code condition} until it holds; fails after a generous deadline, never sleeps. */
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting until " + what);
-            }
-            Thread.yield();
-        }
     }
 
     private JsonNode body(String path, int status, String... headers) {
@@ -104,7 +92,7 @@ class HealthEndpointIT {
         assertEquals(503, head.statusCode());
 
         mongo.restart();
-        await("readiness recovers", () -> web.get("/api/health/ready").statusCode() == 200);
+        until("readiness recovers", () -> web.get("/api/health/ready").statusCode() == 200);
         assertEquals("healthy", body("/api/health", 200).get("status").asText());
     }
 

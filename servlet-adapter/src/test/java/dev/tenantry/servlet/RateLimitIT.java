@@ -51,7 +51,7 @@ class RateLimitIT {
                 .plan("PRO", Bandwidth.of(10, Duration.ofMinutes(1)))
                 .plan("DUO", Bandwidth.of(5, Duration.ofSeconds(10)), Bandwidth.of(8, Duration.ofMinutes(1)))
                 .planResolver(directory.planResolver()).build();
-        planSync = directory.invalidatePlansOf(limiter);
+        planSync = directory.addPlanListener(limiter.plans(), limiter::invalidatePlan);
         health = Health.builder().liveness("process", CheckResult::healthy).build();
         TenantryWebConfig.Builder config = TenantryWebConfig.builder().tenantResolvers(TenantResolver.header())
                 .tenantDirectory(directory).rateLimiter(limiter).health(health).tenantOptional("/public/*")

@@ -1,5 +1,6 @@
 package dev.tenantry.servlet;
 
+import static dev.tenantry.testing.Await.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,11 +66,7 @@ class TenantScopeIT {
     @Test
     void asyncListenersRunInTheRequestsScope() {
         seen(web.get("/async/x?mode=listener", "X-Tenant-ID", "acme", "X-Request-ID", "req-listener"));
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-        while (!AsyncProbeServlet.COMPLETED.containsKey("req-listener")) {
-            assertTrue(System.nanoTime() < deadline, "onComplete ran");
-            Thread.onSpinWait();
-        }
+        until("onComplete ran", () -> AsyncProbeServlet.COMPLETED.containsKey("req-listener"));
         assertEquals("acme", AsyncProbeServlet.COMPLETED.get("req-listener").get("tenant"));
     }
 

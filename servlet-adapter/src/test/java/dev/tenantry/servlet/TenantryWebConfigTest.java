@@ -143,4 +143,52 @@ class TenantryWebConfigTest {
                 .console(ConsoleSettings.defaults()).build());
         assertTrue(outside.getMessage().contains("/admin"), outside.getMessage());
     }
+
+    @Test
+    void aSetterCalledAgainReplacesWhatTheEarlierCallSet() {
+        TenantryWebConfig config = valid().tenantOptional("/a/*").tenantOptional("/b/*")
+                .trustedProxies("10.0.0.1").trustedProxies("10.0.0.2")
+                .rateLimitExempt("/c").rateLimitExempt("/d")
+                .urlPatterns("/x/*").urlPatterns("/*")
+                .healthPath("/h1").healthPath("/h2")
+                .tenantResolvers(TenantResolver.subdomain("example.com")).tenantResolvers(TenantResolver.header())
+                .build();
+        assertFalse(config.tenantOptionalPaths().contains("/a/*"), config.tenantOptionalPaths().toString());
+        assertTrue(config.tenantOptionalPaths().contains("/b/*"), config.tenantOptionalPaths().toString());
+        assertEquals(List.of("10.0.0.2"), config.trustedProxies());
+        assertFalse(config.rateLimitExemptPaths().contains("/c"), config.rateLimitExemptPaths().toString());
+        assertTrue(config.rateLimitExemptPaths().contains("/d"), config.rateLimitExemptPaths().toString());
+        assertEquals(List.of("/*"), config.urlPatterns());
+        assertEquals("/h2", config.healthPath());
+        assertEquals(1, config.tenantResolvers().size());
+    }
+
+    @Test
+    void nullListsAndElementsAreRefusedNamingWhich() {
+        for (Runnable call : List.<Runnable>of(
+                () -> valid().tenantOptional((String[]) null),
+                () -> valid().tenantOptional("/a", null),
+                () -> valid().trustedProxies((String[]) null),
+                () -> valid().trustedProxies("10.0.0.1", null),
+                () -> valid().rateLimitExempt((String[]) null),
+                () -> valid().rateLimitExempt(null, "/a"),
+                () -> valid().urlPatterns((String[]) null),
+                () -> valid().urlPatterns("/*", null),
+                () -> valid().tenantResolvers((TenantResolver[]) null),
+                () -> valid().tenantResolvers(TenantResolver.header(), null))) {
+            NullPointerException e = assertThrows(NullPointerException.class, call::run);
+            assertTrue(e.getMessage() != null && !e.getMessage().isBlank(), "the message names the argument");
+        }
+        NullPointerException element = assertThrows(NullPointerException.class,
+                () -> valid().trustedProxies("10.0.0.1", null));
+        assertEquals("trusted proxy [1]", element.getMessage());
+    }
+
+    @Test
+    void aRefusedCallChangesNothing() {
+        TenantryWebConfig.Builder builder = valid().tenantOptional("/kept/*");
+        assertThrows(IllegalArgumentException.class, () -> builder.tenantOptional("/ok", "*.jsp"));
+        assertThrows(NullPointerException.class, () -> builder.tenantOptional("/ok", null));
+        assertTrue(builder.build().tenantOptionalPaths().contains("/kept/*"));
+    }
 }

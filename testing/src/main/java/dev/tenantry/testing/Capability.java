@@ -7,6 +7,8 @@ package dev.tenantry.testing;
  * server. Each constant names one gap, so a test can say what it needs and be skipped, with the reason, where that is
  * missing.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @since 0.1
  */
 public enum Capability {

@@ -27,6 +27,9 @@ import org.jspecify.annotations.Nullable;
  * feature named, on a backend that lacks it; every class is skipped with the reason when the requested backend cannot
  * run (Testcontainers without Docker).
  *
+ * <p>Thread-safe: it holds no state of its own; what it creates for a test class lives in that class's JUnit extension
+ * store.
+ *
  * @since 0.1
  */
 public final class MongoFixture implements BeforeAllCallback, AfterAllCallback, ParameterResolver, ExecutionCondition {

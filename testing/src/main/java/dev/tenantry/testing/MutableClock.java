@@ -51,6 +51,6 @@ public final class MutableClock extends Clock {
 
     @Override
     public Instant instant() {
-        return now.get();
+        return Objects.requireNonNull(now.get(), "now"); // set only to non-null instants
     }
 }

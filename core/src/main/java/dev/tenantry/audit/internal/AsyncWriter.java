@@ -4,6 +4,7 @@ import dev.tenantry.TenantId;
 import dev.tenantry.Tenants;
 import dev.tenantry.audit.AuditCloseReport;
 import dev.tenantry.audit.AuditOverflowException;
+import dev.tenantry.audit.AuditTrail;
 import dev.tenantry.audit.OverflowPolicy;
 import dev.tenantry.internal.MongoErrors;
 import java.time.Duration;
@@ -81,19 +82,17 @@ final class AsyncWriter {
     private volatile long unwrittenAtClose;
     private volatile @Nullable String unwrittenPlace;
 
-    AsyncWriter(Sink sink, DeadLetterSink deadLetters, int capacity, int batchSize, Duration maxDelay,
-                OverflowPolicy policy, Duration overflowTimeout, Duration minBackoff, Duration maxBackoff,
-                Duration writeTimeout) {
-        this.queue = new ArrayBlockingQueue<>(capacity);
+    AsyncWriter(Sink sink, DeadLetterSink deadLetters, AuditTrail.Settings settings) {
+        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.sink = sink;
         this.deadLetters = deadLetters;
-        this.batchSize = batchSize;
-        this.maxDelayNanos = maxDelay.toNanos();
-        this.policy = policy;
-        this.overflowTimeoutNanos = overflowTimeout.toNanos();
-        this.minBackoffNanos = minBackoff.toNanos();
-        this.maxBackoffNanos = maxBackoff.toNanos();
-        this.writeTimeoutNanos = writeTimeout.toNanos();
+        this.batchSize = settings.batchSize();
+        this.maxDelayNanos = settings.maxBatchDelay().toNanos();
+        this.policy = settings.overflowPolicy();
+        this.overflowTimeoutNanos = settings.overflowTimeout().toNanos();
+        this.minBackoffNanos = settings.minBackoff().toNanos();
+        this.maxBackoffNanos = settings.maxBackoff().toNanos();
+        this.writeTimeoutNanos = settings.writeTimeout().toNanos();
         this.worker = new Thread(this::drain, "tenantry-audit-writer");
         this.worker.setDaemon(true);
         this.worker.start();

@@ -1,6 +1,5 @@
 package dev.tenantry.audit.internal;
 
-import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 import dev.tenantry.SystemScopeListener;
 import dev.tenantry.TenantId;
@@ -14,14 +13,12 @@ import dev.tenantry.audit.AuditQuery;
 import dev.tenantry.audit.AuditStats;
 import dev.tenantry.audit.AuditTrail;
 import dev.tenantry.audit.AuditVerification;
-import dev.tenantry.audit.OverflowPolicy;
 import dev.tenantry.collection.WriteEvent;
 import dev.tenantry.collection.WriteListener;
-import dev.tenantry.export.ExportFormat;
-import dev.tenantry.export.internal.RecordWriter;
+import dev.tenantry.ExportFormat;
+import dev.tenantry.internal.RecordWriter;
 import dev.tenantry.internal.Arguments;
 import java.io.OutputStream;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,14 +37,6 @@ import org.slf4j.LoggerFactory;
 public final class AuditTrailImpl implements AuditTrail {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditTrailImpl.class);
-
-    /** What {@link AuditTrail.Builder} validated, in one place. */
-    public record Settings(MongoClient client, String databaseName, String tenantField, String collectionName,
-                           Clock clock, byte @Nullable [] hmacKey, TenantId systemTenant, boolean asynchronous,
-                           int queueCapacity, int batchSize, Duration maxBatchDelay, OverflowPolicy overflowPolicy,
-                           Duration overflowTimeout, Duration minBackoff, Duration maxBackoff, Duration closeTimeout,
-                           Duration writeTimeout, @Nullable Path deadLetterFile) {
-    }
 
     private final Clock clock;
     private final TenantId systemTenant;
@@ -75,9 +64,7 @@ public final class AuditTrailImpl implements AuditTrail {
         if (settings.asynchronous()) {
             DeadLetters deadLetters = new DeadLetters(database.getCollection(settings.collectionName()
                     + DEAD_LETTER_SUFFIX, BsonDocument.class), settings.deadLetterFile(), codec, clock);
-            this.writer = new AsyncWriter(store::append, deadLetters, settings.queueCapacity(), settings.batchSize(),
-                    settings.maxBatchDelay(), settings.overflowPolicy(), settings.overflowTimeout(),
-                    settings.minBackoff(), settings.maxBackoff(), settings.writeTimeout());
+            this.writer = new AsyncWriter(store::append, deadLetters, settings);
             // An application that exits without close() still gets its queued entries written, within the close
             // timeout: the JVM's shutdown is never held up longer than that (plus the dead letters' own bound).
             this.shutdownHook = new Thread(this::closeAtShutdown, "tenantry-audit-flush");

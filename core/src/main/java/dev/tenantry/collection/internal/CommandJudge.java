@@ -361,9 +361,8 @@ public final class CommandJudge {
             if (caller.system) {
                 return;
             }
-            boolean ownToOwn = source != null && destination != null && source.owner != null
-                    && destination.owner != null && source.owner.equals(destination.owner);
-            if (!ownToOwn) {
+            if (source == null || destination == null || source.owner == null || destination.owner == null
+                    || !source.owner.equals(destination.owner)) {
                 problem("renameCollection from " + from + " to " + to + " moves documents into or out of tenant "
                         + "data as a whole; run it in system scope");
                 return;
@@ -393,7 +392,7 @@ public final class CommandJudge {
                 BsonDocument op = value.asDocument();
                 String kind = op.getFirstKey();
                 BsonValue index = op.get(kind);
-                if (!index.isNumber() || index.asNumber().intValue() >= namespaces.size()
+                if (index == null || !index.isNumber() || index.asNumber().intValue() >= namespaces.size()
                         || !namespaces.get(index.asNumber().intValue()).isDocument()) {
                     problem("a bulkWrite operation names no namespace the probe can read");
                     continue;
@@ -675,7 +674,8 @@ public final class CommandJudge {
             BsonDocument first = stages.get(0);
             String name = first.getFirstKey();
             BsonValue filter = "$match".equals(name) ? first.get(name)
-                    : "$geoNear".equals(name) && first.get(name).isDocument() ? first.getDocument(name).get("query")
+                    : "$geoNear".equals(name) && PlainBson.firstValue(first).isDocument()
+                            ? first.getDocument(name).get("query")
                     : null;
             if (filter == null || !filter.isDocument()) {
                 return false;
@@ -693,7 +693,7 @@ public final class CommandJudge {
             for (int i = 0; i < stages.size(); i++) {
                 BsonDocument stage = stages.get(i);
                 String name = stage.getFirstKey();
-                BsonValue spec = stage.get(name);
+                BsonValue spec = PlainBson.firstValue(stage);
                 switch (name) {
                     case "$lookup":
                         lookup(spec, i + 1 < stages.size() ? stages.get(i + 1) : null, tenant, exact);
@@ -880,7 +880,7 @@ public final class CommandJudge {
             }
             BsonDocument e = expression.asDocument();
             String op = e.getFirstKey();
-            BsonValue args = e.get(op);
+            BsonValue args = PlainBson.firstValue(e);
             if ("$and".equals(op) && args.isArray()) {
                 args.asArray().forEach(this::collect);
             } else if ("$eq".equals(op) && args.isArray() && args.asArray().size() == 2) {

@@ -4,6 +4,7 @@ import com.mongodb.MongoNamespace;
 import dev.tenantry.ForbiddenStageException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -123,8 +124,8 @@ public final class PipelineScoper {
     }
 
     /** What a join into logical collection {@code name} must also match: its live documents, if it soft-deletes. */
-    private @Nullable BsonDocument liveOf(BsonValue name) {
-        String deletedAt = deletedAtOf.apply(name.asString().getValue());
+    private @Nullable BsonDocument liveOf(String name) {
+        String deletedAt = deletedAtOf.apply(name);
         return deletedAt == null ? null : new BsonDocument(deletedAt, BsonNull.VALUE);
     }
 
@@ -144,13 +145,13 @@ public final class PipelineScoper {
         }
         switch (name) {
             case "$facet":
-                return List.of(new BsonDocument(name, scopeFacet(stage.get(name))));
+                return List.of(new BsonDocument(name, scopeFacet(PlainBson.firstValue(stage))));
             case "$lookup":
-                return scopeLookup(stage.get(name));
+                return scopeLookup(PlainBson.firstValue(stage));
             case "$graphLookup":
-                return List.of(new BsonDocument(name, scopeGraphLookup(stage.get(name))));
+                return List.of(new BsonDocument(name, scopeGraphLookup(PlainBson.firstValue(stage))));
             case "$unionWith":
-                return List.of(new BsonDocument(name, scopeUnionWith(stage.get(name))));
+                return List.of(new BsonDocument(name, scopeUnionWith(PlainBson.firstValue(stage))));
             case "$geoNear":
                 throw new ForbiddenStageException(name, "$geoNear must be the first stage of a pipeline");
             case "$out":
@@ -200,8 +201,10 @@ public final class PipelineScoper {
 
     private List<BsonDocument> scopeLookup(BsonValue value) {
         BsonDocument spec = document("$lookup", value);
-        MongoNamespace target = target("$lookup", spec.get("from"));
-        BsonDocument live = liveOf(spec.get("from"));
+        BsonValue from = spec.get("from");
+        MongoNamespace target = target("$lookup", from);
+        String fromName = Objects.requireNonNull(from).asString().getValue(); // target() refused all but a string
+        BsonDocument live = liveOf(fromName);
         BsonDocument out = spec.clone();
         out.put("from", new BsonString(target.getCollectionName()));
         if (spec.containsKey("pipeline")) {
@@ -219,7 +222,7 @@ public final class PipelineScoper {
         String asField = as.asString().getValue();
         BsonDocument filter = new BsonDocument("input", new BsonString("$" + asField))
                 .append("as", new BsonString(JOINED))
-                .append("cond", joinedCondition(deletedAtOf.apply(spec.get("from").asString().getValue())));
+                .append("cond", joinedCondition(deletedAtOf.apply(fromName)));
         return List.of(new BsonDocument("$lookup", out),
                 new BsonDocument("$addFields", new BsonDocument(asField, new BsonDocument("$filter", filter))));
     }
@@ -254,11 +257,12 @@ public final class PipelineScoper {
 
     private BsonDocument scopeGraphLookup(BsonValue value) {
         BsonDocument spec = document("$graphLookup", value);
-        MongoNamespace target = target("$graphLookup", spec.get("from"));
+        BsonValue from = spec.get("from");
+        MongoNamespace target = target("$graphLookup", from);
         BsonDocument out = spec.clone();
         out.put("from", new BsonString(target.getCollectionName()));
         BsonValue restrict = spec.get("restrictSearchWithMatch");
-        BsonDocument match = tenantMatch(liveOf(spec.get("from")));
+        BsonDocument match = tenantMatch(liveOf(Objects.requireNonNull(from).asString().getValue()));
         if (restrict != null) {
             match = new BsonDocument("$and", new BsonArray(List.of(match, document("$graphLookup", restrict))));
         }
@@ -267,7 +271,7 @@ public final class PipelineScoper {
     }
 
     private BsonDocument scopeUnionWith(BsonValue value) {
-        BsonValue coll;
+        @Nullable BsonValue coll;
         List<BsonDocument> pipeline;
         if (value.isString()) {
             coll = value;
@@ -278,8 +282,9 @@ public final class PipelineScoper {
             pipeline = spec.containsKey("pipeline") ? stages("$unionWith", spec.get("pipeline")) : List.of();
         }
         MongoNamespace target = target("$unionWith", coll);
+        String collName = Objects.requireNonNull(coll).asString().getValue(); // target() refused all but a string
         return new BsonDocument("coll", new BsonString(target.getCollectionName()))
-                .append("pipeline", toArray(scope(pipeline, liveOf(coll))));
+                .append("pipeline", toArray(scope(pipeline, liveOf(collName))));
     }
 
     /** The tenant's physical namespace for a join's target, which must be registered and in the same database. */
@@ -303,7 +308,7 @@ public final class PipelineScoper {
     }
 
     private BsonDocument scopeGeoNear(BsonDocument stage, @Nullable BsonDocument also) {
-        BsonDocument spec = document("$geoNear", stage.get("$geoNear")).clone();
+        BsonDocument spec = document("$geoNear", Objects.requireNonNull(stage.get("$geoNear"), "$geoNear")).clone();
         BsonValue query = spec.get("query");
         BsonDocument match = tenantMatch(also);
         spec.put("query", query == null ? match

@@ -48,6 +48,14 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PlainBson {
 
+    /**
+     * The value of {@code document}'s first field: the spec of a pipeline stage or of an operator, which a stage or
+     * operator document always has.
+     */
+    static BsonValue firstValue(BsonDocument document) {
+        return Objects.requireNonNull(document.get(document.getFirstKey()), "the first field's value");
+    }
+
     private static final EncoderContext ENCODE = EncoderContext.builder().isEncodingCollectibleDocument(true).build();
 
     private PlainBson() {

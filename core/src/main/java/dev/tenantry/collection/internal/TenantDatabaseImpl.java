@@ -52,32 +52,23 @@ public final class TenantDatabaseImpl implements TenantDatabase, Admission {
     /** Per thread, the system-scope entry this database last told its listeners of. */
     private final ThreadLocal<@Nullable SystemAccess> reported = new ThreadLocal<>();
 
-    /**
-     * Built by {@link TenantDatabase.Builder}, which has validated every argument.
-     *
-     * @param declaredIndexes per logical name, the indexes as declared (private copies, checked and named)
-     */
-    public TenantDatabaseImpl(MongoClient client, String name, String tenantField, String databasePrefix,
-                              Map<String, IsolationStrategy> collections, Map<String, SoftDelete> softDeletes,
-                              Map<String, List<WriteListener>> listeners, CodecRegistry codecRegistry,
-                              Map<String, List<IndexModel>> declaredIndexes) {
-        this.client = client;
-        this.name = name;
-        this.tenantField = tenantField;
-        this.collections = Collections.unmodifiableMap(new LinkedHashMap<>(collections));
-        this.names = new PhysicalNames(name, databasePrefix, collections);
-        this.softDeletes = Map.copyOf(softDeletes);
-        Map<String, List<WriteListener>> copy = new LinkedHashMap<>();
-        listeners.forEach((logical, list) -> copy.put(logical, List.copyOf(list)));
-        this.listeners = Collections.unmodifiableMap(copy);
-        this.codecRegistry = codecRegistry;
+    /** Built by {@link TenantDatabase.Builder}, which has validated every setting. */
+    public TenantDatabaseImpl(Settings settings) {
+        this.client = settings.client();
+        this.name = settings.databaseName();
+        this.tenantField = settings.tenantField();
+        this.collections = settings.collections();
+        this.names = new PhysicalNames(name, settings.tenantDatabasePrefix(), collections);
+        this.softDeletes = settings.softDeletes();
+        this.listeners = settings.writeListeners();
+        this.codecRegistry = settings.codecRegistry();
         this.main = client.getDatabase(name).withCodecRegistry(codecRegistry);
         Map<String, DeclaredIndexes> plans = new LinkedHashMap<>();
+        Map<String, List<IndexModel>> declaredIndexes = settings.indexes();
         for (Map.Entry<String, IsolationStrategy> collection : this.collections.entrySet()) {
             SoftDelete policy = softDeletes.get(collection.getKey());
             List<IndexModel> scoped = new ArrayList<>();
-            for (IndexModel given : declaredIndexes.getOrDefault(collection.getKey(), List.of())) {
-                IndexModel own = IndexKeys.privateCopy(given);
+            for (IndexModel own : declaredIndexes.getOrDefault(collection.getKey(), List.of())) {
                 scoped.add(IndexKeys.scoped(tenantField, policy == null ? null : policy.deletionKeyField(),
                         (BsonDocument) own.getKeys(), own.getOptions()));
             }

@@ -57,8 +57,7 @@ public final class TenantFilter {
      */
     public static BsonDocument scope(String field, String tenant, @Nullable BsonDocument filter, boolean exact,
                                      @Nullable BsonDocument also) {
-        boolean hasUser = filter != null && !filter.isEmpty();
-        if (!hasUser) {
+        if (filter == null || filter.isEmpty()) {
             return tenantMatch(field, tenant, exact, also);
         }
         if (!exact && also == null && confines(field, tenant, filter)) {

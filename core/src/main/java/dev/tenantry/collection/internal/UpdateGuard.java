@@ -98,7 +98,7 @@ public final class UpdateGuard {
                 throw new IllegalArgumentException("an update pipeline stage has exactly one field, was " + stage);
             }
             String name = stage.getFirstKey();
-            BsonValue spec = stage.get(name);
+            BsonValue spec = PlainBson.firstValue(stage);
             switch (name) {
                 case "$set":
                 case "$addFields":

@@ -126,7 +126,7 @@ final class WriteNotifier {
         List<String> parts = new ArrayList<>();
         for (BsonDocument stage : stages) {
             String name = stage.getFirstKey();
-            BsonValue spec = stage.get(name);
+            BsonValue spec = PlainBson.firstValue(stage);
             parts.add(name + (spec.isDocument() ? " " + names(spec.asDocument().keySet())
                     : spec.isString() ? " " + spec.asString().getValue() : ""));
         }

@@ -18,6 +18,7 @@ import dev.tenantry.audit.AuditEvent;
 import dev.tenantry.audit.AuditTrail;
 import dev.tenantry.collection.IsolationStrategy;
 import dev.tenantry.collection.TenantDatabase;
+import dev.tenantry.directory.PlanListener;
 import dev.tenantry.directory.PurgeListener;
 import dev.tenantry.directory.PurgeReport;
 import dev.tenantry.directory.TenantChangeListener;
@@ -29,7 +30,6 @@ import dev.tenantry.directory.TenantStatus;
 import dev.tenantry.directory.TenantStatusException;
 import dev.tenantry.internal.Arguments;
 import dev.tenantry.ratelimit.PlanResolver;
-import dev.tenantry.ratelimit.RateLimiter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,18 +90,18 @@ public final class TenantDirectoryImpl implements TenantDirectory {
     private final List<Set<String>> knownPlans = new CopyOnWriteArrayList<>();
 
     /** Built by {@link TenantDirectory.Builder}; creates the index that finds due deletions. */
-    public TenantDirectoryImpl(MongoClient client, MongoCollection<BsonDocument> tenants, Clock clock,
-                               Duration cacheFor, @Nullable TenantDatabase tenantDatabase,
-                               @Nullable AuditTrail audit, @Nullable Set<String> plans) {
+    public TenantDirectoryImpl(Settings settings) {
+        Set<String> plans = settings.plans();
         if (plans != null) {
             knownPlans.add(plans);
         }
-        this.client = client;
-        this.tenants = tenants;
-        this.clock = clock;
-        this.tenantDatabase = tenantDatabase;
-        this.audit = audit;
-        this.cache = Caffeine.newBuilder().expireAfterWrite(cacheFor).maximumSize(100_000)
+        this.client = settings.client();
+        this.tenants = client.getDatabase(settings.databaseName()).getCollection(settings.collectionName(),
+                BsonDocument.class);
+        this.clock = settings.clock();
+        this.tenantDatabase = settings.tenantDatabase();
+        this.audit = settings.auditTrail();
+        this.cache = Caffeine.newBuilder().expireAfterWrite(settings.cacheFor()).maximumSize(100_000)
                 .executor(Runnable::run).build(this::load);
         Tenants.runAsSystem("tenantry: create the tenant directory's index",
                 () -> tenants.createIndex(Indexes.ascending(STATUS, DELETE_AT)));
@@ -480,15 +480,15 @@ public final class TenantDirectoryImpl implements TenantDirectory {
     }
 
     @Override
-    public Tenants.Registration invalidatePlansOf(RateLimiter limiter) {
-        Objects.requireNonNull(limiter, "limiter");
-        Set<String> plans = Set.copyOf(limiter.plans());
-        knownPlans.add(plans);
-        Tenants.Registration listening = addChangeListener((before, after) -> limiter.invalidatePlan(
+    public Tenants.Registration addPlanListener(Set<String> plans, PlanListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        Set<String> known = Set.copyOf(Objects.requireNonNull(plans, "plans"));
+        knownPlans.add(known);
+        Tenants.Registration listening = addChangeListener((before, after) -> listener.planMayHaveChanged(
                 after != null ? after.id() : Objects.requireNonNull(before).id()));
         return () -> {
             listening.close();
-            knownPlans.remove(plans);
+            knownPlans.remove(known);
         };
     }
 

@@ -12,10 +12,9 @@ import dev.tenantry.Tenants;
 import dev.tenantry.audit.AuditAction;
 import dev.tenantry.audit.AuditEvent;
 import dev.tenantry.audit.AuditTrail;
-import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.export.DataExport;
 import dev.tenantry.export.DataExports;
-import dev.tenantry.export.ExportFormat;
+import dev.tenantry.ExportFormat;
 import dev.tenantry.export.ExportNotFoundException;
 import dev.tenantry.export.ExportScope;
 import dev.tenantry.export.ExportSink;
@@ -36,7 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.bson.BsonArray;
@@ -63,13 +61,6 @@ public final class DataExportsImpl implements DataExports {
     /** How long a run keeps retrying, through transient failures, to record how it ended. */
     private static final Duration FINISH_RETRY = Duration.ofSeconds(10);
 
-    /** What {@link DataExports.Builder} validated. */
-    public record Settings(MongoDatabase database, String collectionName, String bucketName,
-                           TenantDatabase tenantDatabase, Duration validity, Duration lease, int maxActivePerRequester,
-                           int maxActivePerTenant, Clock clock, Set<String> secrets,
-                           Map<String, List<String>> userReferences, @Nullable AuditTrail audit) {
-    }
-
     private final MongoCollection<BsonDocument> records;
     private final ExportTargets targets;
     private final ExportSlots slots;
@@ -82,18 +73,16 @@ public final class DataExportsImpl implements DataExports {
 
     /** Built by {@link DataExports.Builder}; creates the indexes. */
     public DataExportsImpl(Settings settings) {
-        MongoDatabase database = settings.database();
+        MongoDatabase database = settings.client().getDatabase(settings.databaseName());
         this.records = database.getCollection(settings.collectionName(), BsonDocument.class);
         this.targets = new ExportTargets(database, settings.bucketName(), TENANT);
         this.slots = new ExportSlots(database.getCollection(settings.collectionName() + "Slots",
-                BsonDocument.class), records, settings.maxActivePerRequester(), settings.maxActivePerTenant(),
-                settings.clock());
+                BsonDocument.class), records, settings);
         this.validity = settings.validity();
         this.lease = settings.lease();
         this.clock = settings.clock();
-        this.content = new ExportContent(settings.tenantDatabase(), settings.secrets(), settings.userReferences(),
-                clock);
-        this.audit = settings.audit();
+        this.content = new ExportContent(settings);
+        this.audit = settings.auditTrail();
         this.recovery = new ExportRecovery(records, targets, lease, this::releaseSlots, this::record);
         // The library's own schema: in system scope, like every collection-wide DDL.
         Tenants.runAsSystem("tenantry: create the data exports' indexes", () -> {

@@ -1,13 +1,10 @@
 package dev.tenantry.export.internal;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.SequenceWriter;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-import dev.tenantry.export.ExportFormat;
+import dev.tenantry.ExportFormat;
+import dev.tenantry.internal.RecordWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -16,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -40,8 +38,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DocumentWriter implements Closeable {
 
-    private static final JsonFactory JSON = JsonFactory.builder().build();
-    private static final CsvMapper CSV = new CsvMapper();
     private static final JsonWriterSettings RELAXED = JsonWriterSettings.builder().outputMode(JsonMode.RELAXED)
             .build();
     private static final long YEAR_10000 = 253_402_300_800_000L;
@@ -76,19 +72,18 @@ public final class DocumentWriter implements Closeable {
         this.maxSecret = secrets.stream().mapToInt(String::length).max().orElse(0);
         try {
             if (format == ExportFormat.CSV) {
-                CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true).addColumn("collection");
+                List<String> names = new ArrayList<>(width);
+                names.add("collection");
                 for (int i = 0; i < csvColumns.size(); i++) {
-                    schema.addColumn(csvColumns.get(i));
+                    names.add(csvColumns.get(i));
                     columns.put(csvColumns.get(i), i + 1);
                 }
-                schema.addColumn(OTHER_FIELDS);
-                this.csv = CSV.writerFor(Object[].class).with(schema.build())
-                        .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValues(out);
+                names.add(OTHER_FIELDS);
+                this.csv = RecordWriter.csv(names, out);
                 this.json = null;
                 return;
             }
-            JsonGenerator generator = JSON.createGenerator(out, JsonEncoding.UTF8);
-            generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            JsonGenerator generator = RecordWriter.json(out);
             if (format == ExportFormat.JSON) {
                 generator.writeStartObject();
                 writeHeader(header, generator);
@@ -110,12 +105,17 @@ public final class DocumentWriter implements Closeable {
         writeMembers(buffer.array(), buffer.arrayOffset() + buffer.position(), g, false);
     }
 
+    /** The generator of the JSON formats (CSV writes with its own writer). */
+    private JsonGenerator json() {
+        return Objects.requireNonNull(json, "a JSON format's generator");
+    }
+
     /** Starts a collection's documents (JSON only needs it; harmless otherwise). */
     public void startCollection(String name) {
         if (format == ExportFormat.JSON) {
             try {
-                json.writeFieldName(name);
-                json.writeStartArray();
+                json().writeFieldName(name);
+                json().writeStartArray();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -126,7 +126,7 @@ public final class DocumentWriter implements Closeable {
     public void endCollection() {
         if (format == ExportFormat.JSON) {
             try {
-                json.writeEndArray();
+                json().writeEndArray();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -143,7 +143,7 @@ public final class DocumentWriter implements Closeable {
                 csv.write(row(collection, b, off));
                 return;
             }
-            JsonGenerator g = json;
+            JsonGenerator g = json();
             if (format == ExportFormat.NDJSON) {
                 g.writeStartObject();
                 g.writeStringField("collection", collection);
@@ -178,14 +178,14 @@ public final class DocumentWriter implements Closeable {
             if (column == null) {
                 if (others == null) {
                     other = new ByteArrayOutputStream();
-                    others = JSON.createGenerator(other, JsonEncoding.UTF8);
+                    others = RecordWriter.json(other);
                     others.writeStartObject();
                 }
                 others.writeFieldName(name);
                 p = writeValue(type, b, p, others, off, name);
             } else if (type == STRING) {
                 int length = int32(b, p);
-                row[column] = escapeCell(new String(b, p + 4, length - 1, StandardCharsets.UTF_8));
+                row[column] = RecordWriter.escapeCell(new String(b, p + 4, length - 1, StandardCharsets.UTF_8));
                 p += 4 + length;
             } else if (type == INT32 || type == INT64 || type == BOOLEAN || type == NULL) { // JSON as it is
                 row[column] = type == INT32 ? Integer.toString(int32(b, p)) : type == INT64
@@ -193,32 +193,18 @@ public final class DocumentWriter implements Closeable {
                 p = skip(type, b, p);
             } else {
                 ByteArrayOutputStream cell = new ByteArrayOutputStream();
-                try (JsonGenerator g = JSON.createGenerator(cell, JsonEncoding.UTF8)) {
+                try (JsonGenerator g = RecordWriter.json(cell)) {
                     p = writeValue(type, b, p, g, off, name);
                 }
                 row[column] = cell.toString(StandardCharsets.UTF_8);
             }
         }
-        if (others != null) {
+        if (others != null && other != null) { // set together
             others.writeEndObject();
             others.close();
             row[width - 1] = other.toString(StandardCharsets.UTF_8);
         }
         return row;
-    }
-
-    /**
-     * A CSV cell made safe to open in a spreadsheet: a cell starting with {@code = + - @}, tab or carriage return
-     * would run as a formula, so it gets a leading {@code '}; so does one that starts with {@code '} already, so that
-     * dropping one leading {@code '} always gives the value back.
-     */
-    public static String escapeCell(String cell) {
-        if (cell.isEmpty()) {
-            return cell;
-        }
-        char first = cell.charAt(0);
-        return first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r'
-                || first == '\'' ? "'" + cell : cell;
     }
 
     // ---------------------------------------------------------------- BSON, walked byte by byte
@@ -462,7 +448,7 @@ public final class DocumentWriter implements Closeable {
                 csv.close();
                 return;
             }
-            JsonGenerator g = json;
+            JsonGenerator g = json();
             if (format == ExportFormat.JSON) {
                 g.writeEndObject();
                 g.writeEndObject();

@@ -3,13 +3,13 @@ package dev.tenantry.export.internal;
 import dev.tenantry.collection.TenantCollection;
 import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.export.DataExport;
-import dev.tenantry.export.ExportFormat;
+import dev.tenantry.export.DataExports;
+import dev.tenantry.ExportFormat;
 import dev.tenantry.export.ExportScope;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -39,14 +39,11 @@ final class ExportContent {
     private final Map<String, List<String>> userReferences;
     private final Clock clock;
 
-    ExportContent(TenantDatabase tenantDatabase, Set<String> secrets, Map<String, List<String>> userReferences,
-                  Clock clock) {
-        this.tenantDatabase = tenantDatabase;
-        this.secrets = Set.copyOf(secrets);
-        Map<String, List<String>> refs = new LinkedHashMap<>();
-        userReferences.forEach((c, f) -> refs.put(c, List.copyOf(f)));
-        this.userReferences = Map.copyOf(refs);
-        this.clock = clock;
+    ExportContent(DataExports.Settings settings) {
+        this.tenantDatabase = settings.tenantDatabase();
+        this.secrets = settings.secretFields();
+        this.userReferences = settings.userReferences();
+        this.clock = settings.clock();
     }
 
     /**
@@ -102,7 +99,7 @@ final class ExportContent {
             values.add(new BsonObjectId(new ObjectId(user)));
         }
         BsonArray or = new BsonArray();
-        for (String field : userReferences.get(name)) {
+        for (String field : userReferences.getOrDefault(name, List.of())) {
             or.add(new BsonDocument(field, new BsonDocument("$in", values)));
         }
         return new BsonDocument("$or", or);

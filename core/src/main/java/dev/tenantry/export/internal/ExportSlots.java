@@ -4,6 +4,7 @@ import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import dev.tenantry.TenantId;
+import dev.tenantry.export.DataExports;
 import dev.tenantry.export.ExportLimitExceededException;
 import dev.tenantry.export.ExportStatus;
 import java.nio.charset.StandardCharsets;
@@ -50,13 +51,13 @@ final class ExportSlots {
     private final int maxPerTenant;
     private final Clock clock;
 
-    ExportSlots(MongoCollection<BsonDocument> slots, MongoCollection<BsonDocument> records, int maxPerRequester,
-                int maxPerTenant, Clock clock) {
+    ExportSlots(MongoCollection<BsonDocument> slots, MongoCollection<BsonDocument> records,
+                DataExports.Settings settings) {
         this.slots = slots;
         this.records = records;
-        this.maxPerRequester = maxPerRequester;
-        this.maxPerTenant = maxPerTenant;
-        this.clock = clock;
+        this.maxPerRequester = settings.maxActivePerRequester();
+        this.maxPerTenant = settings.maxActivePerTenant();
+        this.clock = settings.clock();
     }
 
     /**

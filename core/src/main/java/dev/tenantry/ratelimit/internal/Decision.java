@@ -4,6 +4,7 @@ import dev.tenantry.ratelimit.Bandwidth;
 import dev.tenantry.ratelimit.RateLimitDecision;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A decision over a bucket's units as they stood when it was made. Only {@link #allowed()} is known up front; the
@@ -15,11 +16,11 @@ final class Decision extends RateLimitDecision {
     private final CompiledLimit limit;
     private final long u0;
     /** Every bandwidth's units, or null when there is one bandwidth (then {@link #u0} holds it). */
-    private final long[] units;
+    private final long @Nullable [] units;
     private final long permits;
     private final boolean allowed;
 
-    Decision(CompiledLimit limit, long u0, long[] units, long permits, boolean allowed) {
+    Decision(CompiledLimit limit, long u0, long @Nullable [] units, long permits, boolean allowed) {
         this.limit = limit;
         this.u0 = u0;
         this.units = units;

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Buckets held in process, in a {@link ConcurrentHashMap} keyed by the caller's {@link RateLimitKey}.
@@ -103,7 +104,7 @@ public final class LocalStore implements BucketStore {
          * Decides at {@code now}, which must be within {@link CompiledLimit#maxElapsedNanos} of the base; returns null
          * if the bucket was retired.
          */
-        RateLimitDecision decide(long permits, boolean consume, long now) {
+        @Nullable RateLimitDecision decide(long permits, boolean consume, long now) {
             long e = Math.max(0, now - base) * limit.perNano[0];
             long full = limit.full[0];
             long need = permits * limit.unit[0];
@@ -168,7 +169,7 @@ public final class LocalStore implements BucketStore {
         }
 
         /** Decides under the lock; returns null if the bucket was removed. */
-        RateLimitDecision decide(CompiledLimit limit, long permits, boolean consume, long now) {
+        @Nullable RateLimitDecision decide(CompiledLimit limit, long permits, boolean consume, long now) {
             if (!lock()) {
                 return null;
             }
@@ -241,7 +242,7 @@ public final class LocalStore implements BucketStore {
     private final ConcurrentHashMap<RateLimitKey, Bucket> buckets = new ConcurrentHashMap<>();
     private final LongSupplier nanoTime;
     private final AtomicBoolean sweeping = new AtomicBoolean();
-    private Iterator<Map.Entry<RateLimitKey, Bucket>> sweep; // guarded by sweeping
+    private @Nullable Iterator<Map.Entry<RateLimitKey, Bucket>> sweep; // guarded by sweeping
 
     /**
      * A store timed by {@code nanoTime}, which must never go backwards: {@code System::nanoTime}, or a wall clock
@@ -263,12 +264,12 @@ public final class LocalStore implements BucketStore {
     @Override
     public RateLimitDecision apply(RateLimitKey key, CompiledLimit limit, long permits, boolean consume) {
         long now = nanoTime.getAsLong();
-        Bucket bucket = buckets.get(key);
+        @Nullable Bucket bucket = buckets.get(key);
         while (true) {
             if (bucket == null) {
                 bucket = bucketFor(key, limit, now);
             }
-            RateLimitDecision decision;
+            @Nullable RateLimitDecision decision;
             if (bucket instanceof OneBandwidth one) {
                 if (one.limit != limit || now - one.base > limit.maxElapsedNanos) {
                     Bucket next = replace(key, one, limit, now);
@@ -296,7 +297,7 @@ public final class LocalStore implements BucketStore {
      * The bucket to use instead of the retired {@code old}: its successor, or null (start a fresh one) once a removed
      * bucket is out of the map. Waits, spinning, while a replaced bucket's successor is being put in.
      */
-    private Bucket afterRetired(RateLimitKey key, Bucket old) {
+    private @Nullable Bucket afterRetired(RateLimitKey key, Bucket old) {
         for (int spins = 1; ; spins++) {
             Bucket current = buckets.get(key);
             if (current != old) {
@@ -315,7 +316,7 @@ public final class LocalStore implements BucketStore {
      * plan change keeps at most what the old plan's state allows; see {@link BucketMath#carryOver}). Returns the
      * successor, or null if another thread retired the bucket first.
      */
-    private Bucket replace(RateLimitKey key, OneBandwidth old, CompiledLimit limit, long now) {
+    private @Nullable Bucket replace(RateLimitKey key, OneBandwidth old, CompiledLimit limit, long now) {
         long mark;
         do {
             mark = old.fullAt;
@@ -323,7 +324,7 @@ public final class LocalStore implements BucketStore {
                 return null;
             }
         } while (!FULL_AT.compareAndSet(old, mark, OneBandwidth.REPLACED));
-        Bucket next = null;
+        @Nullable Bucket next = null;
         try {
             long[] units = {old.unitsAt(mark, now)};
             if (old.limit != limit) {
@@ -360,7 +361,7 @@ public final class LocalStore implements BucketStore {
      * Examines up to {@code max} entries and removes those that are full by {@code now}, except {@code keep}. A
      * locked bucket whose lock is held is in use, so it is passed over.
      */
-    private void sweepSome(long now, int max, Bucket keep) {
+    private void sweepSome(long now, int max, @Nullable Bucket keep) {
         if (!sweeping.compareAndSet(false, true)) {
             return;
         }

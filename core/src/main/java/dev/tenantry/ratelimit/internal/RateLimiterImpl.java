@@ -4,15 +4,14 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tenantry.TenantId;
 import dev.tenantry.ratelimit.PlanResolver;
-import dev.tenantry.ratelimit.RateLimit;
 import dev.tenantry.ratelimit.RateLimitDecision;
 import dev.tenantry.ratelimit.RateLimitKey;
 import dev.tenantry.ratelimit.RateLimiter;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** The limiter: resolves the plan (cached), checks the request, asks the store. */
 public final class RateLimiterImpl implements RateLimiter {
@@ -23,7 +22,7 @@ public final class RateLimiterImpl implements RateLimiter {
     private final Cache<TenantId, String> planOf;
     private final BucketStore store;
     /** The one limit every tenant is on, when the plan does not depend on the tenant; else null. */
-    private final CompiledLimit fixed;
+    private final @Nullable CompiledLimit fixed;
 
     /** A resolver that puts every tenant on one plan: no per-call lookup is needed. */
     public record FixedPlan(String plan) implements PlanResolver {
@@ -34,15 +33,14 @@ public final class RateLimiterImpl implements RateLimiter {
     }
 
     /** Built by {@link RateLimiter.Builder}. */
-    public RateLimiterImpl(Map<String, RateLimit> plans, PlanResolver resolver, Clock clock, Duration planCache,
-                           BucketStore store) {
+    public RateLimiterImpl(RateLimiter.Settings settings, BucketStore store) {
         this.plans = new java.util.HashMap<>();
-        plans.forEach((name, limit) -> this.plans.put(name, new CompiledLimit(limit)));
-        this.resolver = resolver;
-        this.clock = clock;
+        settings.plans().forEach((name, limit) -> this.plans.put(name, new CompiledLimit(limit)));
+        this.resolver = settings.planResolver();
+        this.clock = settings.clock();
         this.store = store;
         // Maintenance on the calling thread: handing it to the common pool wakes a thread per call at high rates.
-        this.planOf = Caffeine.newBuilder().expireAfterWrite(planCache).maximumSize(100_000)
+        this.planOf = Caffeine.newBuilder().expireAfterWrite(settings.planCache()).maximumSize(100_000)
                 .executor(Runnable::run).build();
         this.fixed = resolver instanceof FixedPlan ? this.plans.get(((FixedPlan) resolver).plan()) : null;
     }

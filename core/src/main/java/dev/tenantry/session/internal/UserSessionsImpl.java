@@ -74,14 +74,14 @@ public final class UserSessionsImpl implements UserSessions {
     private final BsonDocument projection;
 
     /** Built by {@link UserSessions.Builder}; creates the TTL index and the index for listing. */
-    public UserSessionsImpl(MongoCollection<BsonDocument> sessions, String tenantField, Clock clock,
-                            Duration idleTimeout, Duration maxLifetime, @Nullable AuditTrail audit) {
-        this.sessions = sessions;
-        this.tenantField = tenantField;
-        this.clock = clock;
-        this.idleTimeout = idleTimeout;
-        this.maxLifetime = maxLifetime;
-        this.audit = audit;
+    public UserSessionsImpl(Settings settings) {
+        this.sessions = settings.client().getDatabase(settings.databaseName()).getCollection(
+                settings.collectionName(), BsonDocument.class);
+        this.tenantField = settings.tenantField();
+        this.clock = settings.clock();
+        this.idleTimeout = settings.idleTimeout();
+        this.maxLifetime = settings.maxLifetime();
+        this.audit = settings.auditTrail();
         this.projection = new BsonDocument();
         for (String field : List.of(tenantField, USER, IP, USER_AGENT, CREATED, LAST_SEEN, EXPIRES, REVOKED,
                 REVOKE_REASON)) {

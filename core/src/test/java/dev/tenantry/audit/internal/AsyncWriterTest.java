@@ -1,16 +1,19 @@
 package dev.tenantry.audit.internal;
 
-import static dev.tenantry.faults.FaultyMongo.await;
+import static dev.tenantry.testing.Await.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.Mockito.mock;
 
 import com.mongodb.MongoCommandException;
 import com.mongodb.MongoSocketReadException;
 import com.mongodb.ServerAddress;
+import com.mongodb.client.MongoClient;
 import dev.tenantry.TenantId;
 import dev.tenantry.audit.AuditAction;
 import dev.tenantry.audit.AuditCloseReport;
 import dev.tenantry.audit.AuditEvent;
+import dev.tenantry.audit.AuditTrail;
 import dev.tenantry.audit.OverflowPolicy;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,8 +61,10 @@ class AsyncWriterTest {
     }
 
     private static AsyncWriter writer(AsyncWriter.Sink sink, Kept kept, int batchSize, Duration delay) {
-        return new AsyncWriter(sink, kept, 1000, batchSize, delay, OverflowPolicy.BLOCK, Duration.ofSeconds(1),
-                Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofSeconds(5));
+        return new AsyncWriter(sink, kept, AuditTrail.builder(mock(MongoClient.class), "test")
+                .asynchronous(1000, batchSize, delay).overflow(OverflowPolicy.BLOCK, Duration.ofSeconds(1))
+                .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5)).writeTimeout(Duration.ofSeconds(5))
+                .settings());
     }
 
     private static MongoCommandException refused(int code, String name) {
@@ -98,7 +103,7 @@ class AsyncWriterTest {
             closer.start();
             closers.add(closer);
         }
-        await("every closer has signalled", () -> closers.stream().allMatch(t -> t.getState()
+        until("every closer has signalled", () -> closers.stream().allMatch(t -> t.getState()
                 == Thread.State.TIMED_WAITING));
         release.countDown();
         for (Thread closer : closers) {
@@ -126,7 +131,7 @@ class AsyncWriterTest {
             writer.enqueue(entry(ACME, i == 2 ? "bad" : "a" + i));
             writer.enqueue(entry(GLOBEX, "g" + i));
         }
-        await("everything is settled", () -> writer.written() + writer.deadLettered() == 10);
+        until("everything is settled", () -> writer.written() + writer.deadLettered() == 10);
         assertEquals(9, stored.size());
         assertEquals(1, writer.deadLettered());
         assertEquals("bad", kept.entries.get(0).event().targetId());
@@ -142,7 +147,7 @@ class AsyncWriterTest {
             throw new IllegalStateException("a guard refused the tenant");
         }, kept, 64, Duration.ofMillis(1));
         writer.enqueue(entry(ACME, "x"));
-        await("the entry is kept aside", () -> writer.deadLettered() == 1);
+        until("the entry is kept aside", () -> writer.deadLettered() == 1);
         assertEquals(1, writer.failedAttempts());
         writer.close(Duration.ofSeconds(5));
     }
@@ -157,7 +162,7 @@ class AsyncWriterTest {
             }
         }, kept, 64, Duration.ofMillis(1));
         writer.enqueue(entry(ACME, "x"));
-        await("the entry is written", () -> writer.written() == 1);
+        until("the entry is written", () -> writer.written() == 1);
         assertEquals(4, writer.failedAttempts());
         assertEquals(0, writer.deadLettered());
         writer.close(Duration.ofSeconds(5));

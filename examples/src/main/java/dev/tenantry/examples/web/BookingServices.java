@@ -88,7 +88,7 @@ final class BookingServices implements AutoCloseable {
                     .plan(PRO, PRO_PER_MINUTE, PRO_PER_HOUR)
                     .planResolver(directory.planResolver())
                     .build();
-            closeables.add(directory.invalidatePlansOf(limiter));
+            closeables.add(directory.addPlanListener(limiter.plans(), limiter::invalidatePlan));
             sessions = UserSessions.builder(client, databaseName).auditTrail(audit).build();
             DataExports.Builder dataExports = DataExports.builder(client, databaseName, database).auditTrail(audit);
             for (Resource resource : Resource.ALL) {
@@ -98,7 +98,7 @@ final class BookingServices implements AutoCloseable {
             health = Health.builder()
                     .liveness("process", CheckResult::healthy)
                     .readiness("mongodb", HealthChecks.mongoPing(client.getDatabase(databaseName)))
-                    .readiness("audit", HealthChecks.auditTrail(audit, 10_000))
+                    .readiness("audit", HealthChecks.queue(audit::stats, 10_000))
                     .build();
             closeables.add(health);
             database.ensureIndexes(); // the declared indexes of the shared collections, at start-up: no tenant needed

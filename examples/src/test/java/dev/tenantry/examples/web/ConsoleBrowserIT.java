@@ -2,7 +2,6 @@ package dev.tenantry.examples.web;
 
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Updates.set;
-import static dev.tenantry.examples.web.HttpCalls.await;
 import static dev.tenantry.examples.web.HttpCalls.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,6 +11,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tenantry.TenantId;
 import dev.tenantry.directory.TenantStatus;
+import dev.tenantry.testing.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
@@ -134,7 +134,7 @@ class ConsoleBrowserIT {
 
     /** Ids of the organization's audit entries matching {@code query}, newest first, once the log holds {@code n}. */
     private static List<String> auditIds(String tenant, String admin, String query, int n) {
-        return await("the audit log holds " + n + " entries for " + query, () -> {
+        return Await.value("the audit log holds " + n + " entries for " + query, () -> {
             HttpResponse<String> response = http.get("/api/audit?limit=1000&" + query, as(tenant, admin));
             assertEquals(200, response.statusCode(), response::body);
             List<String> ids = new ArrayList<>();
@@ -418,7 +418,7 @@ class ConsoleBrowserIT {
                 .anyMatch(s -> s.getText().equals("ACTIVE")));
         assertEquals(TenantStatus.ACTIVE, app.directory().get(acme).status());
         assertEquals(200, http.get("/api/customers", as(ACME, "alice")).statusCode(), "back in use");
-        JsonNode entries = await("the deletion and its cancellation are in the audit log", () -> {
+        JsonNode entries = Await.value("the deletion and its cancellation are in the audit log", () -> {
             JsonNode found = json(http.get("/api/audit?targetType=tenant&action=UPDATE", as(ACME, "alice")))
                     .get("entries");
             return found.size() >= 2 ? found : null;

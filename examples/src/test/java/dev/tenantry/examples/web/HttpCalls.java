@@ -1,6 +1,5 @@
 package dev.tenantry.examples.web;
 
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,8 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /** Real HTTP calls to a running {@link BookingApp}, over loopback with {@link HttpClient} (HTTP/1.1). */
 final class HttpCalls {
@@ -80,28 +77,5 @@ final class HttpCalls {
     static String header(HttpResponse<String> response, String name) {
         return response.headers().firstValue(name).orElseThrow(() -> new AssertionError("no " + name + " header in "
                 + response.headers().map()));
-    }
-
-    /**
-     * Asks {@code probe} until it answers non-null, and returns that; fails after 30 seconds. For what the app does
-     * in the background (the audit trail writes in batches, exports run on their own thread).
-     */
-    static <T> T await(String what, Supplier<T> probe) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            T value = probe.get();
-            if (value != null) {
-                return value;
-            }
-            if (System.nanoTime() > deadline) {
-                return fail("timed out waiting until " + what);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return fail("interrupted waiting until " + what);
-            }
-        }
     }
 }

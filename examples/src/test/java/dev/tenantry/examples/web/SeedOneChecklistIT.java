@@ -1,6 +1,5 @@
 package dev.tenantry.examples.web;
 
-import static dev.tenantry.examples.web.HttpCalls.await;
 import static dev.tenantry.examples.web.HttpCalls.header;
 import static dev.tenantry.examples.web.HttpCalls.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tenantry.TenantId;
+import dev.tenantry.testing.Await;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +56,7 @@ class SeedOneChecklistIT {
     }
 
     private static JsonNode auditedOnce(String query) {
-        return await("the audit log has an entry for " + query, () -> {
+        return Await.value("the audit log has an entry for " + query, () -> {
             JsonNode entries = audit(query);
             return entries.size() == 1 ? entries.get(0) : null;
         });
@@ -214,7 +214,7 @@ class SeedOneChecklistIT {
                 as(GLOBEX, "gina"));
         assertEquals(202, requested.statusCode(), requested::body);
         String id = json(requested).get("id").asText();
-        JsonNode done = await("the export completes", () -> {
+        JsonNode done = Await.value("the export completes", () -> {
             JsonNode export = json(http.get("/api/exports/" + id, as(GLOBEX, "gina")));
             return export.get("status").asText().matches("COMPLETED|FAILED") ? export : null;
         });

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tenantry.testing.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -99,7 +100,7 @@ class StrangersAndErrorsIT {
         assertTrue(header(limited, "RateLimit-Policy").startsWith("\"FAILED-AUTHENTICATION\""));
         assertEquals(200, http.get("/api/customers", "X-Tenant-ID", "globex", "X-Demo-User", "gus").statusCode(),
                 "signed-in users are served meanwhile");
-        HttpCalls.await("the failures are audited", () -> json(http.get("/api/audit?action=LOGIN&outcome=FAILURE"
+        Await.value("the failures are audited", () -> json(http.get("/api/audit?action=LOGIN&outcome=FAILURE"
                 + "&limit=100", "X-Tenant-ID", "globex", "X-Demo-User", "gina")).get("entries").size() >= 10 ? true
                 : null);
     }
@@ -110,7 +111,7 @@ class StrangersAndErrorsIT {
         HttpResponse<String> refused = http.post("/api/login", "{\"user\":\"mallory\\u0007\",\"password\":\"x\"}",
                 "X-Tenant-ID", "acme");
         assertEquals(401, refused.statusCode(), refused::body);
-        JsonNode entries = HttpCalls.await("the failed sign-in is audited", () -> {
+        JsonNode entries = Await.value("the failed sign-in is audited", () -> {
             HttpResponse<String> audit = http.get("/api/audit?action=LOGIN&outcome=FAILURE&targetType=user"
                     + "&targetId=mallory%3F", "X-Tenant-ID", "acme", "X-Demo-User", "alice");
             assertEquals(200, audit.statusCode(), audit::body);

@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Documents stream from the cursor to the file; memory stays constant. Progress is logged per collection.
  *
+ * <p>Not thread-safe while it is configured; configure and run one backup on one thread. Backups of different databases
+ * may run side by side.
+ *
  * @since 0.1
  */
 public final class Backup {
@@ -95,7 +98,7 @@ public final class Backup {
         try {
             Files.createDirectories(out);
             for (String name : chosen) {
-                counts.put(name, write(name, existing.get(name), out));
+                counts.put(name, write(name, Objects.requireNonNull(existing.get(name), name), out)); // checked
             }
             BsonArray all = new BsonArray();
             existing.keySet().forEach(n -> all.add(new BsonString(n)));

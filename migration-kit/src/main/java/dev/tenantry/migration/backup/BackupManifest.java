@@ -6,6 +6,8 @@ import java.util.Map;
 /**
  * What a backup holds.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param database the database backed up
  * @param collections documents written per backed-up collection
  * @param existing every collection the database held at backup time

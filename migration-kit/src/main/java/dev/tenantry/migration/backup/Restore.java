@@ -21,6 +21,7 @@ import org.bson.BsonDocument;
 import org.bson.BsonString;
 import org.bson.BsonValue;
 import org.bson.RawBsonDocument;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Documents are read from the {@code .bson} file one at a time and inserted in bounded batches; memory stays
  * constant. The backup is checked in full before anything is dropped.
+ *
+ * <p>Immutable and thread-safe once created; a restore runs on the calling thread, and two restores into one database
+ * at once are not supported.
  *
  * @since 0.1
  */
@@ -149,7 +153,7 @@ public final class Restore {
     }
 
     /** The next document of a {@code .bson} file, or null at its end. */
-    private static RawBsonDocument next(InputStream in) throws IOException {
+    private static @Nullable RawBsonDocument next(InputStream in) throws IOException {
         byte[] size = in.readNBytes(4);
         if (size.length == 0) {
             return null;

@@ -6,6 +6,8 @@ import java.util.Map;
 /**
  * What a restore did.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param database the database restored
  * @param restored documents put back per collection
  * @param dropped collections dropped because they were created after the backup

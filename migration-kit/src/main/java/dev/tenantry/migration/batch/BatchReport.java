@@ -6,6 +6,8 @@ import java.util.List;
  * What a batched step did. A step resumed from a checkpoint counts every run since it started: its counts are saved
  * with each checkpoint; only the failures it names are this run's.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param step the step's name
  * @param read documents read
  * @param batches batches written
@@ -29,6 +31,8 @@ public record BatchReport(String step, long read, long batches, long inserted, l
 
     /**
      * One item that could not be written.
+     *
+     * <p>Immutable and thread-safe.
      *
      * @param id the {@code _id} of the source document it came from, as JSON
      * @param code the server's error code (11000 for a duplicate key)

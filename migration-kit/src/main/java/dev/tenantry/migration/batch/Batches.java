@@ -69,15 +69,30 @@ import org.slf4j.LoggerFactory;
  * <p>A step's tallies (and whatever its handler {@link #carry carries}) are saved with every checkpoint, so the
  * report of a resumed step counts every run since it started.
  *
+ * <p>Not thread-safe: configure and run a step on one thread (its read-ahead, when turned on, runs on a thread of its
+ * own that the step starts and stops). Run different steps on different instances.
+ *
  * @since 0.1
  */
 public final class Batches {
+
+    /**
+     * Documents per batch unless set: of a {@code Batches} step, of the batched steps in {@code
+     * dev.tenantry.migration.steps}, and of the verifier's reference checks.
+     */
+    public static final int DEFAULT_BATCH_SIZE = 1000;
+    /** The most documents one batch may be set to hold. */
+    public static final int MAX_BATCH_SIZE = 100_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(Batches.class);
     private static final int MAX_RECORDED_FAILURES = 1000;
     private static final Bson ID_ORDER = Sorts.ascending("_id");
 
-    /** Turns one source document into the writes it needs (none, one or several). */
+    /**
+     * Turns one source document into the writes it needs (none, one or several).
+     *
+     * <p>Called on the thread that runs the step, one document at a time.
+     */
     @FunctionalInterface
     public interface Handler {
         /** The writes for {@code document}. */
@@ -87,6 +102,8 @@ public final class Batches {
     /**
      * Turns a whole page of source documents into writes, for steps that look up related documents once per page
      * (one {@code $in} query) rather than once per document.
+     *
+     * <p>Called on the thread that runs the step, one page at a time.
      */
     @FunctionalInterface
     public interface PageHandler {
@@ -97,6 +114,8 @@ public final class Batches {
     /**
      * State a step keeps across an interruption along with its position: snapshotted after each page is turned into
      * writes, saved with that page's checkpoint, and restored when the step resumes from it.
+     *
+     * <p>Called on the thread that runs the step, never from two threads at once.
      */
     public interface Carried {
         /** The state now, as BSON (a copy: it is saved later, on another thread). */
@@ -109,7 +128,7 @@ public final class Batches {
     private final MongoCollection<BsonDocument> source;
     private MongoCollection<BsonDocument> target;
     private Bson filter = new BsonDocument();
-    private int batchSize = 1000;
+    private int batchSize = DEFAULT_BATCH_SIZE;
     private Checkpoint checkpoint = Checkpoint.inMemory();
     private Duration pause = Duration.ZERO;
     private String name = "batch";
@@ -144,13 +163,13 @@ public final class Batches {
     }
 
     /**
-     * Documents per batch (default 1,000).
+     * Documents per batch (default {@value #DEFAULT_BATCH_SIZE}).
      *
-     * @throws IllegalArgumentException if not between 1 and 100,000
+     * @throws IllegalArgumentException if not between 1 and {@value #MAX_BATCH_SIZE}
      */
     public Batches batchSize(int size) {
-        if (size < 1 || size > 100_000) {
-            throw new IllegalArgumentException("batch size must be between 1 and 100000, was " + size);
+        if (size < 1 || size > MAX_BATCH_SIZE) {
+            throw new IllegalArgumentException("batch size must be between 1 and " + MAX_BATCH_SIZE + ", was " + size);
         }
         this.batchSize = size;
         return this;
@@ -364,7 +383,7 @@ public final class Batches {
         } else {
             writes.addAll(Objects.requireNonNull(perPage).writes(documents));
         }
-        return new Batch(writes, sources, documents.size(), documents.get(documents.size() - 1).get("_id"),
+        return new Batch(writes, sources, documents.size(), BsonValues.id(documents.get(documents.size() - 1)),
                 doneBefore + documents.size(), carried == null ? new BsonDocument() : carried.snapshot());
     }
 
@@ -451,7 +470,7 @@ public final class Batches {
         BsonDocument odd = source.find(Filters.and(filter, Filters.not(BsonOrder.typeIn("_id",
                 BsonOrder.allAliases())))).projection(Projections.include("_id")).first();
         if (odd != null) {
-            throw unportable(odd.get("_id"));
+            throw unportable(BsonValues.id(odd));
         }
     }
 

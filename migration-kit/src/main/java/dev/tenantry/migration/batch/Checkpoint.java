@@ -47,6 +47,8 @@ public interface Checkpoint {
      * compares {@code $gt} only within a bracket, so a step resumes after the last {@code _id} within its bracket and
      * then reads every later bracket ({@link Batches}).
      *
+     * <p>Thread-safe to read and share; its BSON values are the driver's mutable types, which must not be changed.
+     *
      * @param lastId the {@code _id} of the last document done
      * @param done how many documents were done in all
      * @param carried what the step carries between runs; empty when it carries nothing

@@ -30,9 +30,10 @@ final class BackupCommand extends DatabaseCommand {
         try {
             manifest = Backup.of(session().database()).collections(collections.toArray(String[]::new)).to(out);
         } catch (IllegalArgumentException e) {
-            throw new CliException(TenantryMigrate.EXIT_USAGE, e.getMessage(), e);
+            throw new CliException(TenantryMigrate.EXIT_USAGE, CliException.said(e), e);
         } catch (UncheckedIOException e) {
-            throw new CliException(TenantryMigrate.EXIT_FAILED, e.getMessage() + ": " + e.getCause().getMessage(), e);
+            throw new CliException(TenantryMigrate.EXIT_FAILED, CliException.said(e) + ": "
+                    + CliException.said(e.getCause()), e);
         }
         PrintWriter w = out();
         long documents = manifest.collections().values().stream().mapToLong(Long::longValue).sum();

@@ -1,5 +1,7 @@
 package dev.tenantry.migration.cli;
 
+import org.jspecify.annotations.Nullable;
+
 /** A failure the command line reports as one line, with the exit code it ends with. */
 final class CliException extends RuntimeException {
 
@@ -12,9 +14,18 @@ final class CliException extends RuntimeException {
         this.exitCode = exitCode;
     }
 
-    CliException(int exitCode, String message, Throwable cause) {
+    CliException(int exitCode, String message, @Nullable Throwable cause) {
         super(message, cause);
         this.exitCode = exitCode;
+    }
+
+    /** What {@code failure} says: its message, or its type where it has none. */
+    static String said(@Nullable Throwable failure) {
+        if (failure == null) {
+            return "no cause given";
+        }
+        String message = failure.getMessage();
+        return message != null ? message : failure.getClass().getName();
     }
 
     /** One of the {@code TenantryMigrate.EXIT_*} codes. */

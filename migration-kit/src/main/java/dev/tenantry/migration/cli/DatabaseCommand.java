@@ -83,14 +83,14 @@ abstract class DatabaseCommand implements Callable<Integer> {
                     + "<duration> to wait", e);
         }
         if (e instanceof MissingCollectionsException) {
-            return new CliException(TenantryMigrate.EXIT_USAGE, e.getMessage() + " (--allow-missing-collections)",
+            return new CliException(TenantryMigrate.EXIT_USAGE, CliException.said(e) + " (--allow-missing-collections)",
                     e);
         }
         if (e instanceof MigrationFingerprintException) {
-            return new CliException(TenantryMigrate.EXIT_CHANGED, e.getMessage(), e);
+            return new CliException(TenantryMigrate.EXIT_CHANGED, CliException.said(e), e);
         }
         if (e instanceof MigrationFailedException) {
-            return new CliException(TenantryMigrate.EXIT_FAILED, e.getMessage(), e);
+            return new CliException(TenantryMigrate.EXIT_FAILED, CliException.said(e), e);
         }
         CliException unreachable = session != null ? session.translate(e) : null;
         if (unreachable != null) {

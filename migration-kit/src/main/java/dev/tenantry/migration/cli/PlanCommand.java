@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -32,7 +33,7 @@ final class PlanCommand extends RunnerCommand {
                 + " (dry run, nothing written):");
         boolean failing = false;
         for (Map.Entry<String, Plan> e : plans.entrySet()) {
-            Migration m = byId.get(e.getKey());
+            Migration m = Objects.requireNonNull(byId.get(e.getKey()), e.getKey()); // planned from byId
             out.println("  " + m.version() + "  " + m.id() + "  " + m.description());
             Plan plan = e.getValue();
             if (plan.lines().isEmpty()) {

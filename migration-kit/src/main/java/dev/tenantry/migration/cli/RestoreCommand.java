@@ -56,9 +56,10 @@ final class RestoreCommand extends DatabaseCommand {
         try {
             report = Restore.from(from).into(session().database());
         } catch (IllegalArgumentException e) {
-            throw new CliException(TenantryMigrate.EXIT_USAGE, e.getMessage(), e);
+            throw new CliException(TenantryMigrate.EXIT_USAGE, CliException.said(e), e);
         } catch (UncheckedIOException e) {
-            throw new CliException(TenantryMigrate.EXIT_FAILED, e.getMessage() + ": " + e.getCause().getMessage(), e);
+            throw new CliException(TenantryMigrate.EXIT_FAILED, CliException.said(e) + ": "
+                    + CliException.said(e.getCause()), e);
         }
         PrintWriter w = out();
         long documents = report.restored().values().stream().mapToLong(Long::longValue).sum();

@@ -83,7 +83,7 @@ abstract class RunnerCommand extends DatabaseCommand {
         try {
             return builder.build();
         } catch (IllegalArgumentException e) {
-            throw new CliException(TenantryMigrate.EXIT_USAGE, e.getMessage(), e);
+            throw new CliException(TenantryMigrate.EXIT_USAGE, CliException.said(e), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.tenantry.migration.internal;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Collectors;
 import org.bson.BsonDocument;
 import org.bson.BsonInt64;
@@ -13,6 +14,11 @@ public final class BsonValues {
     private static final double TWO_TO_63 = 0x1p63;
 
     private BsonValues() {
+    }
+
+    /** The {@code _id} of a document read from a collection, which every stored document has. */
+    public static BsonValue id(BsonDocument document) {
+        return Objects.requireNonNull(document.get("_id"), "a stored document's _id");
     }
 
     /** The value at dotted {@code path} in {@code document}, or null when missing (arrays are not traversed). */
@@ -28,6 +34,7 @@ public final class BsonValues {
     }
 
     /** Whether {@code value} is missing or BSON null, which MongoDB's {@code {field: null}} matches alike. */
+    @Contract("null -> true")
     public static boolean isNull(@Nullable BsonValue value) {
         return value == null || value.isNull();
     }

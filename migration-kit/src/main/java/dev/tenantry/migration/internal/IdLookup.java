@@ -39,7 +39,7 @@ public final class IdLookup {
         for (int from = 0; from < all.size(); from += MAX_IN) {
             List<BsonValue> chunk = all.subList(from, Math.min(all.size(), from + MAX_IN));
             for (BsonDocument doc : collection.find(Filters.in("_id", chunk)).projection(projection)) {
-                found.put(BsonValues.normal(doc.get("_id")), doc);
+                found.put(BsonValues.normal(BsonValues.id(doc)), doc);
             }
         }
         return found;

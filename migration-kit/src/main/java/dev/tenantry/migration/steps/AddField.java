@@ -8,8 +8,10 @@ import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import dev.tenantry.migration.Plan;
+import dev.tenantry.migration.internal.BsonValues;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.bson.BsonDocument;
 import org.bson.BsonNull;
@@ -120,8 +122,8 @@ public final class AddField extends BatchedStep<AddField> {
         Bson set = Updates.set(f, value);
         Bson pending = pending();
         var batch = batches(pending).projection(Projections.include("_id")).runPages(page -> {
-            BsonValue first = page.get(0).get("_id");
-            BsonValue last = page.get(page.size() - 1).get("_id");
+            BsonValue first = BsonValues.id(page.get(0));
+            BsonValue last = BsonValues.id(page.get(page.size() - 1));
             if (sameType(first, last)) {
                 // One update per page over its _id range, found by the _id index on any server; the filter repeats
                 // "does not exist", so nothing set meanwhile is overwritten and nothing outside the step is touched.

@@ -46,6 +46,8 @@ public final class Backfill extends BatchedStep<Backfill> {
      * How a value is derived from the related document, e.g. a tenant id from a business's slug, or its
      * {@code _id} where it has none.
      *
+     * <p>Called on the thread that runs the step, one document at a time.
+     *
      * @since 0.1
      */
     @FunctionalInterface

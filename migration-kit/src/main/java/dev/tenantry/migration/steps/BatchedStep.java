@@ -35,15 +35,13 @@ import org.slf4j.LoggerFactory;
  */
 abstract class BatchedStep<S extends BatchedStep<S>> implements Step {
 
-    /** Documents per batch unless set. */
-    static final int DEFAULT_BATCH_SIZE = 1000;
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchedStep.class);
 
     final MongoCollection<BsonDocument> collection;
     private Bson filter = new BsonDocument();
     private @Nullable String name;
-    private int batchSize = DEFAULT_BATCH_SIZE;
+    private int batchSize = Batches.DEFAULT_BATCH_SIZE;
     private Duration throttle = Duration.ZERO;
     private @Nullable Checkpoint checkpoint;
     private @Nullable MigrationContext context;
@@ -95,15 +93,16 @@ abstract class BatchedStep<S extends BatchedStep<S>> implements Step {
     }
 
     /**
-     * Documents per batch (default {@value #DEFAULT_BATCH_SIZE}); each batch is one bulk write and one checkpoint.
+     * Documents per batch (default {@value Batches#DEFAULT_BATCH_SIZE}); each batch is one bulk write and one checkpoint.
      *
-     * @param size between 1 and 100,000
+     * @param size between 1 and {@value Batches#MAX_BATCH_SIZE}
      * @return this step
      * @throws IllegalArgumentException if out of range
      */
     public S batchSize(int size) {
-        if (size < 1 || size > 100_000) {
-            throw new IllegalArgumentException("batch size must be between 1 and 100000, was " + size);
+        if (size < 1 || size > Batches.MAX_BATCH_SIZE) {
+            throw new IllegalArgumentException("batch size must be between 1 and " + Batches.MAX_BATCH_SIZE + ", was "
+                    + size);
         }
         this.batchSize = size;
         return self();

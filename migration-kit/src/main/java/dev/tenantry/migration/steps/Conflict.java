@@ -11,6 +11,9 @@ import org.jspecify.annotations.Nullable;
  * fields unique per tenant as the copy of another (two users with one email at one business), and how it was
  * settled. It names the source documents involved.
  *
+ * <p>Thread-safe to read and share; its BSON values are the driver's mutable types, which nothing here changes and
+ * callers must not change either.
+ *
  * @param tenant the tenant both copies belong to
  * @param values the unique fields and the values both have
  * @param source the {@code _id} of the shared document whose copy conflicted (e.g. the second user)

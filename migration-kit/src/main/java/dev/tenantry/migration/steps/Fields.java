@@ -49,8 +49,8 @@ final class Fields {
             return bson;
         }
         try {
-            return new Document("v", value).toBsonDocument(BsonDocument.class,
-                    MongoClientSettings.getDefaultCodecRegistry()).get("v");
+            return Objects.requireNonNull(new Document("v", value).toBsonDocument(BsonDocument.class,
+                    MongoClientSettings.getDefaultCodecRegistry()).get("v"), "v");
         } catch (CodecConfigurationException e) {
             throw new IllegalArgumentException(what + " must be a value the driver's default codecs encode, was a "
                     + value.getClass().getName(), e);

@@ -67,7 +67,7 @@ final class Lookups {
             StepState.Miss[] miss = new StepState.Miss[1];
             out[i] = attempt(relation, BsonValues.get(doc, relation.localKey()), related, deriving, miss);
             if (out[i] == null) {
-                misses.miss(doc.get("_id"), miss[0]);
+                misses.miss(BsonValues.id(doc), miss[0]);
             }
         }
         return out;
@@ -132,7 +132,7 @@ final class Lookups {
         }
         if (via == null) {
             for (int i : lacking) {
-                misses.miss(page.get(i).get("_id"), "no " + tenantField);
+                misses.miss(BsonValues.id(page.get(i)), "no " + tenantField);
             }
             return out;
         }

@@ -5,6 +5,8 @@ package dev.tenantry.migration.steps;
  * tenant as another copy (two users with one email at one business). The first copy in the grouping collection's
  * {@code _id} order keeps the values; the policy decides the later ones.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @since 0.1
  */
 public enum OnConflict {

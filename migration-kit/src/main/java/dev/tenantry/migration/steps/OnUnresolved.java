@@ -3,6 +3,8 @@ package dev.tenantry.migration.steps;
 /**
  * What a step does with documents it cannot resolve: a relation names nothing, a derived value cannot be derived.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @since 0.1
  */
 public enum OnUnresolved {

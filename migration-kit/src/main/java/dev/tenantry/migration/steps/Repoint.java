@@ -302,7 +302,7 @@ public final class Repoint extends BatchedStep<Repoint> {
                     Resolution resolved = resolve(page, state, true);
                     List<WriteModel<BsonDocument>> writes = new ArrayList<>(page.size());
                     for (int i = 0; i < page.size(); i++) {
-                        BsonValue id = page.get(i).get("_id");
+                        BsonValue id = BsonValues.id(page.get(i));
                         if (quarantining && state.missed(id)) {
                             continue; // it moves to quarantine as it is
                         }
@@ -416,13 +416,13 @@ public final class Repoint extends BatchedStep<Repoint> {
             }
             BsonValue tenant = doc == null ? null : BsonValues.get(doc, tenantField);
             if (doc == null) {
-                st.miss(page.get(i).get("_id"), new StepState.Miss("no " + targetName() + " document",
+                st.miss(BsonValues.id(page.get(i)), new StepState.Miss("no " + targetName() + " document",
                         "no " + targetName() + " document " + BsonValues.show(ref) + " for " + from + " "
                                 + BsonValues.show(olds[i]) + " in " + tenantField + " " + BsonValues.show(tenants[i])));
                 refs[i] = null;
             } else if (BsonValues.isNull(tenant)
                     || !BsonValues.normal(tenant).equals(BsonValues.normal(Objects.requireNonNull(tenants[i])))) {
-                st.miss(page.get(i).get("_id"), new StepState.Miss(targetName() + " of another " + tenantField,
+                st.miss(BsonValues.id(page.get(i)), new StepState.Miss(targetName() + " of another " + tenantField,
                         targetName() + " " + BsonValues.show(ref) + " belongs to " + tenantField + " "
                                 + BsonValues.show(tenant) + ", not " + BsonValues.show(tenants[i])));
                 refs[i] = null;
@@ -520,7 +520,7 @@ public final class Repoint extends BatchedStep<Repoint> {
                 kept[i] = true; // the target holds the old reference under the field it was found by
             } else {
                 String category = (matches.isEmpty() ? "no " : "several ") + targetName() + " documents with " + by;
-                st.miss(page.get(i).get("_id"), new StepState.Miss(category, (matches.isEmpty() ? "no "
+                st.miss(BsonValues.id(page.get(i)), new StepState.Miss(category, (matches.isEmpty() ? "no "
                         : matches.size() + " ") + targetName() + " documents with " + by + " " + BsonValues.show(old)
                         + " in " + tenantField + " " + BsonValues.show(tenant)));
             }
@@ -533,7 +533,7 @@ public final class Repoint extends BatchedStep<Repoint> {
         BsonValue old = BsonValues.get(doc, Objects.requireNonNull(from));
         if (BsonValues.isNull(old)) {
             if (tenant != null) {
-                st.miss(doc.get("_id"), "no " + from);
+                st.miss(BsonValues.id(doc), "no " + from);
             }
             return null;
         }

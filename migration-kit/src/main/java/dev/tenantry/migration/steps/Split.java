@@ -10,6 +10,7 @@ import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
+import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.migration.Plan;
 import dev.tenantry.migration.internal.BsonValues;
 import dev.tenantry.migration.internal.IdLookup;
@@ -69,8 +70,8 @@ public final class Split extends BatchedStep<Split> {
      */
     private static final int REMEMBERED = 250_000;
 
-    /** The tenant field unless set, as in Tenantry's tenant-scoped collections. */
-    public static final String DEFAULT_TENANT_FIELD = "tenantId";
+    /** The tenant field unless set: {@link TenantDatabase#DEFAULT_TENANT_FIELD}, as in tenant-scoped collections. */
+    public static final String DEFAULT_TENANT_FIELD = TenantDatabase.DEFAULT_TENANT_FIELD;
 
     /** Where a copy lists the shared documents {@link OnConflict#MERGE merged} into it, unless set. */
     public static final String DEFAULT_MERGED_FIELD = "mergedFrom";
@@ -401,7 +402,7 @@ public final class Split extends BatchedStep<Split> {
                     for (int i = 0; i < page.size(); i++) {
                         BsonValue k = BsonValues.get(page.get(i), key);
                         if (BsonValues.isNull(k)) {
-                            state.miss(page.get(i).get("_id"), "no " + key);
+                            state.miss(BsonValues.id(page.get(i)), "no " + key);
                         } else if (tenants[i] != null) {
                             BsonValue cid = ids.id(k, Objects.requireNonNull(tenants[i]));
                             if (!written.contains(cid)) { // else an earlier page wrote (or settled) it
@@ -417,16 +418,16 @@ public final class Split extends BatchedStep<Split> {
                         if (cid == null || copies.containsKey(cid)) {
                             continue;
                         }
-                        BsonValue k = BsonValues.get(page.get(i), key);
+                        BsonValue k = Objects.requireNonNull(BsonValues.get(page.get(i), key)); // it has a copy id
                         BsonValue tenant = Objects.requireNonNull(tenants[i]);
                         BsonDocument shared = sources.get(BsonValues.normal(k));
                         if (shared == null) {
-                            state.miss(page.get(i).get("_id"), new StepState.Miss("no " + sourceName + " document ("
-                                    + key + ")", "no " + sourceName + " document with _id " + BsonValues.show(k)
-                                    + " (" + key + ")"));
+                            state.miss(BsonValues.id(page.get(i)), new StepState.Miss("no " + sourceName
+                                    + " document (" + key + ")", "no " + sourceName + " document with _id "
+                                    + BsonValues.show(k) + " (" + key + ")"));
                         } else {
-                            copies.put(cid, new Copy(cid, Objects.requireNonNull(k), tenant, page.get(i).get("_id"),
-                                    copyOf(shared, k, tenant)));
+                            copies.put(cid, new Copy(cid, Objects.requireNonNull(k), tenant,
+                                    BsonValues.id(page.get(i)), copyOf(shared, k, tenant)));
                         }
                     }
                     holders.lookUp(copies.values(), to);
@@ -556,7 +557,8 @@ public final class Split extends BatchedStep<Split> {
                 .allowDiskUse(true)) {
             List<BsonValue> values = new ArrayList<>();
             for (int i = 0; i < unique.size(); i++) {
-                values.add(BsonValues.normal(row.getDocument("_id").get("f" + i)));
+                // every grouped field was matched $ne null, so each group key has it
+                values.add(BsonValues.normal(Objects.requireNonNull(row.getDocument("_id").get("f" + i))));
             }
             shared.add(values);
         }
@@ -632,8 +634,8 @@ public final class Split extends BatchedStep<Split> {
                     k.add(v == null ? new BsonString("") : BsonValues.normal(v));
                 }
                 if (complete) {
-                    known.putIfAbsent(k, new Holder(doc.get("_id"), keepProvenance ? BsonValues.get(doc, provenance())
-                            : null));
+                    known.putIfAbsent(k, new Holder(BsonValues.id(doc),
+                            keepProvenance ? BsonValues.get(doc, provenance()) : null));
                 }
             }
         }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
@@ -147,7 +148,9 @@ final class SplitPlan {
                 if (tenants[i] == null) {
                     StepState.Miss miss = Lookups.why(via, r, related, Lookups.field(via, tenantField));
                     if (miss == null) {
-                        tenants[i] = BsonValues.get(related.get(BsonValues.normal(r)), tenantField);
+                        // no miss: the relation key is set and its document was found
+                        tenants[i] = BsonValues.get(Objects.requireNonNull(related.get(BsonValues.normal(
+                                Objects.requireNonNull(r)))), tenantField);
                     } else {
                         why[i] = miss.category();
                     }
@@ -244,7 +247,7 @@ final class SplitPlan {
         }
         for (BsonDocument doc : target.find(Filters.and(query))) {
             List<BsonValue> k = new ArrayList<>();
-            k.add(BsonValues.normal(doc.get(tenantField)));
+            k.add(BsonValues.normal(Objects.requireNonNull(doc.get(tenantField)))); // found by it
             for (String field : unique) {
                 BsonValue v = BsonValues.get(doc, field);
                 k.add(v == null ? new BsonString("") : BsonValues.normal(v));

@@ -11,6 +11,9 @@ import java.util.Set;
  * one; {@link #plan(Step...)} plans a migration's steps in order for its {@link dev.tenantry.migration.Migration#plan
  * dry run}.
  *
+ * <p>Planning and running a step happen on the calling thread; a step instance is not meant to be run by two threads at
+ * once.
+ *
  * @since 0.1
  */
 public interface Step {

@@ -9,6 +9,8 @@ import java.util.Objects;
  * idempotent), so fixing the data and running it again finishes the job. The {@link #report() report} says how many
  * and which.
  *
+ * <p>Thread-safe: its state is fixed when it is created.
+ *
  * @since 0.1
  */
 public final class StepFailedException extends MigrationException {

@@ -104,6 +104,8 @@ public record StepReport(BatchReport batch, long unresolved, List<Unresolved> sa
     /**
      * A document a step left alone (or quarantined).
      *
+     * <p>Thread-safe to read and share; its id is one of the driver's mutable BSON values, which must not be changed.
+     *
      * @param id the document's {@code _id}
      * @param reason why, e.g. {@code "no services document with _id 42 (serviceId)"}
      */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonInt64;
@@ -115,7 +116,7 @@ final class StepState implements Batches.Carried {
         unresolved = saved.getNumber("unresolved", new BsonInt64(0)).longValue();
         samples.clear();
         for (BsonValue v : saved.getArray("samples", new BsonArray())) {
-            samples.add(new StepReport.Unresolved(v.asDocument().get("id"),
+            samples.add(new StepReport.Unresolved(saved(v.asDocument(), "id"),
                     v.asDocument().getString("reason").getValue()));
         }
         counts.clear();
@@ -124,9 +125,15 @@ final class StepState implements Batches.Carried {
         for (BsonValue v : saved.getArray("conflicts", new BsonArray())) {
             BsonDocument c = v.asDocument();
             BsonValue existingSource = c.get("existingSource");
-            conflicts.add(new Conflict(c.get("tenant"), c.getDocument("values"), c.get("source"), c.get("grouping"),
-                    c.get("existing"), existingSource == null || existingSource.isNull() ? null : existingSource,
+            conflicts.add(new Conflict(saved(c, "tenant"), c.getDocument("values"), saved(c, "source"),
+                    saved(c, "grouping"), saved(c, "existing"),
+                    existingSource == null || existingSource.isNull() ? null : existingSource,
                     OnConflict.valueOf(c.getString("resolution").getValue())));
         }
+    }
+
+    /** A field this state saved itself, so present. */
+    private static BsonValue saved(BsonDocument document, String field) {
+        return Objects.requireNonNull(document.get(field), field);
     }
 }

@@ -318,7 +318,7 @@ public final class Unset extends BatchedStep<Unset> {
         Map<BsonValue, List<BsonDocument>> found = destination == null ? Map.of() : lookUp(page);
         List<Assessment> out = new ArrayList<>(page.size());
         for (BsonDocument doc : page) {
-            BsonValue id = doc.get("_id");
+            BsonValue id = BsonValues.id(doc);
             List<BsonDocument> candidates = new ArrayList<>(found.getOrDefault(BsonValues.normal(id), List.of()));
             candidates.sort((a, b) -> BsonOrder.comparator().compare(a.get("_id"), b.get("_id")));
             Map<String, BsonDocument> kept = new LinkedHashMap<>();
@@ -376,13 +376,13 @@ public final class Unset extends BatchedStep<Unset> {
                 BsonValue k = BsonValues.get(doc, localKey);
                 BsonDocument target = k == null || k.isNull() ? null : byId.get(BsonValues.normal(k));
                 if (target != null) {
-                    out.put(BsonValues.normal(doc.get("_id")), List.of(target));
+                    out.put(BsonValues.normal(BsonValues.id(doc)), List.of(target));
                 }
             }
             return out;
         }
         Set<BsonValue> wanted = new HashSet<>();
-        page.forEach(doc -> wanted.add(BsonValues.normal(doc.get("_id"))));
+        page.forEach(doc -> wanted.add(BsonValues.normal(BsonValues.id(doc))));
         for (Bson query : backReferenceQueries(d, page)) {
             for (BsonDocument target : d.collection().find(query).projection(Projections.include(projected))) {
                 Set<BsonValue> sources = new LinkedHashSet<>();
@@ -396,7 +396,8 @@ public final class Unset extends BatchedStep<Unset> {
                 }
                 for (BsonValue source : sources) {
                     List<BsonDocument> of = out.computeIfAbsent(source, x -> new ArrayList<>());
-                    if (wanted.contains(source) && of.stream().noneMatch(t -> t.get("_id").equals(target.get("_id")))) {
+                    if (wanted.contains(source)
+                            && of.stream().noneMatch(t -> BsonValues.id(t).equals(target.get("_id")))) {
                         of.add(target);
                     }
                 }
@@ -416,7 +417,7 @@ public final class Unset extends BatchedStep<Unset> {
     private static List<Bson> backReferenceQueries(Destination d, List<BsonDocument> page) {
         Map<BsonOrder.Bracket, List<BsonValue>> byBracket = new LinkedHashMap<>();
         for (BsonDocument doc : page) {
-            BsonValue id = doc.get("_id");
+            BsonValue id = BsonValues.id(doc);
             byBracket.computeIfAbsent(BsonOrder.bracket(id), b -> new ArrayList<>()).add(id);
         }
         List<Bson> queries = new ArrayList<>();

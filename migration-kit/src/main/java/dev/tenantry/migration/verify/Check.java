@@ -9,6 +9,9 @@ import org.bson.BsonValue;
  * The result of one verification check: what was checked, how many violations were found, the {@code _id}s of the
  * first few violating documents, and a detail line for people.
  *
+ * <p>Thread-safe to read and share; its BSON values are the driver's mutable types, which nothing here changes and
+ * callers must not change either.
+ *
  * @param name what was checked, e.g. {@code "bookings.customerId -> customers: same businessId"}
  * @param violations how many violations were found; 0 when the check passed
  * @param samples the {@code _id}s of the first violating documents (at most {@value Verifier#MAX_SAMPLES})

@@ -62,7 +62,7 @@ final class QuarantineCheck {
         Map<BsonValue, BsonDocument> still = IdLookup.byId(source, ids, Projections.include("_id"));
         for (BsonDocument wrapped : part) {
             count++;
-            BsonValue id = wrapped.get("_id");
+            BsonValue id = BsonValues.id(wrapped);
             BsonValue reason = wrapped.get("reason");
             BsonValue inner = BsonValues.get(wrapped, "document._id");
             String wrong = null;

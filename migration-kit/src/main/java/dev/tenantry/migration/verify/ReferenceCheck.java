@@ -74,7 +74,7 @@ final class ReferenceCheck {
         }
         Map<BsonValue, BsonDocument> targets = IdLookup.byId(referenced, refs, Projections.include(tenantField));
         for (BsonDocument doc : docs) {
-            BsonValue id = doc.get("_id");
+            BsonValue id = BsonValues.id(doc);
             BsonValue ref = BsonValues.get(doc, field);
             if (BsonValues.isNull(ref)) {
                 unset.add(id);

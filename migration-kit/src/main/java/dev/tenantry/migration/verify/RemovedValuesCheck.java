@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Whether every value an {@code Unset} removed still exists: the ledger in its archive collection names, per stripped
@@ -66,11 +67,11 @@ final class RemovedValuesCheck {
     private void check(List<BsonDocument> entries) {
         List<Kept> all = new ArrayList<>();
         for (BsonDocument entry : entries) {
-            collect(entry.get("_id"), "", entry.getDocument("kept", new BsonDocument()), all);
+            collect(BsonValues.id(entry), "", entry.getDocument("kept", new BsonDocument()), all);
             archived += count(entry.getDocument("values", new BsonDocument()));
             BsonValue discarded = entry.get("discarded");
             if (discarded != null && discarded.isArray() && !discarded.asArray().isEmpty()) {
-                violation(entry.get("_id"), "its " + discarded.asArray().getValues().stream()
+                violation(BsonValues.id(entry), "its " + discarded.asArray().getValues().stream()
                         .map(v -> v.isString() ? v.asString().getValue() : v.toString()).toList()
                         + " were discarded: they exist nowhere");
             }
@@ -85,7 +86,7 @@ final class RemovedValuesCheck {
         idsByCollection.forEach((in, ids) -> found.put(in, IdLookup.byId(database.getCollection(in,
                 BsonDocument.class), ids, Projections.include(List.copyOf(fieldsByCollection.get(in))))));
         for (Kept k : all) {
-            BsonDocument target = found.get(k.in).get(BsonValues.normal(k.id));
+            BsonDocument target = found.getOrDefault(k.in, Map.of()).get(BsonValues.normal(k.id));
             if (target == null) {
                 violation(k.entry, "its " + k.field + " was kept in " + k.in + " " + BsonValues.show(k.id)
                         + ", which is gone");
@@ -98,7 +99,7 @@ final class RemovedValuesCheck {
         }
     }
 
-    private static boolean holds(BsonValue value, String digest) {
+    private static boolean holds(@Nullable BsonValue value, String digest) {
         if (value == null) {
             return false;
         }

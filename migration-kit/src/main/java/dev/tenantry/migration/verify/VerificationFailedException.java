@@ -5,6 +5,8 @@ import dev.tenantry.migration.MigrationException;
 /**
  * {@link VerificationReport#assertClean()} found violations; the message lists each failed check.
  *
+ * <p>Thread-safe: its state is fixed when it is created.
+ *
  * @since 0.1
  */
 public final class VerificationFailedException extends MigrationException {

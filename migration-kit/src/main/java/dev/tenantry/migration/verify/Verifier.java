@@ -4,6 +4,8 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
+import dev.tenantry.collection.TenantDatabase;
+import dev.tenantry.migration.batch.Batches;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,18 +47,15 @@ import org.bson.conversions.Bson;
  */
 public final class Verifier {
 
-    /** The tenant field unless set, as in Tenantry's tenant-scoped collections. */
-    public static final String DEFAULT_TENANT_FIELD = "tenantId";
-
-    /** Documents per batch of a reference check unless set. */
-    public static final int DEFAULT_BATCH_SIZE = 1000;
+    /** The tenant field unless set: {@link TenantDatabase#DEFAULT_TENANT_FIELD}, as in tenant-scoped collections. */
+    public static final String DEFAULT_TENANT_FIELD = TenantDatabase.DEFAULT_TENANT_FIELD;
 
     /** How many violating documents a check names. */
     public static final int MAX_SAMPLES = 10;
 
     private final MongoDatabase database;
     private String tenantField = DEFAULT_TENANT_FIELD;
-    private int batchSize = DEFAULT_BATCH_SIZE;
+    private int batchSize = Batches.DEFAULT_BATCH_SIZE;
     private final List<Supplier<List<Check>>> checks = new ArrayList<>();
 
     private Verifier(MongoDatabase database) {
@@ -86,15 +85,16 @@ public final class Verifier {
     }
 
     /**
-     * Documents per batch of a reference check (default {@value #DEFAULT_BATCH_SIZE}).
+     * Documents per batch of a reference check (default {@value Batches#DEFAULT_BATCH_SIZE}).
      *
-     * @param size between 1 and 100,000
+     * @param size between 1 and {@value Batches#MAX_BATCH_SIZE}
      * @return this verifier
      * @throws IllegalArgumentException if out of range
      */
     public Verifier batchSize(int size) {
-        if (size < 1 || size > 100_000) {
-            throw new IllegalArgumentException("batch size must be between 1 and 100000, was " + size);
+        if (size < 1 || size > Batches.MAX_BATCH_SIZE) {
+            throw new IllegalArgumentException("batch size must be between 1 and " + Batches.MAX_BATCH_SIZE + ", was "
+                    + size);
         }
         this.batchSize = size;
         return this;

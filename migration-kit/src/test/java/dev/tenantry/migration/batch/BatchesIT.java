@@ -16,13 +16,13 @@ import com.mongodb.client.model.WriteModel;
 import com.mongodb.event.CommandListener;
 import com.mongodb.event.CommandStartedEvent;
 import com.mongodb.event.CommandSucceededEvent;
+import dev.tenantry.testing.Await;
 import dev.tenantry.testing.MongoBackend;
 import dev.tenantry.testing.MongoTest;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonString;
@@ -255,7 +255,7 @@ class BatchesIT {
             @Override
             public void save(Position position) {
                 if (position.done() == BATCH) {
-                    awaitOrFail(secondPageSeen, "the handler of page 2 did not run while batch 1 was written");
+                    Await.latch("the handler of page 2 runs while batch 1 is written", secondPageSeen);
                 }
                 super.save(position);
             }
@@ -299,7 +299,7 @@ class BatchesIT {
             @Override
             public void save(Position position) {
                 if (position.done() == 2L * BATCH) {
-                    awaitOrFail(handlerFailed, "the handler of page 3 did not run while batch 2 was written");
+                    Await.latch("the handler of page 3 runs while batch 2 is written", handlerFailed);
                     throw new IllegalStateException("checkpoint of batch 2 failed");
                 }
                 super.save(position);
@@ -328,16 +328,6 @@ class BatchesIT {
         return position == null ? 0 : position.done();
     }
 
-    private static void awaitOrFail(CountDownLatch latch, String otherwise) {
-        try {
-            if (!latch.await(30, TimeUnit.SECONDS)) {
-                throw new AssertionError(otherwise);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(otherwise, e);
-        }
-    }
 
     /** A checkpoint passing everything to another; tests override what they need. */
     private static class DelegatingCheckpoint implements Checkpoint {

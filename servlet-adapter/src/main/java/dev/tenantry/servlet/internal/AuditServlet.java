@@ -9,7 +9,7 @@ import dev.tenantry.audit.AuditPage;
 import dev.tenantry.audit.AuditQuery;
 import dev.tenantry.audit.AuditTrail;
 import dev.tenantry.audit.AuditVerification;
-import dev.tenantry.export.ExportFormat;
+import dev.tenantry.ExportFormat;
 import dev.tenantry.servlet.AuthorizationCheck.Operation;
 import dev.tenantry.servlet.TenantryWebConfig;
 import jakarta.servlet.http.HttpServletRequest;

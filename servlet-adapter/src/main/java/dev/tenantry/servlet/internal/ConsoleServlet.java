@@ -128,7 +128,7 @@ public final class ConsoleServlet extends EndpointServlet {
             }
             byte[] body = in.readAllBytes();
             String extension = name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
-            return Optional.of(new StaticFile(body, TYPES.get(extension), etag(body)));
+            return Optional.of(new StaticFile(body, TYPES.getOrDefault(extension, "application/octet-stream"), etag(body)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the console's " + name, e);
         }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tenantry.audit.AuditContext;
 import dev.tenantry.export.DataExport;
 import dev.tenantry.export.DataExports;
-import dev.tenantry.export.ExportFormat;
+import dev.tenantry.ExportFormat;
 import dev.tenantry.export.ExportLimitExceededException;
 import dev.tenantry.export.ExportScope;
 import dev.tenantry.export.ExportSink;

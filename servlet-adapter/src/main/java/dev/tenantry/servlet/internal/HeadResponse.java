@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The response to a {@code HEAD} request served as a {@code GET}: every status and header goes through, the body is
@@ -17,7 +18,7 @@ final class HeadResponse extends HttpServletResponseWrapper {
 
     private final DroppedBody body = new DroppedBody();
     private boolean lengthSet;
-    private PrintWriter writer;
+    private @Nullable PrintWriter writer;
 
     HeadResponse(HttpServletResponse response) {
         super(response);

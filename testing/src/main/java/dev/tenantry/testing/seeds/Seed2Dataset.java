@@ -20,6 +20,8 @@ import org.jspecify.annotations.Nullable;
  * business, users who never booked, staff who booked elsewhere, missing names and profile fields, string
  * {@code _id}s among ObjectIds, and a business without a slug. {@link Awkward} says which documents those are.
  *
+ * <p>Stateless and thread-safe; the data it writes is deterministic for a given seed.
+ *
  * @since 0.1
  */
 public final class Seed2Dataset {
@@ -127,6 +129,8 @@ public final class Seed2Dataset {
     /**
      * The documents of {@link #createAwkward} that hold its awkward cases, by case; {@code _id}s are ObjectIds or
      * strings.
+     *
+     * <p>Immutable and thread-safe.
      *
      * @param bookingsOfDeletedService bookings whose service was deleted
      * @param bookingsOfMissingUsers bookings whose user does not exist

@@ -1,4 +1,4 @@
-package dev.tenantry.export.internal;
+package dev.tenantry.internal;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -7,19 +7,21 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import com.fasterxml.jackson.databind.SequenceWriter;
-import dev.tenantry.export.ExportFormat;
+import dev.tenantry.ExportFormat;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Streams flat records (fixed columns of text, numbers or nulls) as JSON, NDJSON or CSV, one record at a time, so
  * exports run in constant memory. CSV cells that a spreadsheet would evaluate ({@code = + - @}, tab, carriage
  * return at the start) are prefixed with {@code '} so an opened export never runs a formula. Not thread-safe; closing
- * it finishes the document but leaves the stream open.
+ * it finishes the document but leaves the stream open. Its static helpers start the Jackson writers every export
+ * (audit log, data export) writes with, so they all close and escape the same way. Not API.
  */
 public final class RecordWriter implements Closeable {
 
@@ -37,15 +39,10 @@ public final class RecordWriter implements Closeable {
         this.columns = List.copyOf(columns);
         try {
             if (format == ExportFormat.CSV) {
-                CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
-                columns.forEach(schema::addColumn);
-                this.csv = CSV.writerFor(Object[].class).with(schema.build())
-                        .without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
-                        .writeValues(out);
+                this.csv = csv(columns, out);
                 this.json = null;
             } else {
-                JsonGenerator generator = JSON.createGenerator(out, JsonEncoding.UTF8);
-                generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+                JsonGenerator generator = json(out);
                 if (format == ExportFormat.JSON) {
                     generator.writeStartArray();
                 } else {
@@ -64,7 +61,7 @@ public final class RecordWriter implements Closeable {
      *
      * @throws IllegalArgumentException if the number of values differs from the number of columns
      */
-    public void write(Object... values) {
+    public void write(@Nullable Object... values) {
         if (values.length != columns.size()) {
             throw new IllegalArgumentException("a record has " + columns.size() + " values, was " + values.length);
         }
@@ -72,12 +69,12 @@ public final class RecordWriter implements Closeable {
             if (csv != null) {
                 Object[] cells = new Object[values.length];
                 for (int i = 0; i < values.length; i++) {
-                    cells[i] = values[i] instanceof String ? DocumentWriter.escapeCell((String) values[i]) : values[i];
+                    cells[i] = values[i] instanceof String ? escapeCell((String) values[i]) : values[i];
                 }
                 csv.write(cells);
                 return;
             }
-            JsonGenerator generator = json;
+            JsonGenerator generator = Objects.requireNonNull(json, "json");
             generator.writeStartObject();
             for (int i = 0; i < values.length; i++) {
                 Object value = values[i];
@@ -97,6 +94,37 @@ public final class RecordWriter implements Closeable {
         }
     }
 
+    /**
+     * A CSV writer of rows ({@code Object[]}) under a header of {@code columns}, leaving {@code out} open when
+     * closed.
+     */
+    public static SequenceWriter csv(List<String> columns, OutputStream out) throws IOException {
+        CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
+        columns.forEach(schema::addColumn);
+        return CSV.writerFor(Object[].class).with(schema.build()).without(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                .writeValues(out);
+    }
+
+    /** A UTF-8 JSON generator on {@code out}, leaving it open when closed. */
+    public static JsonGenerator json(OutputStream out) throws IOException {
+        JsonGenerator generator = JSON.createGenerator(out, JsonEncoding.UTF8);
+        generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        return generator;
+    }
+
+    /**
+     * A CSV cell made safe to open in a spreadsheet: a cell starting with {@code = + - @}, tab or carriage return
+     * (or a {@code '} already, so escaping stays reversible) gets a leading {@code '}.
+     */
+    public static String escapeCell(String cell) {
+        if (cell.isEmpty()) {
+            return cell;
+        }
+        char first = cell.charAt(0);
+        return first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r'
+                || first == '\'' ? "'" + cell : cell;
+    }
+
     /** The format being written. */
     public ExportFormat format() {
         return format;
@@ -109,7 +137,7 @@ public final class RecordWriter implements Closeable {
             if (csv != null) {
                 csv.close();
             } else {
-                JsonGenerator generator = json;
+                JsonGenerator generator = Objects.requireNonNull(json, "json");
                 if (format == ExportFormat.JSON) {
                     generator.writeEndArray();
                 }

@@ -1,7 +1,9 @@
-package dev.tenantry.export;
+package dev.tenantry;
 
 /**
  * A machine-readable format for exported records.
+ *
+ * <p>Immutable and thread-safe.
  *
  * @since 0.1
  */
