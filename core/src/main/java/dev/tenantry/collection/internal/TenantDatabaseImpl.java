@@ -155,6 +155,23 @@ public final class TenantDatabaseImpl implements TenantDatabase, Admission {
             this.indexes = List.copyOf(indexes);
         }
 
+        /**
+         * Forgets that the indexes exist (the collection was dropped): for the shared collection, or for {@code
+         * tenant}'s own; the next use creates them again.
+         */
+        void forget(@Nullable TenantId tenant) {
+            if (isolation == IsolationStrategy.SHARED) {
+                sharedEnsured = false;
+            } else if (tenant != null) {
+                ensuredTenants.remove(tenant);
+            }
+        }
+
+        /** The indexes as they are created: tenant-leading keys, names filled in. */
+        List<IndexModel> indexes() {
+            return indexes;
+        }
+
         /** Whether the collection's indexes are known to exist for {@code tenant} (any tenant, if shared). */
         boolean ensured(TenantId tenant) {
             return indexes.isEmpty() || (isolation == IsolationStrategy.SHARED ? sharedEnsured
@@ -277,6 +294,11 @@ public final class TenantDatabaseImpl implements TenantDatabase, Admission {
         Objects.requireNonNull(documentClass, "documentClass");
         return new TenantCollectionImpl<>(this, logicalName, getIsolation(logicalName), documentClass, codecRegistry,
                 main.getReadPreference(), main.getWriteConcern(), main.getReadConcern());
+    }
+
+    @Override
+    public MongoDatabase asMongoDatabase() {
+        return new DriverDatabase(this, main);
     }
 
     /** The listeners told of writes to {@code logicalName}; empty for most collections. */
