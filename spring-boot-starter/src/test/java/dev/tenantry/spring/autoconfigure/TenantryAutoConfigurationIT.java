@@ -1,0 +1,161 @@
+package dev.tenantry.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.model.Indexes;
+import dev.tenantry.TenantId;
+import dev.tenantry.TenantViolationException;
+import dev.tenantry.Tenants;
+import dev.tenantry.collection.IsolationStrategy;
+import dev.tenantry.collection.TenantDatabase;
+import dev.tenantry.spring.TenantMongoDatabaseFactory;
+import dev.tenantry.testing.MongoBackend;
+import dev.tenantry.testing.MongoTest;
+import java.util.List;
+import java.util.Set;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.mongodb.autoconfigure.DataMongoAutoConfiguration;
+import org.springframework.boot.mongodb.autoconfigure.MongoAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.mongodb.MongoDatabaseFactory;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.SimpleMongoClientDatabaseFactory;
+
+/**
+ * The auto-configuration: {@code tenantry.*} properties in, beans out; each bean backs off when the application has
+ * its own; two application contexts in one JVM do not affect each other.
+ */
+@MongoTest
+class TenantryAutoConfigurationIT {
+
+    private static final TenantId ACME = TenantId.of("acme");
+
+    private final ApplicationContextRunner runner;
+
+    TenantryAutoConfigurationIT(MongoBackend backend) {
+        this.runner = new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(MongoAutoConfiguration.class,
+                        DataMongoAutoConfiguration.class, TenantryAutoConfiguration.class))
+                .withPropertyValues("spring.mongodb.uri=" + backend.connectionString());
+    }
+
+    @Test
+    void propertiesConfigureTheRegistryAndSpringDataUsesIt() {
+        runner.withPropertyValues("spring.mongodb.database=acfg1", "tenantry.tenant-field=org",
+                        "tenantry.tenant-database-prefix=t_", "tenantry.collections.orders.isolation=SHARED",
+                        "tenantry.collections.invoices.isolation=DATABASE_PER_TENANT",
+                        "tenantry.collections.notes.isolation=COLLECTION_PER_TENANT")
+                .run(context -> {
+                    TenantDatabase tenants = context.getBean(TenantDatabase.class);
+                    assertEquals("acfg1", tenants.getName());
+                    assertEquals("org", tenants.getTenantField());
+                    assertEquals(List.of("orders", "invoices", "notes"), List.copyOf(tenants.getCollectionNames()));
+                    assertEquals(IsolationStrategy.DATABASE_PER_TENANT, tenants.getIsolation("invoices"));
+                    assertEquals("t_acme", tenants.namespaceFor("invoices", ACME).getDatabaseName());
+                    assertThat(context).getBean(MongoDatabaseFactory.class)
+                            .isInstanceOf(TenantMongoDatabaseFactory.class);
+                    assertThat(context).hasSingleBean(MongoTemplate.class);
+                });
+    }
+
+    @Test
+    void theDatabasePropertyWinsOverSpringBoots() {
+        runner.withPropertyValues("spring.mongodb.database=boot", "tenantry.database=mine",
+                        "tenantry.collections.orders.isolation=SHARED")
+                .run(context -> assertEquals("mine", context.getBean(TenantDatabase.class).getName()));
+    }
+
+    @Test
+    void customizersRunAfterTheProperties() {
+        runner.withPropertyValues("spring.mongodb.database=acfg2", "tenantry.collections.orders.isolation=SHARED")
+                .withBean(TenantDatabaseCustomizer.class, () -> builder -> builder.collection("extra")
+                        .index("orders", Indexes.ascending("number")))
+                .run(context -> {
+                    TenantDatabase tenants = context.getBean(TenantDatabase.class);
+                    assertEquals(Set.of("orders", "extra"), tenants.getCollectionNames());
+                    assertEquals(1, tenants.getIndexes("orders").size());
+                });
+    }
+
+    @Test
+    void withoutCollectionsStartUpFailsSayingWhatToSet() {
+        runner.withPropertyValues("spring.mongodb.database=acfg3").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("register at least one");
+            assertThat(context.getStartupFailure()).hasStackTraceContaining("tenantry.collections.<name>.isolation");
+        });
+    }
+
+    /** An application's own registry. */
+    @Configuration(proxyBeanMethods = false)
+    static class OwnRegistry {
+        @Bean
+        TenantDatabase ownTenants(MongoClient client) {
+            return TenantDatabase.builder(client, "own").collection("own_orders").build();
+        }
+    }
+
+    @Test
+    void beansBackOffWhenTheApplicationDefinesItsOwn() {
+        // No tenantry.collections: the auto-configured registry would fail, so it must not be built.
+        runner.withPropertyValues("spring.mongodb.database=acfg4").withUserConfiguration(OwnRegistry.class)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    TenantDatabase tenants = context.getBean(TenantDatabase.class);
+                    assertEquals(Set.of("own_orders"), tenants.getCollectionNames());
+                    assertThat(context).getBean(TenantMongoDatabaseFactory.class)
+                            .extracting(TenantMongoDatabaseFactory::getTenantDatabase).isSameAs(tenants);
+                });
+        runner.withPropertyValues("spring.mongodb.database=acfg4", "tenantry.collections.orders.isolation=SHARED")
+                .withBean("ownFactory", MongoDatabaseFactory.class,
+                        () -> new SimpleMongoClientDatabaseFactory("mongodb://localhost/own"))
+                .run(context -> {
+                    // Spring Boot then makes no MongoClient either; the application's factory is used as it is.
+                    assertThat(context).doesNotHaveBean(TenantMongoDatabaseFactory.class);
+                    assertThat(context).getBean(MongoDatabaseFactory.class)
+                            .isInstanceOf(SimpleMongoClientDatabaseFactory.class);
+                });
+    }
+
+    @Test
+    void disabledLeavesSpringBootsFactory() {
+        runner.withPropertyValues("spring.mongodb.database=acfg5", "tenantry.enabled=false")
+                .run(context -> {
+                    assertThat(context).doesNotHaveBean(TenantDatabase.class);
+                    assertThat(context).getBean(MongoDatabaseFactory.class)
+                            .isInstanceOf(SimpleMongoClientDatabaseFactory.class);
+                });
+    }
+
+    @Test
+    void twoContextsInOneJvmDoNotAffectEachOther() {
+        runner.withPropertyValues("spring.mongodb.database=acfg6", "tenantry.collections.orders.isolation=SHARED")
+                .run(first -> runner.withPropertyValues("spring.mongodb.database=acfg7",
+                                "tenantry.tenant-field=org", "tenantry.collections.orders.isolation=SHARED")
+                        .run(second -> {
+                            TenantDatabase one = first.getBean(TenantDatabase.class);
+                            one.addScopeGuard(tenant -> {
+                                throw new TenantViolationException("tenant '" + tenant + "' is suspended here");
+                            });
+                            MongoTemplate mine = first.getBean(MongoTemplate.class);
+                            MongoTemplate theirs = second.getBean(MongoTemplate.class);
+                            Tenants.run(ACME, () -> {
+                                assertThrows(TenantViolationException.class,
+                                        () -> mine.insert(new Document("n", 1), "orders"));
+                                theirs.insert(new Document("n", 1), "orders");
+                                assertEquals(1, theirs.findAll(Document.class, "orders").size());
+                            });
+                            Document stored = second.getBean(MongoClient.class).getDatabase("acfg7")
+                                    .getCollection("orders").find().first();
+                            assertEquals("acme", stored.getString("org"), "the second context's own tenant field");
+                            second.getBean(MongoClient.class).getDatabase("acfg7").drop();
+                        }));
+    }
+}
