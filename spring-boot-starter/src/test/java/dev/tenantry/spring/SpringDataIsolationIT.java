@@ -56,6 +56,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.mongodb.autoconfigure.MongoClientSettingsBuilderCustomizer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.mongodb.MongoDatabaseFactory;
 import org.springframework.data.mongodb.MongoTransactionManager;
 import org.springframework.data.mongodb.core.BulkOperations;
@@ -128,7 +129,9 @@ class SpringDataIsolationIT {
         COLLECTIONS.forEach(forProbe::collection);
         probe = forProbe.build().newIsolationProbe();
         List<String> properties = new ArrayList<>(List.of("spring.mongodb.uri=" + backend.connectionString(),
-                "spring.mongodb.database=" + database));
+                "spring.mongodb.database=" + database,
+                // Spring's own index creation at start-up, with no tenant: it asks for the declared indexes.
+                "spring.data.mongodb.auto-index-creation=true"));
         COLLECTIONS.forEach((name, strategy) -> properties.add("tenantry.collections." + name + ".isolation="
                 + strategy));
         context = new SpringApplicationBuilder(TestApp.class).web(WebApplicationType.NONE)
@@ -378,6 +381,33 @@ class SpringDataIsolationIT {
             assertEquals(3, repo.count());
         });
         Tenants.run(GLOBEX, () -> assertEquals(1, repo.count()));
+    }
+
+    @Test
+    void indexAnnotationsAreDeclaredIndexesEnsuredWithoutATenant() {
+        // Start-up (no tenant) created the shared collection's declared indexes, tenant-leading, named as Spring does.
+        Map<String, Document> people = indexes(database, "people");
+        assertEquals(new Document("tenantId", 1).append("name", 1), people.get("name").get("key"), "" + people);
+        assertEquals(Boolean.TRUE, people.get("name").getBoolean("unique"));
+        PersonRepository repo = context.getBean(PersonRepository.class);
+        Tenants.run(ACME, () -> repo.save(new Person("alice")));
+        Tenants.run(GLOBEX, () -> repo.save(new Person("alice")));
+        Tenants.run(ACME, () -> assertThrows(DuplicateKeyException.class, () -> repo.save(new Person("alice")),
+                "unique per tenant"));
+        // A per-tenant collection gets them when the tenant first uses it.
+        kinds().filter(kind -> kind.strategy() != IsolationStrategy.SHARED).forEach(kind -> {
+            Tenants.run(ACME, () -> kind.repo().count());
+            var ns = tenants.namespaceFor(kind.collection(), ACME);
+            Map<String, Document> own = indexes(ns.getDatabaseName(), ns.getCollectionName());
+            assertEquals(new Document("tenantId", 1).append("owner", 1), own.get("owner").get("key"),
+                    kind + ": " + own);
+        });
+        assertEquals(2, tenants.getIndexes("coll_notes").size() + tenants.getIndexes("people").size());
+    }
+
+    private static Map<String, Document> indexes(String db, String collection) {
+        return raw.getDatabase(db).getCollection(collection).listIndexes().into(new ArrayList<>()).stream()
+                .collect(Collectors.toMap(i -> i.getString("name"), i -> i));
     }
 
     @Test

@@ -16,10 +16,12 @@ import org.springframework.boot.mongodb.autoconfigure.MongoAutoConfiguration;
 import org.springframework.boot.mongodb.autoconfigure.MongoProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.data.mongodb.MongoDatabaseFactory;
+import org.springframework.data.mongodb.core.mapping.MongoMappingContext;
 
 /**
  * Auto-configuration of Tenantry for Spring Data MongoDB: a {@link TenantDatabase} built from {@code tenantry.*}
- * properties and {@link TenantDatabaseCustomizer}s, and a {@link TenantMongoDatabaseFactory} on it, which Spring
+ * properties, the index annotations of the Spring Data entities stored in the registered collections, and {@link
+ * TenantDatabaseCustomizer}s, and a {@link TenantMongoDatabaseFactory} on it, which Spring
  * Boot's {@code MongoTemplate}, GridFS and repositories then use. Each bean backs off when the application defines
  * its own. Runs after Spring Boot's MongoDB client and before its Spring Data configuration.
  *
@@ -36,7 +38,10 @@ public final class TenantryAutoConfiguration {
     }
 
     /**
-     * The registry of tenant-scoped collections, from {@code tenantry.*} properties, then the customizers.
+     * The registry of tenant-scoped collections: from {@code tenantry.*} properties, with the index annotations of
+     * the entities stored in those collections as declared indexes, then the customizers. The declared indexes of
+     * shared collections are created at start-up (unless {@code tenantry.ensure-indexes-on-startup=false}), in system
+     * scope: start-up needs no tenant.
      *
      * @throws IllegalStateException if no collection is registered, by property or customizer
      */
@@ -45,6 +50,7 @@ public final class TenantryAutoConfiguration {
     @ConditionalOnSingleCandidate(MongoClient.class)
     public TenantDatabase tenantDatabase(MongoClient client, TenantryProperties properties,
                                          ObjectProvider<MongoProperties> mongoProperties,
+                                         ObjectProvider<MongoMappingContext> mappingContext,
                                          ObjectProvider<TenantDatabaseCustomizer> customizers) {
         String database = properties.getDatabase();
         if (database == null) {
@@ -58,6 +64,10 @@ public final class TenantryAutoConfiguration {
         }
         for (Map.Entry<String, TenantryProperties.Collection> c : properties.getCollections().entrySet()) {
             builder.collection(c.getKey(), c.getValue().getIsolation());
+        }
+        MongoMappingContext entities = mappingContext.getIfAvailable();
+        if (properties.isEntityIndexes() && entities != null) {
+            EntityIndexes.declare(builder, entities, properties.getCollections().keySet());
         }
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         TenantDatabase built;

@@ -32,6 +32,12 @@ public class TenantryProperties {
     private boolean ensureIndexesOnStartup = true;
 
     /**
+     * Whether the index annotations of Spring Data entities stored in registered collections become their declared
+     * indexes (tenant-leading on SHARED, ensured in each tenant's own collection or database otherwise).
+     */
+    private boolean entityIndexes = true;
+
+    /**
      * The tenant-scoped collections, by logical name (a Spring Data entity's collection name); every other collection
      * is refused outside system scope.
      */
@@ -89,6 +95,16 @@ public class TenantryProperties {
     /** Sets whether shared collections' declared indexes are created at start-up. */
     public void setEnsureIndexesOnStartup(boolean ensureIndexesOnStartup) {
         this.ensureIndexesOnStartup = ensureIndexesOnStartup;
+    }
+
+    /** Whether entities' index annotations become declared indexes. */
+    public boolean isEntityIndexes() {
+        return entityIndexes;
+    }
+
+    /** Sets whether entities' index annotations become declared indexes. */
+    public void setEntityIndexes(boolean entityIndexes) {
+        this.entityIndexes = entityIndexes;
     }
 
     /** The tenant-scoped collections, by logical name. */

@@ -1,11 +1,13 @@
 package dev.tenantry.spring.app;
 
 import org.springframework.data.annotation.Id;
+import org.springframework.data.mongodb.core.index.Indexed;
 
 /** A document of the test application; one subclass per isolation strategy. */
 public abstract class Note {
     @Id
     private String id;
+    @Indexed
     private String owner;
     private String title;
     private int size;
