@@ -1,8 +1,14 @@
 package dev.tenantry.spring.autoconfigure;
 
 import com.mongodb.client.MongoClient;
+import dev.tenantry.audit.AuditTrail;
 import dev.tenantry.collection.TenantDatabase;
+import dev.tenantry.directory.TenantDirectory;
+import dev.tenantry.ratelimit.Bandwidth;
+import dev.tenantry.ratelimit.RateLimiter;
 import dev.tenantry.spring.TenantMongoDatabaseFactory;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -21,9 +27,12 @@ import org.springframework.data.mongodb.core.mapping.MongoMappingContext;
 /**
  * Auto-configuration of Tenantry for Spring Data MongoDB: a {@link TenantDatabase} built from {@code tenantry.*}
  * properties, the index annotations of the Spring Data entities stored in the registered collections, and {@link
- * TenantDatabaseCustomizer}s, and a {@link TenantMongoDatabaseFactory} on it, which Spring
- * Boot's {@code MongoTemplate}, GridFS and repositories then use. Each bean backs off when the application defines
- * its own. Runs after Spring Boot's MongoDB client and before its Spring Data configuration.
+ * TenantDatabaseCustomizer}s, and a {@link TenantMongoDatabaseFactory} on it, which Spring Boot's {@code
+ * MongoTemplate}, GridFS and repositories then use; on request ({@code tenantry.audit.enabled}, {@code
+ * tenantry.directory.enabled}, {@code tenantry.rate-limit.enabled}) an {@link AuditTrail}, a {@link TenantDirectory}
+ * and a {@link RateLimiter}, wired to each other and to the registry as README shows in Java. Each bean backs off
+ * when the application defines its own. Runs after Spring Boot's MongoDB client and before its Spring Data
+ * configuration.
  *
  * @since 0.1
  */
@@ -37,11 +46,22 @@ public final class TenantryAutoConfiguration {
     public TenantryAutoConfiguration() {
     }
 
+    /** The main database: {@code tenantry.database}, else Spring Boot's. */
+    private static String database(TenantryProperties properties, ObjectProvider<MongoProperties> mongoProperties) {
+        String database = properties.getDatabase();
+        if (database != null) {
+            return database;
+        }
+        MongoProperties mongo = mongoProperties.getIfAvailable();
+        return mongo == null ? "test" : mongo.getMongoClientDatabase();
+    }
+
     /**
      * The registry of tenant-scoped collections: from {@code tenantry.*} properties, with the index annotations of
-     * the entities stored in those collections as declared indexes, then the customizers. The declared indexes of
-     * shared collections are created at start-up (unless {@code tenantry.ensure-indexes-on-startup=false}), in system
-     * scope: start-up needs no tenant.
+     * the entities stored in those collections as declared indexes, then the customizers. With an audit trail, the
+     * writes of {@code tenantry.audit.collections} and (unless {@code tenantry.audit.record-system-scope=false}) every
+     * system-scope entry are recorded. The declared indexes of shared collections are created at start-up (unless
+     * {@code tenantry.ensure-indexes-on-startup=false}), in system scope: start-up needs no tenant.
      *
      * @throws IllegalStateException if no collection is registered, by property or customizer
      */
@@ -51,13 +71,9 @@ public final class TenantryAutoConfiguration {
     public TenantDatabase tenantDatabase(MongoClient client, TenantryProperties properties,
                                          ObjectProvider<MongoProperties> mongoProperties,
                                          ObjectProvider<MongoMappingContext> mappingContext,
+                                         ObjectProvider<AuditTrail> auditTrail,
                                          ObjectProvider<TenantDatabaseCustomizer> customizers) {
-        String database = properties.getDatabase();
-        if (database == null) {
-            MongoProperties mongo = mongoProperties.getIfAvailable();
-            database = mongo == null ? "test" : mongo.getMongoClientDatabase();
-        }
-        TenantDatabase.Builder builder = TenantDatabase.builder(client, database)
+        TenantDatabase.Builder builder = TenantDatabase.builder(client, database(properties, mongoProperties))
                 .tenantField(properties.getTenantField());
         if (properties.getTenantDatabasePrefix() != null) {
             builder.tenantDatabasePrefix(properties.getTenantDatabasePrefix());
@@ -69,6 +85,11 @@ public final class TenantryAutoConfiguration {
         if (properties.isEntityIndexes() && entities != null) {
             EntityIndexes.declare(builder, entities, properties.getCollections().keySet());
         }
+        AuditTrail trail = auditTrail.getIfAvailable();
+        List<String> audited = properties.getAudit().getCollections();
+        if (trail != null && !audited.isEmpty()) {
+            builder.writeListener(trail.writeListener(), audited.toArray(String[]::new));
+        }
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         TenantDatabase built;
         try {
@@ -77,6 +98,9 @@ public final class TenantryAutoConfiguration {
             throw new IllegalStateException(e.getMessage() + ": set tenantry.collections.<name>.isolation (SHARED, "
                     + "COLLECTION_PER_TENANT or DATABASE_PER_TENANT) for each tenant-scoped collection, or register "
                     + "them in a TenantDatabaseCustomizer bean", e);
+        }
+        if (trail != null && properties.getAudit().isRecordSystemScope()) {
+            built.addSystemScopeListener(trail.systemScopeListener());
         }
         if (properties.isEnsureIndexesOnStartup()) {
             built.ensureIndexes();
@@ -90,5 +114,104 @@ public final class TenantryAutoConfiguration {
     @ConditionalOnSingleCandidate(TenantDatabase.class)
     public TenantMongoDatabaseFactory mongoDatabaseFactory(MongoClient client, TenantDatabase tenantDatabase) {
         return new TenantMongoDatabaseFactory(client, tenantDatabase);
+    }
+
+    /**
+     * The audit trail, in the main database; closed with the context (what it holds is written within its close
+     * timeout).
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBooleanProperty("tenantry.audit.enabled")
+    @ConditionalOnSingleCandidate(MongoClient.class)
+    public AuditTrail auditTrail(MongoClient client, TenantryProperties properties,
+                                 ObjectProvider<MongoProperties> mongoProperties) {
+        TenantryProperties.Audit audit = properties.getAudit();
+        AuditTrail.Builder builder = AuditTrail.builder(client, database(properties, mongoProperties))
+                .collectionName(audit.getCollectionName()).tenantField(properties.getTenantField());
+        if (audit.isAsynchronous()) {
+            builder.asynchronous(audit.getQueueCapacity(), audit.getBatchSize(), audit.getMaxBatchDelay())
+                    .overflow(audit.getOverflow(), audit.getOverflowTimeout());
+        }
+        return builder.build();
+    }
+
+    /**
+     * The tenant directory, in the main database, with the registry (a purge removes a tenant's data from every
+     * registered collection) and the audit trail if there is one; unless {@code
+     * tenantry.directory.guard-scopes=false}, work on a suspended tenant's data, or one scheduled for deletion, is
+     * refused.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBooleanProperty("tenantry.directory.enabled")
+    @ConditionalOnSingleCandidate(TenantDatabase.class)
+    public TenantDirectory tenantDirectory(MongoClient client, TenantDatabase tenantDatabase,
+                                           TenantryProperties properties, ObjectProvider<AuditTrail> auditTrail) {
+        TenantryProperties.Directory settings = properties.getDirectory();
+        TenantDirectory.Builder builder = TenantDirectory.builder(client, tenantDatabase.getName())
+                .collectionName(settings.getCollectionName()).cacheFor(settings.getCache())
+                .tenantDatabase(tenantDatabase);
+        if (!settings.getPlans().isEmpty()) {
+            builder.plans(settings.getPlans().toArray(String[]::new));
+        }
+        AuditTrail trail = auditTrail.getIfAvailable();
+        if (trail != null) {
+            builder.auditTrail(trail);
+        }
+        TenantDirectory directory = builder.build();
+        if (settings.isGuardScopes()) {
+            directory.guardScopes();
+        }
+        return directory;
+    }
+
+    /**
+     * The rate limiter, with the plans of {@code tenantry.rate-limit.plans}: every tenant on {@code default-plan}, or
+     * on the plan the tenant directory holds for it (plan changes invalidate its cache).
+     *
+     * @throws IllegalStateException if no plan is set, or neither a default plan nor a directory says tenants' plans
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBooleanProperty("tenantry.rate-limit.enabled")
+    public RateLimiter rateLimiter(MongoClient client, TenantryProperties properties,
+                                   ObjectProvider<MongoProperties> mongoProperties,
+                                   ObjectProvider<TenantDirectory> directory) {
+        TenantryProperties.RateLimit settings = properties.getRateLimit();
+        RateLimiter.Builder builder = RateLimiter.builder().planCache(settings.getPlanCache());
+        for (Map.Entry<String, TenantryProperties.RateLimit.Plan> plan : settings.getPlans().entrySet()) {
+            List<Bandwidth> bandwidths = new ArrayList<>();
+            for (TenantryProperties.RateLimit.Band band : plan.getValue().getBandwidths()) {
+                Long refill = band.getRefillTokens();
+                bandwidths.add(Bandwidth.of(band.getCapacity(), refill == null ? band.getCapacity() : refill,
+                        band.getPeriod()));
+            }
+            builder.plan(plan.getKey(), bandwidths.toArray(Bandwidth[]::new));
+        }
+        TenantDirectory tenants = directory.getIfAvailable();
+        if (settings.getDefaultPlan() != null) {
+            builder.everyTenantOn(settings.getDefaultPlan());
+        } else if (tenants != null) {
+            builder.planResolver(tenants.planResolver());
+        }
+        if (settings.getStore() == TenantryProperties.RateLimit.Store.MONGODB) {
+            builder.shared(client.getDatabase(database(properties, mongoProperties)), settings.getCollection(),
+                    settings.getFailPolicy(), settings.getTimeout());
+        } else {
+            builder.inProcess();
+        }
+        RateLimiter limiter;
+        try {
+            limiter = builder.build();
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage() + ": set tenantry.rate-limit.plans.<plan>.bandwidths[0]"
+                    + ".capacity/.period, and tenantry.rate-limit.default-plan or tenantry.directory.enabled=true",
+                    e);
+        }
+        if (tenants != null) {
+            tenants.invalidatePlansOf(limiter);
+        }
+        return limiter;
     }
 }

@@ -1,14 +1,23 @@
 package dev.tenantry.spring.autoconfigure;
 
+import dev.tenantry.audit.AuditTrail;
+import dev.tenantry.audit.OverflowPolicy;
 import dev.tenantry.collection.IsolationStrategy;
 import dev.tenantry.collection.TenantDatabase;
+import dev.tenantry.directory.TenantDirectory;
+import dev.tenantry.ratelimit.FailPolicy;
+import dev.tenantry.ratelimit.RateLimiter;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * The {@code tenantry.*} properties: which collections are tenant-scoped and how. Bound by Spring Boot; not
+ * The {@code tenantry.*} properties: which collections are tenant-scoped and how, the audit trail, the tenant
+ * directory and rate limiting. Bound by Spring Boot; not
  * thread-safe while being bound, read-only afterwards.
  *
  * @since 0.1
@@ -43,8 +52,32 @@ public class TenantryProperties {
      */
     private Map<String, Collection> collections = new LinkedHashMap<>();
 
+    /** The audit trail. */
+    private final Audit audit = new Audit();
+
+    /** The tenant directory (organizations) and its lifecycle. */
+    private final Directory directory = new Directory();
+
+    /** Rate limiting by plan. */
+    private final RateLimit rateLimit = new RateLimit();
+
     /** Creates the properties with their defaults. */
     public TenantryProperties() {
+    }
+
+    /** The audit trail's settings. */
+    public Audit getAudit() {
+        return audit;
+    }
+
+    /** The tenant directory's settings. */
+    public Directory getDirectory() {
+        return directory;
+    }
+
+    /** The rate limiter's settings. */
+    public RateLimit getRateLimit() {
+        return rateLimit;
     }
 
     /** Whether Tenantry scopes Spring Data MongoDB. */
@@ -115,6 +148,405 @@ public class TenantryProperties {
     /** Sets the tenant-scoped collections. */
     public void setCollections(Map<String, Collection> collections) {
         this.collections = collections;
+    }
+
+    /** The audit trail: an {@code AuditTrail} bean, told of writes and of system-scope entries. */
+    public static class Audit {
+
+        /** Whether an AuditTrail bean is configured. */
+        private boolean enabled;
+
+        /** The collection the entries are written to, in the main database. */
+        private String collectionName = AuditTrail.DEFAULT_COLLECTION;
+
+        /** Whether entries are queued and written in batches by a background thread; else each is written at once. */
+        private boolean asynchronous = true;
+
+        /** How many entries the asynchronous queue holds. */
+        private int queueCapacity = AuditTrail.Builder.DEFAULT_QUEUE_CAPACITY;
+
+        /** The most entries the asynchronous writer writes at once. */
+        private int batchSize = AuditTrail.Builder.DEFAULT_BATCH_SIZE;
+
+        /** How long an asynchronous batch may wait to fill. */
+        private Duration maxBatchDelay = AuditTrail.Builder.DEFAULT_MAX_BATCH_DELAY;
+
+        /** What a full asynchronous queue does. */
+        private OverflowPolicy overflow = OverflowPolicy.BLOCK;
+
+        /** How long a full queue blocks a writer with overflow BLOCK_WITH_TIMEOUT. */
+        private Duration overflowTimeout = AuditTrail.Builder.DEFAULT_OVERFLOW_TIMEOUT;
+
+        /** Whether every system-scope entry is recorded (SYSTEM_ACCESS, with its reason). */
+        private boolean recordSystemScope = true;
+
+        /** The registered collections whose writes are recorded as CREATE, UPDATE and DELETE entries. */
+        private List<String> collections = new ArrayList<>();
+
+        /** Creates the settings with their defaults. */
+        public Audit() {
+        }
+
+        /** Whether an AuditTrail bean is configured. */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** Sets whether an AuditTrail bean is configured. */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** The collection the entries are written to. */
+        public String getCollectionName() {
+            return collectionName;
+        }
+
+        /** Sets the collection the entries are written to. */
+        public void setCollectionName(String collectionName) {
+            this.collectionName = collectionName;
+        }
+
+        /** Whether entries are written asynchronously. */
+        public boolean isAsynchronous() {
+            return asynchronous;
+        }
+
+        /** Sets whether entries are written asynchronously. */
+        public void setAsynchronous(boolean asynchronous) {
+            this.asynchronous = asynchronous;
+        }
+
+        /** The asynchronous queue's capacity. */
+        public int getQueueCapacity() {
+            return queueCapacity;
+        }
+
+        /** Sets the asynchronous queue's capacity. */
+        public void setQueueCapacity(int queueCapacity) {
+            this.queueCapacity = queueCapacity;
+        }
+
+        /** The asynchronous batch size. */
+        public int getBatchSize() {
+            return batchSize;
+        }
+
+        /** Sets the asynchronous batch size. */
+        public void setBatchSize(int batchSize) {
+            this.batchSize = batchSize;
+        }
+
+        /** How long an asynchronous batch may wait to fill. */
+        public Duration getMaxBatchDelay() {
+            return maxBatchDelay;
+        }
+
+        /** Sets how long an asynchronous batch may wait to fill. */
+        public void setMaxBatchDelay(Duration maxBatchDelay) {
+            this.maxBatchDelay = maxBatchDelay;
+        }
+
+        /** What a full queue does. */
+        public OverflowPolicy getOverflow() {
+            return overflow;
+        }
+
+        /** Sets what a full queue does. */
+        public void setOverflow(OverflowPolicy overflow) {
+            this.overflow = overflow;
+        }
+
+        /** How long a full queue blocks with BLOCK_WITH_TIMEOUT. */
+        public Duration getOverflowTimeout() {
+            return overflowTimeout;
+        }
+
+        /** Sets how long a full queue blocks with BLOCK_WITH_TIMEOUT. */
+        public void setOverflowTimeout(Duration overflowTimeout) {
+            this.overflowTimeout = overflowTimeout;
+        }
+
+        /** Whether system-scope entries are recorded. */
+        public boolean isRecordSystemScope() {
+            return recordSystemScope;
+        }
+
+        /** Sets whether system-scope entries are recorded. */
+        public void setRecordSystemScope(boolean recordSystemScope) {
+            this.recordSystemScope = recordSystemScope;
+        }
+
+        /** The collections whose writes are recorded. */
+        public List<String> getCollections() {
+            return collections;
+        }
+
+        /** Sets the collections whose writes are recorded. */
+        public void setCollections(List<String> collections) {
+            this.collections = collections;
+        }
+    }
+
+    /** The tenant directory: a {@code TenantDirectory} bean over the main database. */
+    public static class Directory {
+
+        /** Whether a TenantDirectory bean is configured. */
+        private boolean enabled;
+
+        /** The collection of the tenant records. */
+        private String collectionName = TenantDirectory.Builder.DEFAULT_COLLECTION;
+
+        /** How long a tenant's record is cached. */
+        private Duration cache = TenantDirectory.Builder.DEFAULT_CACHE;
+
+        /** The plans a tenant may be on; empty accepts any. */
+        private List<String> plans = new ArrayList<>();
+
+        /** Whether work on a suspended tenant's data, or one scheduled for deletion, is refused. */
+        private boolean guardScopes = true;
+
+        /** Creates the settings with their defaults. */
+        public Directory() {
+        }
+
+        /** Whether a TenantDirectory bean is configured. */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** Sets whether a TenantDirectory bean is configured. */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** The collection of the tenant records. */
+        public String getCollectionName() {
+            return collectionName;
+        }
+
+        /** Sets the collection of the tenant records. */
+        public void setCollectionName(String collectionName) {
+            this.collectionName = collectionName;
+        }
+
+        /** How long a record is cached. */
+        public Duration getCache() {
+            return cache;
+        }
+
+        /** Sets how long a record is cached. */
+        public void setCache(Duration cache) {
+            this.cache = cache;
+        }
+
+        /** The plans a tenant may be on. */
+        public List<String> getPlans() {
+            return plans;
+        }
+
+        /** Sets the plans a tenant may be on. */
+        public void setPlans(List<String> plans) {
+            this.plans = plans;
+        }
+
+        /** Whether suspended tenants' work is refused. */
+        public boolean isGuardScopes() {
+            return guardScopes;
+        }
+
+        /** Sets whether suspended tenants' work is refused. */
+        public void setGuardScopes(boolean guardScopes) {
+            this.guardScopes = guardScopes;
+        }
+    }
+
+    /** Rate limiting: a {@code RateLimiter} bean with token-bucket plans. */
+    public static class RateLimit {
+
+        /** Whether a RateLimiter bean is configured. */
+        private boolean enabled;
+
+        /** The plans by name, each with one or more bandwidths (burst and sustained). */
+        private Map<String, Plan> plans = new LinkedHashMap<>();
+
+        /** The plan of every tenant; unset, the tenant directory says each tenant's plan. */
+        private @Nullable String defaultPlan;
+
+        /** Where buckets live: IN_PROCESS, or MONGODB to share one limit between app instances. */
+        private Store store = Store.IN_PROCESS;
+
+        /** The collection of shared buckets (store MONGODB), in the main database. */
+        private String collection = RateLimiter.Builder.DEFAULT_COLLECTION;
+
+        /** What a decision does when the shared store cannot answer in time. */
+        private FailPolicy failPolicy = FailPolicy.CLOSED;
+
+        /** How long a decision waits for the shared store. */
+        private Duration timeout = Duration.ofMillis(500);
+
+        /** How long a tenant's plan is cached. */
+        private Duration planCache = RateLimiter.Builder.DEFAULT_PLAN_CACHE;
+
+        /** Creates the settings with their defaults. */
+        public RateLimit() {
+        }
+
+        /** Whether a RateLimiter bean is configured. */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** Sets whether a RateLimiter bean is configured. */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** The plans by name. */
+        public Map<String, Plan> getPlans() {
+            return plans;
+        }
+
+        /** Sets the plans by name. */
+        public void setPlans(Map<String, Plan> plans) {
+            this.plans = plans;
+        }
+
+        /** The plan of every tenant, or null. */
+        public @Nullable String getDefaultPlan() {
+            return defaultPlan;
+        }
+
+        /** Sets the plan of every tenant. */
+        public void setDefaultPlan(@Nullable String defaultPlan) {
+            this.defaultPlan = defaultPlan;
+        }
+
+        /** Where buckets live. */
+        public Store getStore() {
+            return store;
+        }
+
+        /** Sets where buckets live. */
+        public void setStore(Store store) {
+            this.store = store;
+        }
+
+        /** The collection of shared buckets. */
+        public String getCollection() {
+            return collection;
+        }
+
+        /** Sets the collection of shared buckets. */
+        public void setCollection(String collection) {
+            this.collection = collection;
+        }
+
+        /** What a decision does when the shared store cannot answer. */
+        public FailPolicy getFailPolicy() {
+            return failPolicy;
+        }
+
+        /** Sets what a decision does when the shared store cannot answer. */
+        public void setFailPolicy(FailPolicy failPolicy) {
+            this.failPolicy = failPolicy;
+        }
+
+        /** How long a decision waits for the shared store. */
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        /** Sets how long a decision waits for the shared store. */
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        /** How long a tenant's plan is cached. */
+        public Duration getPlanCache() {
+            return planCache;
+        }
+
+        /** Sets how long a tenant's plan is cached. */
+        public void setPlanCache(Duration planCache) {
+            this.planCache = planCache;
+        }
+
+        /** Where buckets live. */
+        public enum Store {
+            /** In this process: each app instance enforces its own limit. */
+            IN_PROCESS,
+            /** In a MongoDB collection: every app instance enforces one limit. */
+            MONGODB
+        }
+
+        /** One plan. */
+        public static class Plan {
+
+            /** The plan's bandwidths; a request is allowed when every one has a token. */
+            private List<Band> bandwidths = new ArrayList<>();
+
+            /** Creates an empty plan. */
+            public Plan() {
+            }
+
+            /** The plan's bandwidths. */
+            public List<Band> getBandwidths() {
+                return bandwidths;
+            }
+
+            /** Sets the plan's bandwidths. */
+            public void setBandwidths(List<Band> bandwidths) {
+                this.bandwidths = bandwidths;
+            }
+        }
+
+        /** One bandwidth: {@code capacity} tokens, refilled with {@code refill-tokens} every {@code period}. */
+        public static class Band {
+
+            /** The bucket's capacity (the burst). */
+            private long capacity;
+
+            /** The tokens added every period; defaults to the capacity. */
+            private @Nullable Long refillTokens;
+
+            /** The refill period. */
+            private Duration period = Duration.ofMinutes(1);
+
+            /** Creates an empty bandwidth. */
+            public Band() {
+            }
+
+            /** The capacity. */
+            public long getCapacity() {
+                return capacity;
+            }
+
+            /** Sets the capacity. */
+            public void setCapacity(long capacity) {
+                this.capacity = capacity;
+            }
+
+            /** The tokens added every period, or null for the capacity. */
+            public @Nullable Long getRefillTokens() {
+                return refillTokens;
+            }
+
+            /** Sets the tokens added every period. */
+            public void setRefillTokens(@Nullable Long refillTokens) {
+                this.refillTokens = refillTokens;
+            }
+
+            /** The refill period. */
+            public Duration getPeriod() {
+                return period;
+            }
+
+            /** Sets the refill period. */
+            public void setPeriod(Duration period) {
+                this.period = period;
+            }
+        }
     }
 
     /** One tenant-scoped collection. */

@@ -9,11 +9,17 @@ import com.mongodb.client.model.Indexes;
 import dev.tenantry.TenantId;
 import dev.tenantry.TenantViolationException;
 import dev.tenantry.Tenants;
+import dev.tenantry.audit.AuditTrail;
 import dev.tenantry.collection.IsolationStrategy;
 import dev.tenantry.collection.TenantDatabase;
+import dev.tenantry.directory.TenantDirectory;
+import dev.tenantry.directory.TenantStatusException;
+import dev.tenantry.ratelimit.RateLimitKey;
+import dev.tenantry.ratelimit.RateLimiter;
 import dev.tenantry.spring.TenantMongoDatabaseFactory;
 import dev.tenantry.testing.MongoBackend;
 import dev.tenantry.testing.MongoTest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.bson.Document;
@@ -121,6 +127,48 @@ class TenantryAutoConfigurationIT {
                     assertThat(context).doesNotHaveBean(TenantMongoDatabaseFactory.class);
                     assertThat(context).getBean(MongoDatabaseFactory.class)
                             .isInstanceOf(SimpleMongoClientDatabaseFactory.class);
+                });
+    }
+
+    @Test
+    void auditDirectoryAndRateLimitsFromPropertiesAreWiredTogether() {
+        runner.withPropertyValues("spring.mongodb.database=acfg8", "tenantry.collections.orders.isolation=SHARED",
+                        "tenantry.audit.enabled=true", "tenantry.audit.asynchronous=false",
+                        "tenantry.audit.collections=orders", "tenantry.directory.enabled=true",
+                        "tenantry.directory.plans=free,pro", "tenantry.rate-limit.enabled=true",
+                        "tenantry.rate-limit.plans.free.bandwidths[0].capacity=2",
+                        "tenantry.rate-limit.plans.free.bandwidths[0].period=1h",
+                        "tenantry.rate-limit.plans.pro.bandwidths[0].capacity=100")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    TenantDirectory directory = context.getBean(TenantDirectory.class);
+                    RateLimiter limiter = context.getBean(RateLimiter.class);
+                    MongoTemplate template = context.getBean(MongoTemplate.class);
+                    MongoClient client = context.getBean(MongoClient.class);
+                    try {
+                        Tenants.runAsSystem("test: create a tenant", () -> directory.create(ACME, "Acme", "free"));
+                        Tenants.run(ACME, () -> template.insert(new Document("n", 1), "orders"));
+                        Tenants.runAsSystem("test: read every tenant's orders",
+                                () -> assertEquals(1, template.findAll(Document.class, "orders").size()));
+                        // The write and the system-scope entry were recorded, each in its tenant's log.
+                        List<Document> log = client.getDatabase("acfg8").getCollection(AuditTrail.DEFAULT_COLLECTION)
+                                .find().into(new ArrayList<>());
+                        assertThat(log).anySatisfy(e -> assertThat(e.toJson()).contains("CREATE")
+                                .contains("\"targetType\": \"orders\"").contains("acme"));
+                        assertThat(log).anySatisfy(e -> assertThat(e.toJson()).contains("SYSTEM_ACCESS")
+                                .contains("read every tenant's orders"));
+                        // The plan comes from the directory.
+                        assertThat(limiter.plans()).containsExactlyInAnyOrder("free", "pro");
+                        assertThat(limiter.tryAcquire(RateLimitKey.tenant(ACME)).allowed()).isTrue();
+                        assertThat(limiter.tryAcquire(RateLimitKey.tenant(ACME)).allowed()).isTrue();
+                        assertThat(limiter.tryAcquire(RateLimitKey.tenant(ACME)).allowed()).isFalse();
+                        // A suspended tenant's work is refused by the directory's guard on this registry.
+                        Tenants.runAsSystem("test: suspend", () -> directory.suspend(ACME));
+                        assertThrows(TenantStatusException.class, () -> Tenants.run(ACME,
+                                () -> template.findAll(Document.class, "orders")));
+                    } finally {
+                        client.getDatabase("acfg8").drop();
+                    }
                 });
     }
 
