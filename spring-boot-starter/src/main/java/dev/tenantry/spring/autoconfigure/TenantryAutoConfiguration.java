@@ -7,6 +7,7 @@ import dev.tenantry.directory.TenantDirectory;
 import dev.tenantry.ratelimit.Bandwidth;
 import dev.tenantry.ratelimit.RateLimiter;
 import dev.tenantry.spring.TenantMongoDatabaseFactory;
+import dev.tenantry.spring.TenantScopeTaskDecorator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import org.springframework.boot.data.mongodb.autoconfigure.DataMongoAutoConfigur
 import org.springframework.boot.mongodb.autoconfigure.MongoAutoConfiguration;
 import org.springframework.boot.mongodb.autoconfigure.MongoProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.task.TaskDecorator;
 import org.springframework.data.mongodb.MongoDatabaseFactory;
 import org.springframework.data.mongodb.core.mapping.MongoMappingContext;
 
@@ -213,5 +215,15 @@ public final class TenantryAutoConfiguration {
             tenants.invalidatePlansOf(limiter);
         }
         return limiter;
+    }
+
+    /**
+     * Runs tasks of Spring Boot's auto-configured executor and scheduler ({@code @Async}, {@code @Scheduled}) in the
+     * scope current where they were submitted; backs off to an application's own {@link TaskDecorator}.
+     */
+    @Bean
+    @ConditionalOnMissingBean(TaskDecorator.class)
+    public TenantScopeTaskDecorator tenantScopeTaskDecorator() {
+        return new TenantScopeTaskDecorator();
     }
 }
