@@ -7,6 +7,7 @@ import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.directory.TenantDirectory;
 import dev.tenantry.ratelimit.FailPolicy;
 import dev.tenantry.ratelimit.RateLimiter;
+import dev.tenantry.servlet.TenantResolver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,8 +62,16 @@ public class TenantryProperties {
     /** Rate limiting by plan. */
     private final RateLimit rateLimit = new RateLimit();
 
+    /** The servlet filters and endpoints of tenantry-servlet. */
+    private final Web web = new Web();
+
     /** Creates the properties with their defaults. */
     public TenantryProperties() {
+    }
+
+    /** The servlet filters' settings. */
+    public Web getWeb() {
+        return web;
     }
 
     /** The audit trail's settings. */
@@ -546,6 +555,92 @@ public class TenantryProperties {
             public void setPeriod(Duration period) {
                 this.period = period;
             }
+        }
+    }
+
+    /** The servlet filters and endpoints of tenantry-servlet, in a servlet web application. */
+    public static class Web {
+
+        /** Whether the filters and endpoints are installed (after Spring Security's authentication). */
+        private boolean enabled;
+
+        /** The header that names the tenant, unless the application defines TenantResolver beans. */
+        private String tenantHeader = TenantResolver.DEFAULT_HEADER;
+
+        /** Path patterns that may be requested without a tenant (e.g. /login, /actuator/*). */
+        private List<String> tenantOptional = new ArrayList<>();
+
+        /** The URL patterns the filters are mapped to; empty for every path. */
+        private List<String> urlPatterns = new ArrayList<>();
+
+        /** The proxies (addresses or CIDR blocks) whose X-Forwarded-For is trusted. */
+        private List<String> trustedProxies = new ArrayList<>();
+
+        /** Path patterns the rate limiter does not count. */
+        private List<String> rateLimitExempt = new ArrayList<>();
+
+        /** Creates the settings with their defaults. */
+        public Web() {
+        }
+
+        /** Whether the filters and endpoints are installed. */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** Sets whether the filters and endpoints are installed. */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** The tenant header. */
+        public String getTenantHeader() {
+            return tenantHeader;
+        }
+
+        /** Sets the tenant header. */
+        public void setTenantHeader(String tenantHeader) {
+            this.tenantHeader = tenantHeader;
+        }
+
+        /** Paths that may be requested without a tenant. */
+        public List<String> getTenantOptional() {
+            return tenantOptional;
+        }
+
+        /** Sets the paths that may be requested without a tenant. */
+        public void setTenantOptional(List<String> tenantOptional) {
+            this.tenantOptional = tenantOptional;
+        }
+
+        /** The filters' URL patterns. */
+        public List<String> getUrlPatterns() {
+            return urlPatterns;
+        }
+
+        /** Sets the filters' URL patterns. */
+        public void setUrlPatterns(List<String> urlPatterns) {
+            this.urlPatterns = urlPatterns;
+        }
+
+        /** The trusted proxies. */
+        public List<String> getTrustedProxies() {
+            return trustedProxies;
+        }
+
+        /** Sets the trusted proxies. */
+        public void setTrustedProxies(List<String> trustedProxies) {
+            this.trustedProxies = trustedProxies;
+        }
+
+        /** Paths the rate limiter does not count. */
+        public List<String> getRateLimitExempt() {
+            return rateLimitExempt;
+        }
+
+        /** Sets the paths the rate limiter does not count. */
+        public void setRateLimitExempt(List<String> rateLimitExempt) {
+            this.rateLimitExempt = rateLimitExempt;
         }
     }
 
