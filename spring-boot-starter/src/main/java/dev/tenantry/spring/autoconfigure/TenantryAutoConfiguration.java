@@ -1,9 +1,12 @@
 package dev.tenantry.spring.autoconfigure;
 
 import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoDatabase;
 import dev.tenantry.audit.AuditTrail;
 import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.directory.TenantDirectory;
+import dev.tenantry.health.Health;
+import dev.tenantry.health.HealthChecks;
 import dev.tenantry.ratelimit.Bandwidth;
 import dev.tenantry.ratelimit.RateLimiter;
 import dev.tenantry.spring.TenantMongoDatabaseFactory;
@@ -215,6 +218,30 @@ public final class TenantryAutoConfiguration {
             tenants.invalidatePlansOf(limiter);
         }
         return limiter;
+    }
+
+    /**
+     * Tenantry's health checks (readiness): MongoDB ping of the main database, the audit trail's queue and failures
+     * (with an audit trail), the shared rate-limit store (with store MONGODB). Served by tenantry-servlet's health
+     * endpoint and, with Actuator, as the {@code tenantry} health indicator.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBooleanProperty(name = "tenantry.health.enabled", matchIfMissing = true)
+    @ConditionalOnSingleCandidate(TenantDatabase.class)
+    public Health tenantryHealth(MongoClient client, TenantDatabase tenantDatabase, TenantryProperties properties,
+                                 ObjectProvider<AuditTrail> auditTrail) {
+        MongoDatabase main = client.getDatabase(tenantDatabase.getName());
+        Health.Builder builder = Health.builder().readiness("mongodb", HealthChecks.mongoPing(main));
+        AuditTrail trail = auditTrail.getIfAvailable();
+        if (trail != null) {
+            builder.readiness("audit", HealthChecks.auditTrail(trail, properties.getHealth().getAuditMaxQueued()));
+        }
+        TenantryProperties.RateLimit limits = properties.getRateLimit();
+        if (limits.isEnabled() && limits.getStore() == TenantryProperties.RateLimit.Store.MONGODB) {
+            builder.readiness("rate-limit-store", HealthChecks.rateLimitStore(main, limits.getCollection()));
+        }
+        return builder.build();
     }
 
     /**

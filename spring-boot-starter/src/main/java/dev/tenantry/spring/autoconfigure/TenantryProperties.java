@@ -65,6 +65,9 @@ public class TenantryProperties {
     /** The servlet filters and endpoints of tenantry-servlet. */
     private final Web web = new Web();
 
+    /** Tenantry's health checks. */
+    private final HealthSettings health = new HealthSettings();
+
     /** Creates the properties with their defaults. */
     public TenantryProperties() {
     }
@@ -72,6 +75,11 @@ public class TenantryProperties {
     /** The servlet filters' settings. */
     public Web getWeb() {
         return web;
+    }
+
+    /** The health checks' settings. */
+    public HealthSettings getHealth() {
+        return health;
     }
 
     /** The audit trail's settings. */
@@ -641,6 +649,40 @@ public class TenantryProperties {
         /** Sets the paths the rate limiter does not count. */
         public void setRateLimitExempt(List<String> rateLimitExempt) {
             this.rateLimitExempt = rateLimitExempt;
+        }
+    }
+
+    /** Tenantry's health checks: a {@code Health} bean, and the {@code tenantry} Actuator health indicator. */
+    public static class HealthSettings {
+
+        /** Whether the Health bean (and with Actuator the tenantry health indicator) is configured. */
+        private boolean enabled = true;
+
+        /** Above how many queued audit entries the audit check reports degraded. */
+        private long auditMaxQueued = 10_000;
+
+        /** Creates the settings with their defaults. */
+        public HealthSettings() {
+        }
+
+        /** Whether the Health bean is configured. */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** Sets whether the Health bean is configured. */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** The audit queue size above which the audit check is degraded. */
+        public long getAuditMaxQueued() {
+            return auditMaxQueued;
+        }
+
+        /** Sets the audit queue size above which the audit check is degraded. */
+        public void setAuditMaxQueued(long auditMaxQueued) {
+            this.auditMaxQueued = auditMaxQueued;
         }
     }
 

@@ -22,10 +22,15 @@ import dev.tenantry.testing.MongoTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.mongodb.autoconfigure.DataMongoAutoConfiguration;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.mongodb.autoconfigure.MongoAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -48,7 +53,8 @@ class TenantryAutoConfigurationIT {
     TenantryAutoConfigurationIT(MongoBackend backend) {
         this.runner = new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(MongoAutoConfiguration.class,
-                        DataMongoAutoConfiguration.class, TenantryAutoConfiguration.class))
+                        DataMongoAutoConfiguration.class, TenantryAutoConfiguration.class,
+                        TenantryObservabilityAutoConfiguration.class))
                 .withPropertyValues("spring.mongodb.uri=" + backend.connectionString());
     }
 
@@ -169,6 +175,39 @@ class TenantryAutoConfigurationIT {
                     } finally {
                         client.getDatabase("acfg8").drop();
                     }
+                });
+    }
+
+    @Test
+    void healthIndicatorAndMetersReportWithoutTenantTags() {
+        runner.withPropertyValues("spring.mongodb.database=acfg9", "tenantry.collections.orders.isolation=SHARED",
+                        "tenantry.audit.enabled=true", "tenantry.audit.asynchronous=false",
+                        "tenantry.audit.collections=orders", "tenantry.rate-limit.enabled=true",
+                        "tenantry.rate-limit.default-plan=free",
+                        "tenantry.rate-limit.plans.free.bandwidths[0].capacity=1")
+                .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    org.springframework.boot.health.contributor.Health health = context.getBean(
+                            "tenantryHealthIndicator", HealthIndicator.class).health();
+                    assertEquals(Status.UP, health.getStatus(), "" + health.getDetails());
+                    assertThat(health.getDetails().toString()).contains("mongodb").contains("audit");
+
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    context.getBean("tenantryAuditMeters", MeterBinder.class).bindTo(registry);
+                    Tenants.run(ACME, () -> context.getBean(MongoTemplate.class).insert(new Document("n", 1),
+                            "orders"));
+                    assertEquals(1.0, registry.get("tenantry.audit.written").functionCounter().count());
+                    RateLimiter limiter = context.getBean(RateLimiter.class);
+                    limiter.tryAcquire(RateLimitKey.tenant(ACME));
+                    limiter.tryAcquire(RateLimitKey.tenant(ACME));
+                    assertEquals(1.0, registry.get("tenantry.ratelimit.decisions").tag("plan", "free")
+                            .tag("outcome", "allowed").counter().count());
+                    assertEquals(1.0, registry.get("tenantry.ratelimit.decisions").tag("outcome", "refused")
+                            .counter().count());
+                    assertThat(registry.getMeters()).allSatisfy(meter -> assertThat(meter.getId().getTags())
+                            .noneMatch(tag -> tag.getValue().equals(ACME.value())));
+                    context.getBean(MongoClient.class).getDatabase("acfg9").drop();
                 });
     }
 
