@@ -5,10 +5,12 @@ import com.mongodb.client.MongoDatabase;
 import dev.tenantry.audit.AuditTrail;
 import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.directory.TenantDirectory;
+import dev.tenantry.export.DataExports;
 import dev.tenantry.health.Health;
 import dev.tenantry.health.HealthChecks;
 import dev.tenantry.ratelimit.Bandwidth;
 import dev.tenantry.ratelimit.RateLimiter;
+import dev.tenantry.session.UserSessions;
 import dev.tenantry.spring.TenantMongoDatabaseFactory;
 import dev.tenantry.spring.TenantScopeTaskDecorator;
 import java.util.ArrayList;
@@ -241,6 +243,40 @@ public final class TenantryAutoConfiguration {
         if (limits.isEnabled() && limits.getStore() == TenantryProperties.RateLimit.Store.MONGODB) {
             builder.readiness("rate-limit-store", HealthChecks.rateLimitStore(main, limits.getCollection()));
         }
+        return builder.build();
+    }
+
+    /** Data exports of the registry's collections, with the audit trail if there is one. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBooleanProperty("tenantry.exports.enabled")
+    @ConditionalOnSingleCandidate(TenantDatabase.class)
+    public DataExports dataExports(MongoClient client, TenantDatabase tenantDatabase, TenantryProperties properties,
+                                   ObjectProvider<AuditTrail> auditTrail) {
+        TenantryProperties.Exports settings = properties.getExports();
+        DataExports.Builder builder = DataExports.builder(client, tenantDatabase.getName(), tenantDatabase)
+                .validity(settings.getValidity()).maxActivePerRequester(settings.getMaxActivePerRequester())
+                .maxActivePerTenant(settings.getMaxActivePerTenant());
+        if (!settings.getSecretFields().isEmpty()) {
+            builder.secretFields(settings.getSecretFields().toArray(String[]::new));
+        }
+        auditTrail.ifAvailable(builder::auditTrail);
+        return builder.build();
+    }
+
+    /** User sessions in the main database, with the audit trail if there is one. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBooleanProperty("tenantry.sessions.enabled")
+    @ConditionalOnSingleCandidate(MongoClient.class)
+    public UserSessions userSessions(MongoClient client, TenantryProperties properties,
+                                     ObjectProvider<MongoProperties> mongoProperties,
+                                     ObjectProvider<AuditTrail> auditTrail) {
+        TenantryProperties.Sessions settings = properties.getSessions();
+        UserSessions.Builder builder = UserSessions.builder(client, database(properties, mongoProperties))
+                .tenantField(properties.getTenantField()).idleTimeout(settings.getIdleTimeout())
+                .maxLifetime(settings.getMaxLifetime());
+        auditTrail.ifAvailable(builder::auditTrail);
         return builder.build();
     }
 

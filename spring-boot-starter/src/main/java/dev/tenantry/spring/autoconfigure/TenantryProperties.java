@@ -5,9 +5,11 @@ import dev.tenantry.audit.OverflowPolicy;
 import dev.tenantry.collection.IsolationStrategy;
 import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.directory.TenantDirectory;
+import dev.tenantry.export.DataExports;
 import dev.tenantry.ratelimit.FailPolicy;
 import dev.tenantry.ratelimit.RateLimiter;
 import dev.tenantry.servlet.TenantResolver;
+import dev.tenantry.session.UserSessions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,6 +70,12 @@ public class TenantryProperties {
     /** Tenantry's health checks. */
     private final HealthSettings health = new HealthSettings();
 
+    /** Data exports (GDPR Art. 15 / 20). */
+    private final Exports exports = new Exports();
+
+    /** User sessions. */
+    private final Sessions sessions = new Sessions();
+
     /** Creates the properties with their defaults. */
     public TenantryProperties() {
     }
@@ -80,6 +88,16 @@ public class TenantryProperties {
     /** The health checks' settings. */
     public HealthSettings getHealth() {
         return health;
+    }
+
+    /** The data exports' settings. */
+    public Exports getExports() {
+        return exports;
+    }
+
+    /** The user sessions' settings. */
+    public Sessions getSessions() {
+        return sessions;
     }
 
     /** The audit trail's settings. */
@@ -683,6 +701,126 @@ public class TenantryProperties {
         /** Sets the audit queue size above which the audit check is degraded. */
         public void setAuditMaxQueued(long auditMaxQueued) {
             this.auditMaxQueued = auditMaxQueued;
+        }
+    }
+
+    /** Data exports: a {@code DataExports} bean over the registry, stored in GridFS of the main database. */
+    public static class Exports {
+
+        /** Whether a DataExports bean is configured. */
+        private boolean enabled;
+
+        /** How long a finished export can be downloaded. */
+        private Duration validity = DataExports.Builder.DEFAULT_VALIDITY;
+
+        /** How many exports one requester may have pending or running. */
+        private int maxActivePerRequester = DataExports.Builder.DEFAULT_MAX_ACTIVE_PER_REQUESTER;
+
+        /** How many exports one tenant may have pending or running. */
+        private int maxActivePerTenant = DataExports.Builder.DEFAULT_MAX_ACTIVE_PER_TENANT;
+
+        /** The field names never exported (case-insensitive, any depth); empty keeps the library's defaults. */
+        private List<String> secretFields = new ArrayList<>();
+
+        /** Creates the settings with their defaults. */
+        public Exports() {
+        }
+
+        /** Whether a DataExports bean is configured. */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** Sets whether a DataExports bean is configured. */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** How long a finished export can be downloaded. */
+        public Duration getValidity() {
+            return validity;
+        }
+
+        /** Sets how long a finished export can be downloaded. */
+        public void setValidity(Duration validity) {
+            this.validity = validity;
+        }
+
+        /** Active exports per requester. */
+        public int getMaxActivePerRequester() {
+            return maxActivePerRequester;
+        }
+
+        /** Sets the active exports per requester. */
+        public void setMaxActivePerRequester(int maxActivePerRequester) {
+            this.maxActivePerRequester = maxActivePerRequester;
+        }
+
+        /** Active exports per tenant. */
+        public int getMaxActivePerTenant() {
+            return maxActivePerTenant;
+        }
+
+        /** Sets the active exports per tenant. */
+        public void setMaxActivePerTenant(int maxActivePerTenant) {
+            this.maxActivePerTenant = maxActivePerTenant;
+        }
+
+        /** The secret field names. */
+        public List<String> getSecretFields() {
+            return secretFields;
+        }
+
+        /** Sets the secret field names. */
+        public void setSecretFields(List<String> secretFields) {
+            this.secretFields = secretFields;
+        }
+    }
+
+    /** User sessions: a {@code UserSessions} bean in the main database. */
+    public static class Sessions {
+
+        /** Whether a UserSessions bean is configured. */
+        private boolean enabled;
+
+        /** How long a session lives without being used. */
+        private Duration idleTimeout = UserSessions.Builder.DEFAULT_IDLE_TIMEOUT;
+
+        /** How long a session lives at most. */
+        private Duration maxLifetime = UserSessions.Builder.DEFAULT_MAX_LIFETIME;
+
+        /** Creates the settings with their defaults. */
+        public Sessions() {
+        }
+
+        /** Whether a UserSessions bean is configured. */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** Sets whether a UserSessions bean is configured. */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** The idle timeout. */
+        public Duration getIdleTimeout() {
+            return idleTimeout;
+        }
+
+        /** Sets the idle timeout. */
+        public void setIdleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+        }
+
+        /** The maximum lifetime. */
+        public Duration getMaxLifetime() {
+            return maxLifetime;
+        }
+
+        /** Sets the maximum lifetime. */
+        public void setMaxLifetime(Duration maxLifetime) {
+            this.maxLifetime = maxLifetime;
         }
     }
 

@@ -2,12 +2,14 @@ package dev.tenantry.spring.autoconfigure;
 
 import dev.tenantry.audit.AuditTrail;
 import dev.tenantry.directory.TenantDirectory;
+import dev.tenantry.export.DataExports;
 import dev.tenantry.health.Health;
 import dev.tenantry.ratelimit.RateLimiter;
 import dev.tenantry.servlet.ActorResolver;
 import dev.tenantry.servlet.TenantResolver;
 import dev.tenantry.servlet.TenantryServlet;
 import dev.tenantry.servlet.TenantryWebConfig;
+import dev.tenantry.session.UserSessions;
 import jakarta.servlet.ServletContext;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
@@ -27,11 +29,12 @@ import org.springframework.security.core.context.SecurityContextHolder;
 /**
  * Auto-configuration of {@code tenantry-servlet} in a Spring Boot servlet application ({@code
  * tenantry.web.enabled=true}): a {@link TenantryWebConfig} from {@code tenantry.web.*} properties, the Tenantry beans
- * there are (rate limiter, tenant directory, audit trail, health) and {@link TenantryWebConfigCustomizer}s, installed
- * by a {@link ServletContextInitializer} that runs first: the front filter (request id, security headers, problem
- * responses) then comes before every filter Spring registers, Spring Security's included, and the request-context,
- * tenant and rate-limit filters after all of them, so authentication has run and the actor is known. With Spring
- * Security on the class path the actor is the name of the {@link Authentication} (anonymous ones excepted).
+ * there are (rate limiter, tenant directory, audit trail, health, exports, sessions) and {@link
+ * TenantryWebConfigCustomizer}s, installed by a {@link ServletContextInitializer} that runs first: the front filter
+ * (request id, security headers, problem responses) then comes before every filter Spring registers, Spring
+ * Security's included, and the request-context, tenant and rate-limit filters after all of them, so authentication
+ * has run and the actor is known. With Spring Security on the class path the actor is the name of the {@link
+ * Authentication} (anonymous ones excepted).
  *
  * @since 0.1
  */
@@ -60,6 +63,8 @@ public final class TenantryWebAutoConfiguration {
                                                ObjectProvider<TenantDirectory> directory,
                                                ObjectProvider<AuditTrail> auditTrail,
                                                ObjectProvider<Health> health,
+                                               ObjectProvider<DataExports> dataExports,
+                                               ObjectProvider<UserSessions> userSessions,
                                                ObjectProvider<TenantryWebConfigCustomizer> customizers) {
         TenantryProperties.Web web = properties.getWeb();
         TenantryWebConfig.Builder builder = TenantryWebConfig.builder();
@@ -86,6 +91,8 @@ public final class TenantryWebAutoConfiguration {
         directory.ifAvailable(builder::tenantDirectory);
         auditTrail.ifAvailable(builder::auditTrail);
         health.ifAvailable(builder::health);
+        dataExports.ifAvailable(builder::dataExports);
+        userSessions.ifAvailable(builder::userSessions);
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         return builder.build();
     }

@@ -14,8 +14,10 @@ import dev.tenantry.collection.IsolationStrategy;
 import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.directory.TenantDirectory;
 import dev.tenantry.directory.TenantStatusException;
+import dev.tenantry.export.DataExports;
 import dev.tenantry.ratelimit.RateLimitKey;
 import dev.tenantry.ratelimit.RateLimiter;
+import dev.tenantry.session.UserSessions;
 import dev.tenantry.spring.TenantMongoDatabaseFactory;
 import dev.tenantry.testing.MongoBackend;
 import dev.tenantry.testing.MongoTest;
@@ -209,6 +211,22 @@ class TenantryAutoConfigurationIT {
                             .noneMatch(tag -> tag.getValue().equals(ACME.value())));
                     context.getBean(MongoClient.class).getDatabase("acfg9").drop();
                 });
+    }
+
+    @Test
+    void exportsAndSessionsFromProperties() {
+        runner.withPropertyValues("spring.mongodb.database=acfg10", "tenantry.collections.orders.isolation=SHARED",
+                        "tenantry.exports.enabled=true", "tenantry.exports.max-active-per-tenant=3",
+                        "tenantry.sessions.enabled=true", "tenantry.sessions.idle-timeout=5m")
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(DataExports.class)
+                            .hasSingleBean(UserSessions.class);
+                    context.getBean(MongoClient.class).getDatabase("acfg10").drop();
+                });
+        runner.withPropertyValues("spring.mongodb.database=acfg10", "tenantry.collections.orders.isolation=SHARED")
+                .run(context -> assertThat(context).doesNotHaveBean(DataExports.class)
+                        .doesNotHaveBean(UserSessions.class).doesNotHaveBean(AuditTrail.class)
+                        .doesNotHaveBean(TenantDirectory.class).doesNotHaveBean(RateLimiter.class));
     }
 
     @Test
