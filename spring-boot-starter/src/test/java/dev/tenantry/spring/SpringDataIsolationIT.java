@@ -410,6 +410,32 @@ class SpringDataIsolationIT {
                 .collect(Collectors.toMap(i -> i.getString("name"), i -> i));
     }
 
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void readsOfEveryShapeStayInTheTenantAndForeignTenantDocumentsAreRefused(Kind kind) {
+        Note theirs = seed(kind);
+        MongoTemplate template = template();
+        String collection = kind.collection();
+        Tenants.run(ACME, () -> {
+            assertEquals(2, template.count(new Query(), kind.type()));
+            assertEquals(2, template.estimatedCount(kind.type()));
+            assertEquals(List.of("alice", "bob"), template.findDistinct(new Query(), "owner", kind.type(),
+                    String.class).stream().sorted().toList());
+            assertFalse(template.exists(query(where("_id").is(theirs.getId())), kind.type()));
+            try (Stream<? extends Note> stream = template.stream(new Query(), kind.type())) {
+                assertEquals(2, stream.count());
+            }
+            assertEquals(2, template.find(new Query().limit(10).skip(0).with(
+                    org.springframework.data.domain.Sort.by("title")), kind.type()).size());
+            // A document naming another tenant is rejected, not silently re-stamped.
+            assertThrows(TenantViolationException.class, () -> template.insert(new Document("title", "forged")
+                    .append("tenantId", GLOBEX.value()), collection));
+            assertThrows(TenantViolationException.class, () -> template.save(new Document("title", "forged")
+                    .append("tenantId", GLOBEX.value()), collection));
+        });
+        Tenants.run(GLOBEX, () -> assertEquals(1, template.count(new Query(), kind.type())));
+    }
+
     @Test
     void whatATenantMustNotDoIsRefusedAndAllowedInSystemScope() {
         kinds().forEach(SpringDataIsolationIT::seed);
