@@ -64,6 +64,7 @@ import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.data.mongodb.gridfs.GridFsTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -434,6 +435,19 @@ class SpringDataIsolationIT {
                     .append("tenantId", GLOBEX.value()), collection));
         });
         Tenants.run(GLOBEX, () -> assertEquals(1, template.count(new Query(), kind.type())));
+    }
+
+    @Test
+    void gridFsIsNotTenantScopedSoItRunsOnlyInSystemScope() {
+        GridFsTemplate gridFs = context.getBean(GridFsTemplate.class);
+        Tenants.run(ACME, () -> assertThrows(TenantViolationException.class, () -> gridFs.store(
+                new java.io.ByteArrayInputStream(new byte[] {1, 2, 3}), "a.bin")));
+        assertThrows(MissingTenantException.class, () -> gridFs.find(new Query()).first());
+        Tenants.runAsSystem("test: shared files", () -> {
+            gridFs.store(new java.io.ByteArrayInputStream(new byte[] {1, 2, 3}), "shared.bin");
+            assertEquals("shared.bin", gridFs.findOne(query(where("filename").is("shared.bin"))).getFilename());
+            gridFs.delete(new Query());
+        });
     }
 
     @Test
