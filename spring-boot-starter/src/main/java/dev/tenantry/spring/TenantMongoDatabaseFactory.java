@@ -17,9 +17,9 @@ import org.springframework.data.mongodb.core.MongoExceptionTranslator;
 
 /**
  * A Spring Data {@link MongoDatabaseFactory} whose database is a {@link TenantDatabase}'s driver view ({@link
- * TenantDatabase#asMongoDatabase()}): {@code MongoTemplate}, every repository, {@code @Query} and {@code
- * @Aggregation} methods and bulk operations built on it are scoped by Tenantry core, the same path as {@code
- * TenantCollection}, with the same refusals, and fail closed where no tenant is set.
+ * TenantDatabase#asMongoDatabase()}): {@code MongoTemplate}, every repository, its {@code @Query} and
+ * {@code @Aggregation} methods and bulk operations built on it are scoped by Tenantry core, the same path as
+ * {@code TenantCollection}, with the same refusals, and fail closed where no tenant is set.
  *
  * <p>Sessions ({@code @Transactional} with {@code MongoTransactionManager}, {@code MongoTemplate.withSession}) are
  * started on the client and pass through the scoping: Spring binds them to the session overloads of the driver view.

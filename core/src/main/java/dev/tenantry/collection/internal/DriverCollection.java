@@ -41,7 +41,6 @@ import dev.tenantry.MissingTenantException;
 import dev.tenantry.TenantId;
 import dev.tenantry.Tenants;
 import dev.tenantry.collection.IsolationStrategy;
-import dev.tenantry.collection.SoftDelete;
 import dev.tenantry.collection.internal.ScopedWrites.Change;
 import java.util.ArrayList;
 import java.util.List;
@@ -970,19 +969,10 @@ final class DriverCollection<T> implements MongoCollection<T> {
         return declared;
     }
 
-    /** The name of the declared index {@code index} asks for (same tenant-leading keys, same name), or null. */
+    /** The name of the declared index {@code index} asks for, or null; see {@link TenantDatabaseImpl#declaredName}. */
     private @Nullable String declaredName(IndexModel index) {
-        SoftDelete policy = db.softDelete(name);
-        IndexModel asked = IndexKeys.scoped(scoped.getTenantField(), policy == null ? null
-                : policy.deletionKeyField(), renderer().render(index.getKeys()), OptionsCopies.index(
-                index.getOptions(), renderer()));
-        for (IndexModel declared : db.declaredIndexes(name).indexes()) {
-            if (declared.getKeys().equals(asked.getKeys())
-                    && Objects.equals(declared.getOptions().getName(), asked.getOptions().getName())) {
-                return asked.getOptions().getName();
-            }
-        }
-        return null;
+        return db.declaredName(name, renderer().render(index.getKeys()), OptionsCopies.index(index.getOptions(),
+                renderer()));
     }
 
     @Override

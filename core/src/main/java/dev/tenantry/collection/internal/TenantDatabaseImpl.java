@@ -4,6 +4,7 @@ import com.mongodb.MongoNamespace;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.IndexModel;
+import com.mongodb.client.model.IndexOptions;
 import com.mongodb.connection.ServerDescription;
 import dev.tenantry.SystemAccess;
 import dev.tenantry.SystemScopeListener;
@@ -78,8 +79,7 @@ public final class TenantDatabaseImpl implements TenantDatabase, Admission {
             List<IndexModel> scoped = new ArrayList<>();
             for (IndexModel given : declaredIndexes.getOrDefault(collection.getKey(), List.of())) {
                 IndexModel own = IndexKeys.privateCopy(given);
-                scoped.add(IndexKeys.scoped(tenantField, policy == null ? null : policy.deletionKeyField(),
-                        (BsonDocument) own.getKeys(), own.getOptions()));
+                scoped.add(scoped(tenantField, policy, (BsonDocument) own.getKeys(), own.getOptions()));
             }
             plans.put(collection.getKey(), new DeclaredIndexes(collection.getValue(), scoped));
         }
@@ -167,16 +167,32 @@ public final class TenantDatabaseImpl implements TenantDatabase, Admission {
             }
         }
 
-        /** The indexes as they are created: tenant-leading keys, names filled in. */
-        List<IndexModel> indexes() {
-            return indexes;
-        }
-
         /** Whether the collection's indexes are known to exist for {@code tenant} (any tenant, if shared). */
         boolean ensured(TenantId tenant) {
             return indexes.isEmpty() || (isolation == IsolationStrategy.SHARED ? sharedEnsured
                     : ensuredTenants.contains(tenant));
         }
+    }
+
+    /** The index created for {@code keys} and {@code options} (private copies) on a collection with {@code policy}. */
+    private static IndexModel scoped(String tenantField, @Nullable SoftDelete policy, BsonDocument keys,
+                                     IndexOptions options) {
+        return IndexKeys.scoped(tenantField, policy == null ? null : policy.deletionKeyField(), keys, options);
+    }
+
+    /**
+     * The name of the declared index of {@code logicalName} that creating {@code keys} with {@code options} (private
+     * copies, completed in place) would create, the same keys once tenant-leading and the same name; null if none.
+     */
+    @Nullable String declaredName(String logicalName, BsonDocument keys, IndexOptions options) {
+        IndexModel asked = scoped(tenantField, softDeletes.get(logicalName), keys, options);
+        for (IndexModel declared : declaredIndexes(logicalName).indexes) {
+            if (declared.getKeys().equals(asked.getKeys())
+                    && Objects.equals(declared.getOptions().getName(), asked.getOptions().getName())) {
+                return asked.getOptions().getName();
+            }
+        }
+        return null;
     }
 
     /** The declared indexes of a registered collection. */
