@@ -184,7 +184,8 @@ public interface TenantDatabase {
      * and, on a registered collection, {@code drop}, {@code renameCollection}, {@code mapReduce} and search-index DDL.
      *
      * <p>In system scope with no tenant open, a {@link IsolationStrategy#SHARED} collection acts as the driver's
-     * physical collection of every tenant (cross-tenant work, reported to the system-scope listeners); a per-tenant
+     * physical collection of every tenant (cross-tenant work, reported to the system-scope listeners), except that
+     * inserts, replacements and upserts ask for a tenant, since their documents would belong to none; a per-tenant
      * one asks for a tenant. Creating an index that {@link Builder#index} declares (same keys once tenant-leading, same
      * name) creates nothing and answers its name, in any scope, since the library ensures declared indexes itself.
      *

@@ -143,4 +143,31 @@ class DriverViewIT {
         // Another index is still schema work, refused without a tenant.
         assertThrows(TenantryException.class, () -> customers.createIndex(Indexes.ascending("name")));
     }
+
+    @Test
+    void inSystemScopeWithoutATenantWritesOfWholeDocumentsAskForOne() {
+        MongoCollection<Document> customers = registry(IsolationStrategy.SHARED).asMongoDatabase()
+                .getCollection("customers");
+        Tenants.run(ACME, () -> customers.insertOne(new Document("email", "a@acme.test")));
+        Tenants.runAsSystem("test: cross-tenant writes", () -> {
+            List<Runnable> creating = List.of(() -> customers.insertOne(new Document("email", "x")),
+                    () -> customers.insertMany(List.of(new Document("email", "x"))),
+                    () -> customers.replaceOne(new Document(), new Document("email", "x")),
+                    () -> customers.findOneAndReplace(new Document(), new Document("email", "x")),
+                    () -> customers.updateOne(eq("email", "new"), Updates.set("x", 1),
+                            new com.mongodb.client.model.UpdateOptions().upsert(true)),
+                    () -> customers.bulkWrite(List.of(new com.mongodb.client.model.InsertOneModel<>(
+                            new Document("email", "x")))));
+            for (Runnable write : creating) {
+                MissingTenantException e = assertThrows(MissingTenantException.class, write::run);
+                assertTrue(e.getMessage().contains("no tenant owns"), e.getMessage());
+            }
+            // Cross-tenant updates and reads are the system scope's job; inside a tenant, inserts are stamped.
+            assertEquals(1, customers.updateMany(new Document(), Updates.set("checked", true)).getModifiedCount());
+            Tenants.run(GLOBEX, () -> customers.insertOne(new Document("email", "g@globex.test")));
+            assertEquals(2, customers.countDocuments());
+        });
+        assertEquals(2, database.getCollection("customers").countDocuments(new Document("tenantId",
+                new Document("$in", List.of("acme", "globex")))), "every document belongs to a tenant");
+    }
 }

@@ -27,10 +27,14 @@ import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.InsertOneModel;
 import com.mongodb.client.model.InsertOneOptions;
 import com.mongodb.client.model.RenameCollectionOptions;
+import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.SearchIndexModel;
+import com.mongodb.client.model.UpdateManyModel;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.WriteModel;
 import com.mongodb.client.result.DeleteResult;
@@ -46,6 +50,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.jspecify.annotations.Nullable;
@@ -58,8 +63,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>In system scope with a tenant open, operations act in that tenant, scoped as always. In system scope with no
  * tenant open, a {@link IsolationStrategy#SHARED} collection is the physical collection of every tenant, as the
- * driver's (cross-tenant work, reported to the database's system-scope listeners); a per-tenant collection has no
- * single physical collection, so its operations ask for a tenant.
+ * driver's (cross-tenant work, reported to the database's system-scope listeners), except that writes of whole
+ * documents (inserts, replacements, upserts) ask for a tenant: their documents would belong to none; a per-tenant
+ * collection has no single physical collection, so its operations ask for a tenant.
  *
  * <p>Index creation asked for an index that the registry declares ({@code TenantDatabase.Builder.index}), the same
  * keys once tenant-leading and the same name, creates nothing and answers the name, in any scope: the library
@@ -104,6 +110,35 @@ final class DriverCollection<T> implements MongoCollection<T> {
         }
         db.admit(null);
         return physical(new MongoNamespace(db.getName(), name));
+    }
+
+    /**
+     * As {@link #system(String)}, for a write that may write whole documents ({@code writesDocuments}, asked only on
+     * the system path: an insert, a replacement or an upsert): in system scope with no tenant open it is refused, since the document would carry no
+     * tenant (or whatever the caller put there) and no tenant could see it.
+     *
+     * @throws MissingTenantException in system scope with no tenant, for a write of whole documents
+     */
+    private @Nullable MongoCollection<T> system(String operation, BooleanSupplier writesDocuments) {
+        MongoCollection<T> raw = system(operation);
+        if (raw != null && writesDocuments.getAsBoolean()) {
+            throw new MissingTenantException(operation + " on collection '" + name + "' in system scope with no tenant "
+                    + "open would write documents that no tenant owns; open the tenant inside the system scope with "
+                    + "Tenants.run(tenant, ...), which stamps it");
+        }
+        return raw;
+    }
+
+    /** Whether a bulk write writes whole documents: an insert, a replacement or an upsert. */
+    private static boolean writesDocuments(List<? extends WriteModel<?>> requests) {
+        for (WriteModel<?> request : requests) {
+            if (request instanceof InsertOneModel || request instanceof ReplaceOneModel
+                    || request instanceof UpdateOneModel<?> one && one.getOptions().isUpsert()
+                    || request instanceof UpdateManyModel<?> many && many.getOptions().isUpsert()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private MongoCollection<T> physical(MongoNamespace namespace) {
@@ -473,7 +508,7 @@ final class DriverCollection<T> implements MongoCollection<T> {
     private BulkWriteResult bulkWriteIn(@Nullable ClientSession s, List<? extends WriteModel<? extends T>> requests,
                                       BulkWriteOptions options) {
         Objects.requireNonNull(options, "options");
-        MongoCollection<T> raw = system("bulkWrite");
+        MongoCollection<T> raw = system("bulkWrite", () -> writesDocuments(requests));
         if (raw != null) {
             return s == null ? raw.bulkWrite(requests, options) : raw.bulkWrite(s, requests, options);
         }
@@ -502,7 +537,7 @@ final class DriverCollection<T> implements MongoCollection<T> {
 
     private InsertOneResult insertOneIn(@Nullable ClientSession s, T document, InsertOneOptions options) {
         Objects.requireNonNull(options, "options");
-        MongoCollection<T> raw = system("insertOne");
+        MongoCollection<T> raw = system("insertOne", () -> true);
         if (raw != null) {
             return s == null ? raw.insertOne(document, options) : raw.insertOne(s, document, options);
         }
@@ -533,7 +568,7 @@ final class DriverCollection<T> implements MongoCollection<T> {
     private InsertManyResult insertManyIn(@Nullable ClientSession s, List<? extends T> documents,
                                         InsertManyOptions options) {
         Objects.requireNonNull(options, "options");
-        MongoCollection<T> raw = system("insertMany");
+        MongoCollection<T> raw = system("insertMany", () -> true);
         if (raw != null) {
             return s == null ? raw.insertMany(documents, options) : raw.insertMany(s, documents, options);
         }
@@ -612,7 +647,7 @@ final class DriverCollection<T> implements MongoCollection<T> {
 
     private UpdateResult replaceOneIn(@Nullable ClientSession s, Bson filter, T replacement, ReplaceOptions options) {
         Objects.requireNonNull(options, "options");
-        MongoCollection<T> raw = system("replaceOne");
+        MongoCollection<T> raw = system("replaceOne", () -> true);
         if (raw != null) {
             return s == null ? raw.replaceOne(filter, replacement, options)
                     : raw.replaceOne(s, filter, replacement, options);
@@ -705,7 +740,7 @@ final class DriverCollection<T> implements MongoCollection<T> {
     private UpdateResult updateIn(@Nullable ClientSession s, Bson filter, Change change, UpdateOptions options,
                                 boolean many) {
         Objects.requireNonNull(options, "options");
-        MongoCollection<T> raw = system(many ? "updateMany" : "updateOne");
+        MongoCollection<T> raw = system(many ? "updateMany" : "updateOne", options::isUpsert);
         if (raw != null) {
             return RawWrites.update(raw, s, filter, change, options, many);
         }
@@ -765,7 +800,7 @@ final class DriverCollection<T> implements MongoCollection<T> {
     private @Nullable T findOneAndReplaceIn(@Nullable ClientSession s, Bson filter, T replacement,
                                           FindOneAndReplaceOptions options) {
         Objects.requireNonNull(options, "options");
-        MongoCollection<T> raw = system("findOneAndReplace");
+        MongoCollection<T> raw = system("findOneAndReplace", () -> true);
         if (raw != null) {
             return s == null ? raw.findOneAndReplace(filter, replacement, options)
                     : raw.findOneAndReplace(s, filter, replacement, options);
@@ -819,7 +854,7 @@ final class DriverCollection<T> implements MongoCollection<T> {
     private @Nullable T findOneAndUpdateIn(@Nullable ClientSession s, Bson filter, Change change,
                                          FindOneAndUpdateOptions options) {
         Objects.requireNonNull(options, "options");
-        MongoCollection<T> raw = system("findOneAndUpdate");
+        MongoCollection<T> raw = system("findOneAndUpdate", options::isUpsert);
         if (raw != null) {
             return RawWrites.findOneAndUpdate(raw, s, filter, change, options);
         }
