@@ -21,6 +21,8 @@ import dev.tenantry.Tenants;
 import dev.tenantry.collection.IsolationProbe;
 import dev.tenantry.collection.IsolationStrategy;
 import dev.tenantry.collection.TenantDatabase;
+import dev.tenantry.spring.app.Booking;
+import dev.tenantry.spring.app.BookingRepository;
 import dev.tenantry.spring.app.CollectionNote;
 import dev.tenantry.spring.app.CollectionNoteRepository;
 import dev.tenantry.spring.app.DatabaseNote;
@@ -81,7 +83,7 @@ class SpringDataIsolationIT {
 
     private static final Map<String, IsolationStrategy> COLLECTIONS = Map.of("shared_notes", IsolationStrategy.SHARED,
             "coll_notes", IsolationStrategy.COLLECTION_PER_TENANT, "db_notes", IsolationStrategy.DATABASE_PER_TENANT,
-            "people", IsolationStrategy.SHARED);
+            "people", IsolationStrategy.SHARED, "bookings", IsolationStrategy.SHARED);
 
     private static ConfigurableApplicationContext context;
     private static MongoClient raw;
@@ -165,6 +167,7 @@ class SpringDataIsolationIT {
             Tenants.run(tenant, () -> {
                 kinds().forEach(kind -> kind.repo().deleteAll());
                 context.getBean(PersonRepository.class).deleteAll();
+                context.getBean(BookingRepository.class).deleteAll();
             });
         }
         probe.reset();
@@ -447,6 +450,21 @@ class SpringDataIsolationIT {
             gridFs.store(new java.io.ByteArrayInputStream(new byte[] {1, 2, 3}), "shared.bin");
             assertEquals("shared.bin", gridFs.findOne(query(where("filename").is("shared.bin"))).getFilename());
             gridFs.delete(new Query());
+        });
+    }
+
+    @Test
+    void aReferenceToAnotherTenantsDocumentResolvesToNothing() {
+        PersonRepository people = context.getBean(PersonRepository.class);
+        BookingRepository bookings = context.getBean(BookingRepository.class);
+        Person theirs = Tenants.call(GLOBEX, () -> people.save(new Person("gina")));
+        Person mine = Tenants.call(ACME, () -> people.save(new Person("alice")));
+        Tenants.run(ACME, () -> {
+            String forged = bookings.save(new Booking(theirs)).getId();
+            String honest = bookings.save(new Booking(mine)).getId();
+            assertEquals(null, bookings.findById(forged).orElseThrow().getPerson(),
+                    "the @DBRef is resolved in acme, where globex's person does not exist");
+            assertEquals("alice", bookings.findById(honest).orElseThrow().getPerson().getName());
         });
     }
 
