@@ -3,6 +3,13 @@ package dev.tenantry.spring.autoconfigure;
 import dev.tenantry.TenantId;
 import dev.tenantry.audit.AuditStats;
 import dev.tenantry.audit.AuditTrail;
+import dev.tenantry.directory.TenantDirectory;
+import dev.tenantry.export.DataExport;
+import dev.tenantry.export.DataExports;
+import dev.tenantry.export.ExportFormat;
+import dev.tenantry.export.ExportScope;
+import dev.tenantry.export.ExportSink;
+import dev.tenantry.export.ExportStatus;
 import dev.tenantry.ratelimit.RateLimitDecision;
 import dev.tenantry.ratelimit.RateLimitKey;
 import dev.tenantry.ratelimit.RateLimiter;
@@ -11,6 +18,9 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -96,6 +106,93 @@ final class TenantryMeters {
         @Override
         public Set<String> plans() {
             return delegate.plans();
+        }
+
+        @Override
+        public String toString() {
+            return delegate.toString();
+        }
+    }
+
+    /** Counts the directory's purges in {@code tenantry.directory.purges}. */
+    static MeterBinder purges(TenantDirectory directory) {
+        return registry -> {
+            Counter purges = Counter.builder("tenantry.directory.purges")
+                    .description("tenants whose data the directory purged").register(registry);
+            directory.addChangeListener((before, after) -> {
+                if (before != null && after == null) {
+                    purges.increment();
+                }
+            });
+        };
+    }
+
+    /**
+     * {@code exports}, counting each run in {@code tenantry.exports.runs} by the status it ended in (a run that throws
+     * as {@code FAILED}).
+     */
+    static DataExports metered(DataExports exports, ObjectProvider<MeterRegistry> registry) {
+        return new MeteredExports(exports, registry);
+    }
+
+    /** Exports that count their runs; the registry is looked up at the first one. */
+    private static final class MeteredExports implements DataExports {
+        private final DataExports delegate;
+        private final ObjectProvider<MeterRegistry> registry;
+
+        MeteredExports(DataExports delegate, ObjectProvider<MeterRegistry> registry) {
+            this.delegate = delegate;
+            this.registry = registry;
+        }
+
+        private void count(ExportStatus status) {
+            MeterRegistry meters = registry.getIfAvailable();
+            if (meters != null) {
+                meters.counter("tenantry.exports.runs", "status", status.name()).increment();
+            }
+        }
+
+        @Override
+        public DataExport request(ExportScope scope, ExportFormat format, String requestedBy) {
+            return delegate.request(scope, format, requestedBy);
+        }
+
+        @Override
+        public DataExport run(String exportId, ExportSink sink) {
+            DataExport done;
+            try {
+                done = delegate.run(exportId, sink);
+            } catch (RuntimeException e) {
+                count(ExportStatus.FAILED);
+                throw e;
+            }
+            count(done.status());
+            return done;
+        }
+
+        @Override
+        public Optional<DataExport> find(String exportId) {
+            return delegate.find(exportId);
+        }
+
+        @Override
+        public List<DataExport> history(int limit) {
+            return delegate.history(limit);
+        }
+
+        @Override
+        public List<DataExport> history(String requestedBy, int limit) {
+            return delegate.history(requestedBy, limit);
+        }
+
+        @Override
+        public void download(String exportId, OutputStream out) {
+            delegate.download(exportId, out);
+        }
+
+        @Override
+        public int expireDue() {
+            return delegate.expireDue();
         }
 
         @Override

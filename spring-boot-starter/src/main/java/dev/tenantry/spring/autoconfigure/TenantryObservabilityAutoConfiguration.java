@@ -1,6 +1,8 @@
 package dev.tenantry.spring.autoconfigure;
 
 import dev.tenantry.audit.AuditTrail;
+import dev.tenantry.directory.TenantDirectory;
+import dev.tenantry.export.DataExports;
 import dev.tenantry.health.Health;
 import dev.tenantry.health.HealthReport;
 import dev.tenantry.health.HealthStatus;
@@ -19,7 +21,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Tenantry's beans as Spring Boot observes applications: the {@code tenantry} Actuator health indicator over the
- * {@link Health} bean, and Micrometer meters for the audit trail and rate-limit decisions. Runs after {@link
+ * {@link Health} bean, and Micrometer meters for the audit trail, rate-limit decisions, export runs and
+ * purges. Runs after {@link
  * TenantryAutoConfiguration}, whose beans it reads.
  *
  * @since 0.1
@@ -43,13 +46,26 @@ public final class TenantryObservabilityAutoConfiguration {
             return TenantryMeters.audit(trail);
         }
 
-        /** Counts the decisions of every RateLimiter bean, by plan and outcome. */
+        /** The directory's purges. */
         @Bean
-        static BeanPostProcessor tenantryRateLimitMeters(ObjectProvider<MeterRegistry> registry) {
+        @ConditionalOnSingleCandidate(TenantDirectory.class)
+        MeterBinder tenantryPurgeMeters(TenantDirectory directory) {
+            return TenantryMeters.purges(directory);
+        }
+
+        /**
+         * Counts the decisions of every RateLimiter bean by plan and outcome, and the runs of every DataExports bean
+         * by status.
+         */
+        @Bean
+        static BeanPostProcessor tenantryRateLimitAndExportMeters(ObjectProvider<MeterRegistry> registry) {
             return new BeanPostProcessor() {
                 @Override
                 public Object postProcessAfterInitialization(Object bean, String beanName) {
-                    return bean instanceof RateLimiter limiter ? TenantryMeters.metered(limiter, registry) : bean;
+                    if (bean instanceof RateLimiter limiter) {
+                        return TenantryMeters.metered(limiter, registry);
+                    }
+                    return bean instanceof DataExports exports ? TenantryMeters.metered(exports, registry) : bean;
                 }
             };
         }

@@ -15,12 +15,17 @@ import dev.tenantry.collection.TenantDatabase;
 import dev.tenantry.directory.TenantDirectory;
 import dev.tenantry.directory.TenantStatusException;
 import dev.tenantry.export.DataExports;
+import dev.tenantry.export.ExportFormat;
+import dev.tenantry.export.ExportScope;
+import dev.tenantry.export.ExportSink;
 import dev.tenantry.ratelimit.RateLimitKey;
 import dev.tenantry.ratelimit.RateLimiter;
 import dev.tenantry.session.UserSessions;
 import dev.tenantry.spring.TenantMongoDatabaseFactory;
 import dev.tenantry.testing.MongoBackend;
 import dev.tenantry.testing.MongoTest;
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -186,7 +191,8 @@ class TenantryAutoConfigurationIT {
                         "tenantry.audit.enabled=true", "tenantry.audit.asynchronous=false",
                         "tenantry.audit.collections=orders", "tenantry.rate-limit.enabled=true",
                         "tenantry.rate-limit.default-plan=free",
-                        "tenantry.rate-limit.plans.free.bandwidths[0].capacity=1")
+                        "tenantry.rate-limit.plans.free.bandwidths[0].capacity=1", "tenantry.exports.enabled=true",
+                        "tenantry.directory.enabled=true")
                 .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
                 .run(context -> {
                     assertThat(context).hasNotFailed();
@@ -207,6 +213,20 @@ class TenantryAutoConfigurationIT {
                             .tag("outcome", "allowed").counter().count());
                     assertEquals(1.0, registry.get("tenantry.ratelimit.decisions").tag("outcome", "refused")
                             .counter().count());
+                    DataExports exports = context.getBean(DataExports.class);
+                    String exportId = Tenants.call(ACME, () -> exports.request(ExportScope.tenant(), ExportFormat.JSON,
+                            "alice").id());
+                    Tenants.run(ACME, () -> exports.run(exportId, ExportSink.to(new ByteArrayOutputStream())));
+                    assertEquals(1.0, registry.get("tenantry.exports.runs").tag("status", "COMPLETED").counter()
+                            .count());
+                    TenantDirectory directory = context.getBean(TenantDirectory.class);
+                    context.getBean("tenantryPurgeMeters", MeterBinder.class).bindTo(registry);
+                    Tenants.runAsSystem("test: purge", () -> {
+                        directory.create(ACME, "Acme", "free");
+                        directory.scheduleDeletion(ACME, Duration.ZERO);
+                        directory.purgeDue();
+                    });
+                    assertEquals(1.0, registry.get("tenantry.directory.purges").counter().count());
                     assertThat(registry.getMeters()).allSatisfy(meter -> assertThat(meter.getId().getTags())
                             .noneMatch(tag -> tag.getValue().equals(ACME.value())));
                     context.getBean(MongoClient.class).getDatabase("acfg9").drop();
