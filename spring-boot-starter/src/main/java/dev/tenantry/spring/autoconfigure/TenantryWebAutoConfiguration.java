@@ -12,6 +12,8 @@ import dev.tenantry.servlet.TenantryWebConfig;
 import dev.tenantry.session.UserSessions;
 import jakarta.servlet.ServletContext;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -44,13 +46,16 @@ import org.springframework.security.core.context.SecurityContextHolder;
 @ConditionalOnBooleanProperty("tenantry.web.enabled")
 public final class TenantryWebAutoConfiguration {
 
+    private static final Logger LOG = LoggerFactory.getLogger(TenantryWebAutoConfiguration.class);
+
     /** Created by Spring. */
     public TenantryWebAutoConfiguration() {
     }
 
     /**
      * The web configuration: tenants resolved by the application's {@link TenantResolver} beans, else the {@code
-     * tenantry.web.tenant-header} header.
+     * tenantry.web.tenant-header} header; with the header and no customizer (none can have set {@code tenantAccess})
+     * a warning says that any authenticated user can act for any tenant.
      *
      * @throws IllegalStateException if the combination is invalid (the message says which setting)
      */
@@ -93,7 +98,13 @@ public final class TenantryWebAutoConfiguration {
         health.ifAvailable(builder::health);
         dataExports.ifAvailable(builder::dataExports);
         userSessions.ifAvailable(builder::userSessions);
-        customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
+        List<TenantryWebConfigCustomizer> adjusting = customizers.orderedStream().toList();
+        adjusting.forEach(customizer -> customizer.customize(builder));
+        if (resolvers.isEmpty() && adjusting.isEmpty()) {
+            LOG.warn("Tenantry takes the tenant from header {} and nothing limits which tenants a caller may name: "
+                    + "any authenticated user can act for any tenant. Set tenantAccess in a "
+                    + "TenantryWebConfigCustomizer bean", web.getTenantHeader());
+        }
         return builder.build();
     }
 

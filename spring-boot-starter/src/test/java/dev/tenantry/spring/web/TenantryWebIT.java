@@ -81,4 +81,13 @@ class TenantryWebIT {
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"),
                 "" + response.headers().map());
     }
+
+    @Test
+    void tenantAccessFromACustomizerRefusesAnotherTenant() throws Exception {
+        HttpResponse<String> response = get("/whoami", "Authorization", basic("alice", "secret"),
+                "X-Tenant-ID", "globex");
+        // Refused as an unknown tenant: the answer does not say whether globex exists.
+        assertEquals(404, response.statusCode(), response.body());
+        assertTrue(!response.body().contains("globex"), response.body());
+    }
 }

@@ -2,6 +2,7 @@ package dev.tenantry.spring.web;
 
 import dev.tenantry.Tenants;
 import dev.tenantry.servlet.TenantryServlet;
+import dev.tenantry.spring.autoconfigure.TenantryWebConfigCustomizer;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -29,6 +30,13 @@ public class WebApp {
     InMemoryUserDetailsManager users() {
         return new InMemoryUserDetailsManager(User.withUsername("alice").password("{noop}secret").roles("USER")
                 .build());
+    }
+
+    /** Alice may act for acme only. */
+    @Bean
+    TenantryWebConfigCustomizer onlyHerTenants() {
+        return builder -> builder.tenantAccess((request, tenant) -> "alice".equals(TenantryServlet.actorOf(request)
+                .orElse(null)) && tenant.value().equals("acme"));
     }
 
     /** Answers the tenant and the actor the filters found (registered as a member of this configuration). */
