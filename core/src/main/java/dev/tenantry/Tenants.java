@@ -255,6 +255,66 @@ public final class Tenants {
     // ---------------------------------------------------------------- propagation
 
     /**
+     * A thread's scope, captured for frameworks that carry context between threads themselves (Micrometer's
+     * context-propagation, through a {@code ThreadLocalAccessor}); applications use {@link #bind(Runnable)} and
+     * {@link #propagating(Executor)} instead. Opaque and immutable.
+     */
+    public static final class Snapshot {
+
+        private static final Snapshot NONE = new Snapshot(null);
+
+        private final @Nullable Scope scope;
+
+        private Snapshot(@Nullable Scope scope) {
+            this.scope = scope;
+        }
+
+        /** The snapshot of a thread with no scope: entering it leaves no scope in force. */
+        public static Snapshot none() {
+            return NONE;
+        }
+
+        /** Whether no scope was in force where this was captured. */
+        public boolean isEmpty() {
+            return scope == null;
+        }
+
+        @Override
+        public String toString() {
+            return scope == null ? "Snapshot{none}" : "Snapshot{tenant=" + scope.tenant() + ", system="
+                    + (scope.system() == null ? null : scope.system().reason()) + "}";
+        }
+    }
+
+    /** The scope in force on this thread, to be re-entered elsewhere with {@link #enter(Snapshot)}. */
+    public static Snapshot capture() {
+        Scope scope = CURRENT.get();
+        return scope == null ? Snapshot.NONE : new Snapshot(scope);
+    }
+
+    /**
+     * Re-enters {@code captured} on this thread, as bound work does (a system scope as a new, propagated entry; an
+     * empty snapshot leaves no scope in force), and returns what was in force. For context-propagation libraries
+     * only: the caller must hand the result to {@link #restore(Snapshot)} when the work ends, in a {@code finally}.
+     *
+     * @throws NullPointerException if {@code captured} is null
+     */
+    public static Snapshot enter(Snapshot captured) {
+        Scope previous = reenter(Objects.requireNonNull(captured, "captured").scope);
+        return previous == null ? Snapshot.NONE : new Snapshot(previous);
+    }
+
+    /**
+     * Puts back on this thread the scope that {@link #enter(Snapshot)} returned (or that {@link #capture()} took on
+     * this thread).
+     *
+     * @throws NullPointerException if {@code previous} is null
+     */
+    public static void restore(Snapshot previous) {
+        restore(Objects.requireNonNull(previous, "previous").scope);
+    }
+
+    /**
      * Returns {@code runnable} bound to the caller's current scope: it runs in that scope on whatever thread, and
      * restores the running thread's scope afterwards. Each run re-enters the scope as described in the class
      * documentation (a system scope as a new, propagated entry).

@@ -237,4 +237,53 @@ void readingWithNoTenantFailsClosed() {
             assertSame(entry, Tenants.currentSystemAccess().orElseThrow(), "a failed run changes nothing here");
         });
     }
+
+    @Test
+    void aSnapshotIsReenteredElsewhereAndRestored() throws Exception {
+        TenantId acme = TenantId.of("acme");
+        Tenants.Snapshot captured = Tenants.call(acme, Tenants::capture);
+        assertFalse(captured.isEmpty());
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            assertEquals(acme, pool.submit(() -> {
+                Tenants.Snapshot previous = Tenants.enter(captured);
+                try {
+                    return Tenants.current();
+                } finally {
+                    Tenants.restore(previous);
+                    assertFalse(Tenants.currentIfPresent().isPresent(), "restored: no scope");
+                }
+            }).get(10, TimeUnit.SECONDS));
+        } finally {
+            pool.shutdownNow();
+        }
+        // An empty snapshot entered inside a scope leaves none in force (fail closed), and the scope comes back.
+        Tenants.Snapshot none = Tenants.capture();
+        assertTrue(none.isEmpty());
+        Tenants.run(TenantId.of("globex"), () -> {
+            Tenants.Snapshot previous = Tenants.enter(none);
+            try {
+                assertThrows(MissingTenantException.class, Tenants::current);
+            } finally {
+                Tenants.restore(previous);
+            }
+            assertEquals(TenantId.of("globex"), Tenants.current());
+        });
+        // A system scope re-entered is a new, propagated entry with the same reason.
+        Tenants.runAsSystem("nightly job", () -> {
+            Tenants.Snapshot system = Tenants.capture();
+            SystemAccess outer = Tenants.currentSystemAccess().orElseThrow();
+            Thread other = new Thread(() -> {
+                Tenants.Snapshot previous = Tenants.enter(system);
+                try {
+                    SystemAccess inner = Tenants.currentSystemAccess().orElseThrow();
+                    assertTrue(inner.propagated() && inner != outer && inner.reason().equals("nightly job"));
+                } finally {
+                    Tenants.restore(previous);
+                }
+            });
+            other.start();
+            other.join();
+        });
+    }
 }

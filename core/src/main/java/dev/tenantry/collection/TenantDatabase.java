@@ -2,6 +2,7 @@ package dev.tenantry.collection;
 
 import com.mongodb.MongoNamespace;
 import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.IndexOptions;
 import dev.tenantry.SystemScopeListener;
@@ -173,6 +174,29 @@ public interface TenantDatabase {
 
     /** The codec registry collections use unless one is derived with another. */
     CodecRegistry getCodecRegistry();
+
+    /**
+     * This registry as the driver's {@link MongoDatabase}, for frameworks written against the driver (Spring Data's
+     * {@code MongoTemplate} and repositories): its registered collections are handed out as {@code MongoCollection}s
+     * that every operation, with or without a {@code ClientSession}, scopes by the very path of {@link
+     * TenantCollection} (same rules, same refusals, fail closed with no tenant). What a tenant scope must not do runs
+     * only in system scope and is refused elsewhere with a message that names it: unregistered collections, {@code
+     * runCommand}, database-level {@code aggregate} and {@code watch}, listing, creating and dropping collections,
+     * and, on a registered collection, {@code drop}, {@code renameCollection}, {@code mapReduce} and search-index DDL.
+     *
+     * <p>In system scope with no tenant open, a {@link IsolationStrategy#SHARED} collection acts as the driver's
+     * physical collection of every tenant (cross-tenant work, reported to the system-scope listeners), except that
+     * inserts, replacements and upserts ask for a tenant, since their documents would belong to none; a per-tenant
+     * one asks for a tenant. Creating an index that {@link Builder#index} declares (same keys once tenant-leading, same
+     * name) creates nothing and answers its name, in any scope, since the library ensures declared indexes itself.
+     *
+     * @return a view that holds no state of its own; thread-safe
+     * @throws UnsupportedOperationException if this registry was not built by {@link #builder}
+     */
+    default MongoDatabase asMongoDatabase() {
+        throw new UnsupportedOperationException(getClass().getName() + " has no driver view; build the registry with "
+                + "TenantDatabase.builder");
+    }
 
     /**
      * A new {@link IsolationProbe} that knows this registry's collections; attach it to a client's settings in

@@ -132,6 +132,16 @@ final class TenantCollectionImpl<T> implements TenantCollection<T> {
         this.declaredIndexes = db.declaredIndexes(logicalName);
     }
 
+    /** The renderer of this view's arguments: the driver adapter copies options with it, as the methods here do. */
+    Renderer renderer() {
+        return renderer;
+    }
+
+    /** The database this view belongs to. */
+    TenantDatabaseImpl database() {
+        return db;
+    }
+
     private TenantCollectionImpl<T> derive(Visibility newVisibility) {
         return new TenantCollectionImpl<>(db, logicalName, isolation, documentClass, codecRegistry, readPreference,
                 writeConcern, readConcern, newVisibility);

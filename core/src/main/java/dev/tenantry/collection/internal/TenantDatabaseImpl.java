@@ -4,6 +4,7 @@ import com.mongodb.MongoNamespace;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.IndexModel;
+import com.mongodb.client.model.IndexOptions;
 import com.mongodb.connection.ServerDescription;
 import dev.tenantry.SystemAccess;
 import dev.tenantry.SystemScopeListener;
@@ -68,9 +69,9 @@ public final class TenantDatabaseImpl implements TenantDatabase, Admission {
         for (Map.Entry<String, IsolationStrategy> collection : this.collections.entrySet()) {
             SoftDelete policy = softDeletes.get(collection.getKey());
             List<IndexModel> scoped = new ArrayList<>();
-            for (IndexModel own : declaredIndexes.getOrDefault(collection.getKey(), List.of())) {
-                scoped.add(IndexKeys.scoped(tenantField, policy == null ? null : policy.deletionKeyField(),
-                        (BsonDocument) own.getKeys(), own.getOptions()));
+            for (IndexModel given : declaredIndexes.getOrDefault(collection.getKey(), List.of())) {
+                IndexModel own = IndexKeys.privateCopy(given);
+                scoped.add(scoped(tenantField, policy, (BsonDocument) own.getKeys(), own.getOptions()));
             }
             plans.put(collection.getKey(), new DeclaredIndexes(collection.getValue(), scoped));
         }
@@ -146,11 +147,44 @@ public final class TenantDatabaseImpl implements TenantDatabase, Admission {
             this.indexes = List.copyOf(indexes);
         }
 
+        /**
+         * Forgets that the indexes exist (the collection was dropped): for the shared collection, or for {@code
+         * tenant}'s own; the next use creates them again.
+         */
+        void forget(@Nullable TenantId tenant) {
+            if (isolation == IsolationStrategy.SHARED) {
+                sharedEnsured = false;
+            } else if (tenant != null) {
+                ensuredTenants.remove(tenant);
+            }
+        }
+
         /** Whether the collection's indexes are known to exist for {@code tenant} (any tenant, if shared). */
         boolean ensured(TenantId tenant) {
             return indexes.isEmpty() || (isolation == IsolationStrategy.SHARED ? sharedEnsured
                     : ensuredTenants.contains(tenant));
         }
+    }
+
+    /** The index created for {@code keys} and {@code options} (private copies) on a collection with {@code policy}. */
+    private static IndexModel scoped(String tenantField, @Nullable SoftDelete policy, BsonDocument keys,
+                                     IndexOptions options) {
+        return IndexKeys.scoped(tenantField, policy == null ? null : policy.deletionKeyField(), keys, options);
+    }
+
+    /**
+     * The name of the declared index of {@code logicalName} that creating {@code keys} with {@code options} (private
+     * copies, completed in place) would create, the same keys once tenant-leading and the same name; null if none.
+     */
+    @Nullable String declaredName(String logicalName, BsonDocument keys, IndexOptions options) {
+        IndexModel asked = scoped(tenantField, softDeletes.get(logicalName), keys, options);
+        for (IndexModel declared : declaredIndexes(logicalName).indexes) {
+            if (declared.getKeys().equals(asked.getKeys())
+                    && Objects.equals(declared.getOptions().getName(), asked.getOptions().getName())) {
+                return asked.getOptions().getName();
+            }
+        }
+        return null;
     }
 
     /** The declared indexes of a registered collection. */
@@ -268,6 +302,11 @@ public final class TenantDatabaseImpl implements TenantDatabase, Admission {
         Objects.requireNonNull(documentClass, "documentClass");
         return new TenantCollectionImpl<>(this, logicalName, getIsolation(logicalName), documentClass, codecRegistry,
                 main.getReadPreference(), main.getWriteConcern(), main.getReadConcern());
+    }
+
+    @Override
+    public MongoDatabase asMongoDatabase() {
+        return new DriverDatabase(this, main);
     }
 
     /** The listeners told of writes to {@code logicalName}; empty for most collections. */
