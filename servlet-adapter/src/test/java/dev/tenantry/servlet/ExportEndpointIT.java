@@ -14,8 +14,10 @@ import dev.tenantry.export.DataExports;
 import dev.tenantry.ExportFormat;
 import dev.tenantry.export.ExportScope;
 import dev.tenantry.testing.MongoTest;
+import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -180,6 +182,25 @@ class ExportEndpointIT {
             assertEquals("Bearer", response.headers().firstValue("WWW-Authenticate").orElseThrow());
             assertTrue(response.body().contains(ProblemDetails.TYPE_PREFIX + "unauthorized"), response.body());
         }
+    }
+
+    /**
+     * A body over the limit is refused with 413, and the sender gets that answer: the endpoint reads and drops what it
+     * refused (up to a cap) rather than closing the connection while the client is still sending, which the client
+     * sees as a broken pipe instead of an answer. Bodies of 20 KB and 1 MiB, each sent with its length and chunked.
+     */
+    @Test
+    void aSenderOfABodyOverTheLimitReadsThe413() {
+        int before = historySize("ann");
+        for (int size : new int[] {20_000, 1 << 20}) {
+            String body = "{\"format\":\"" + "x".repeat(size) + "\"}";
+            assertEquals(413, post(body, "application/json", as("ann")).statusCode(), size + " bytes");
+            HttpRequest chunked = web.request("/api/exports", as("ann")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(
+                            body.getBytes(StandardCharsets.UTF_8)))).build();
+            assertEquals(413, web.send(chunked).statusCode(), size + " bytes, chunked");
+        }
+        assertEquals(before, historySize("ann"), "no export was recorded");
     }
 
     @Test

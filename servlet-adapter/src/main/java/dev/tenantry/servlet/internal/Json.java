@@ -50,21 +50,42 @@ final class Json {
     }
 
     /**
+     * How much of a refused body is read and dropped before the 413 is sent (Tomcat's {@code maxSwallowSize}): the
+     * sender is then no longer writing when the answer comes, so it reads the answer instead of a broken pipe. A
+     * larger body is left unread and the container closes the connection.
+     */
+    static final long MAX_SWALLOWED_BYTES = 2L * 1024 * 1024;
+
+    /** The 413 for a body over {@code maxBytes}, once what is left of it (up to a cap) has been read and dropped. */
+    private static EndpointException tooLarge(InputStream in, int maxBytes) {
+        try {
+            byte[] buffer = new byte[8192];
+            long left = MAX_SWALLOWED_BYTES;
+            int read;
+            while (left > 0 && (read = in.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0) {
+                left -= read;
+            }
+        } catch (IOException e) {
+            // the sender went away or stopped: there is nobody to answer, and nothing was accepted
+        }
+        return new EndpointException(Problems.tooLarge(maxBytes));
+    }
+
+    /**
      * The request's JSON body as a tree, or null when it has none.
      *
      * @throws EndpointException 413 when larger than {@code maxBytes}, 415 when not JSON, 400 when malformed
      */
     static JsonNode read(HttpServletRequest request, int maxBytes) throws IOException {
-        long declared = request.getContentLengthLong();
-        if (declared > maxBytes) {
-            throw new EndpointException(Problems.tooLarge(maxBytes));
-        }
         byte[] body;
         try (InputStream in = request.getInputStream()) {
+            if (request.getContentLengthLong() > maxBytes) {
+                throw tooLarge(in, maxBytes);
+            }
             body = in.readNBytes(maxBytes + 1);
-        }
-        if (body.length > maxBytes) {
-            throw new EndpointException(Problems.tooLarge(maxBytes));
+            if (body.length > maxBytes) {
+                throw tooLarge(in, maxBytes);
+            }
         }
         if (body.length == 0) {
             return MAPPER.nullNode();
