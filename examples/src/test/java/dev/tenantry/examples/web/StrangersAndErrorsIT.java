@@ -18,6 +18,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,6 +73,7 @@ class StrangersAndErrorsIT {
 
     @Test
     void anonymousFloodOfGlobexLeavesItsUsersServed() {
+        int before = remaining(http.get("/api/services", "X-Tenant-ID", "globex", "X-Demo-User", "gus"));
         int refused = 0;
         for (int i = 0; i < 600; i++) {
             if (http.get("/api/services", "X-Tenant-ID", "globex").statusCode() == 429) {
@@ -81,8 +84,18 @@ class StrangersAndErrorsIT {
         HttpResponse<String> gus = http.get("/api/services", "X-Tenant-ID", "globex", "X-Demo-User", "gus");
         assertEquals(200, gus.statusCode(), gus::body);
         assertTrue(header(gus, "RateLimit").startsWith("\"FREE-"), gus.headers().toString());
-        assertTrue(header(gus, "RateLimit").matches("\"FREE-1\";r=5[0-9];t=\\d+"), "globex's bucket lost at most"
-                + " what its users used: " + header(gus, "RateLimit"));
+        // Other tests of this class use globex's bucket too, and it refills as time passes: compare with what it held
+        // just before the flood. Gus's own request is the one token the flood's aftermath may take.
+        assertTrue(remaining(gus) >= before - 1, "globex's bucket lost only gus's request to the flood: "
+                + before + " before, " + header(gus, "RateLimit") + " after");
+    }
+
+    /** The tokens left in the binding bandwidth, from the {@code RateLimit} header ({@code "FREE-1";r=48;t=12}). */
+    private static int remaining(HttpResponse<String> response) {
+        assertEquals(200, response.statusCode(), response::body);
+        Matcher m = Pattern.compile(";r=(\\d+);").matcher(header(response, "RateLimit"));
+        assertTrue(m.find(), header(response, "RateLimit"));
+        return Integer.parseInt(m.group(1));
     }
 
     @Test
