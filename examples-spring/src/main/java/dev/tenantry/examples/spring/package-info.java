@@ -1,0 +1,2 @@
+/** The booking example as a Spring Boot application on the Tenantry starter. */
+package dev.tenantry.examples.spring;
