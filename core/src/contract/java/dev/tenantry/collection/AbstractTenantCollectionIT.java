@@ -77,8 +77,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Every operation of {@link TenantCollection}, scoped, in one isolation strategy; the three subclasses run it for
- * SHARED, COLLECTION_PER_TENANT and DATABASE_PER_TENANT. Three tenants hold data throughout; after every test the
+ * The collection contract: every operation of {@link TenantCollection}, scoped, in one isolation strategy; the three
+ * subclasses here run it for SHARED, COLLECTION_PER_TENANT and DATABASE_PER_TENANT, and the Spring starter runs the
+ * same cases through {@code MongoTemplate} ({@link #open}). The source lives in {@code core/src/contract/java}, which
+ * both modules add to their test sources. Three tenants hold data throughout; after every test the
  * {@link IsolationProbe} on the client must have seen only scoped commands, and the adversarial tests compare every
  * tenant's raw documents before and after.
  */
@@ -162,8 +164,17 @@ abstract class AbstractTenantCollectionIT {
         client = backend.newClient(settings -> settings.addCommandListener(probe));
         tdb = TenantDatabase.builder(client, databaseName).tenantDatabasePrefix(prefix)
                 .collection("items", strategy()).collection("others", strategy()).build();
-        items = tdb.getCollection("items");
-        others = tdb.getCollection("others");
+        items = open(tdb, "items");
+        others = open(tdb, "others");
+    }
+
+    /**
+     * The path under test to a registered collection. Here {@link TenantDatabase#getCollection}; another module that
+     * hands out the same scoping another way (the Spring starter, through {@code MongoTemplate}) overrides this and
+     * runs every case through its path.
+     */
+    TenantCollection<Document> open(TenantDatabase registry, String logical) {
+        return registry.getCollection(logical);
     }
 
     @AfterAll
@@ -797,6 +808,6 @@ abstract class AbstractTenantCollectionIT {
         assertEquals(java.util.Optional.of("items"), tdb.logicalNameOf(ns));
         assertEquals(strategy() == IsolationStrategy.SHARED ? java.util.Optional.empty()
                 : java.util.Optional.of(B), tdb.tenantOf(ns));
-        assertEquals(strategy(), items.getIsolation());
+        assertEquals(strategy(), tdb.getCollection("items").getIsolation());
     }
 }
