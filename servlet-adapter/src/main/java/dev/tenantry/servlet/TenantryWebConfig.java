@@ -101,6 +101,7 @@ public final class TenantryWebConfig {
     private final boolean tenantResolversMustAgree;
     private final List<String> tenantOptionalPaths;
     private final BiPredicate<HttpServletRequest, TenantId> tenantAccess;
+    private final boolean checksTenantAccess;
     private final @Nullable TenantDirectory tenantDirectory;
     private final ActorResolver actorResolver;
     private final List<String> trustedProxies;
@@ -138,7 +139,8 @@ public final class TenantryWebConfig {
             optional.add(b.console.path() + "/context");
         }
         this.tenantOptionalPaths = List.copyOf(optional);
-        this.tenantAccess = b.tenantAccess;
+        this.tenantAccess = b.tenantAccess != null ? b.tenantAccess : (request, tenant) -> true;
+        this.checksTenantAccess = b.tenantAccess != null;
         this.tenantDirectory = b.tenantDirectory;
         this.actorResolver = b.actorResolver;
         this.trustedProxies = List.copyOf(b.trustedProxies);
@@ -197,6 +199,17 @@ public final class TenantryWebConfig {
     /** Whether the caller of a request may act in a tenant; a refusal answers as an unknown tenant would (404). */
     public BiPredicate<HttpServletRequest, TenantId> tenantAccess() {
         return tenantAccess;
+    }
+
+    /**
+     * Whether a {@link Builder#tenantAccess} check was given; without one every caller may act in every tenant a
+     * request names, which is right only where the tenant resolvers take the tenant from something the caller cannot
+     * choose (a verified token, a gateway that sets the header).
+     *
+     * @since 0.1
+     */
+    public boolean checksTenantAccess() {
+        return checksTenantAccess;
     }
 
     /** The directory that says whether a tenant exists and is active, if configured. */
@@ -443,7 +456,7 @@ public final class TenantryWebConfig {
         private final List<TenantResolver> tenantResolvers = new ArrayList<>();
         private boolean tenantResolversMustAgree = true;
         private final List<String> tenantOptionalPaths = new ArrayList<>();
-        private BiPredicate<HttpServletRequest, TenantId> tenantAccess = (request, tenant) -> true;
+        private @Nullable BiPredicate<HttpServletRequest, TenantId> tenantAccess;
         private @Nullable TenantDirectory tenantDirectory;
         private ActorResolver actorResolver = ActorResolver.principal();
         private final List<String> trustedProxies = new ArrayList<>();

@@ -605,6 +605,13 @@ public class TenantryProperties {
         /** Path patterns the rate limiter does not count. */
         private List<String> rateLimitExempt = new ArrayList<>();
 
+        /**
+         * Whether the tenant header may be trusted with no tenantAccess check, so that any authenticated caller may
+         * name any tenant: only where callers cannot set it themselves (a gateway in front sets it). Without a check
+         * (a TenantryWebConfigCustomizer that sets tenantAccess) and without this, the application does not start.
+         */
+        private boolean allowUncheckedTenantHeader;
+
         /** Creates the settings with their defaults. */
         public Web() {
         }
@@ -667,6 +674,16 @@ public class TenantryProperties {
         /** Sets the paths the rate limiter does not count. */
         public void setRateLimitExempt(List<String> rateLimitExempt) {
             this.rateLimitExempt = rateLimitExempt;
+        }
+
+        /** Whether the tenant header is trusted with no tenantAccess check. */
+        public boolean isAllowUncheckedTenantHeader() {
+            return allowUncheckedTenantHeader;
+        }
+
+        /** Sets whether the tenant header is trusted with no tenantAccess check. */
+        public void setAllowUncheckedTenantHeader(boolean allowUncheckedTenantHeader) {
+            this.allowUncheckedTenantHeader = allowUncheckedTenantHeader;
         }
     }
 

@@ -54,10 +54,14 @@ public final class TenantryWebAutoConfiguration {
 
     /**
      * The web configuration: tenants resolved by the application's {@link TenantResolver} beans, else the {@code
-     * tenantry.web.tenant-header} header; with the header and no customizer (none can have set {@code tenantAccess})
-     * a warning says that any authenticated user can act for any tenant.
+     * tenantry.web.tenant-header} header. The header is the caller's to choose, so with it the configuration needs a
+     * {@code tenantAccess} check (set by a {@link TenantryWebConfigCustomizer}) that says which tenants the signed-in
+     * caller may name, or {@code tenantry.web.allow-unchecked-tenant-header=true} where callers cannot set the header
+     * (a gateway sets it); otherwise any authenticated user could act for any tenant, and the application does not
+     * start. Tenant resolvers the application defines are its own decision.
      *
-     * @throws IllegalStateException if the combination is invalid (the message says which setting)
+     * @throws IllegalStateException if the combination is invalid, or the tenant header is unchecked (the message says
+     *                               which setting)
      */
     @Bean
     @ConditionalOnMissingBean
@@ -100,12 +104,21 @@ public final class TenantryWebAutoConfiguration {
         userSessions.ifAvailable(builder::userSessions);
         List<TenantryWebConfigCustomizer> adjusting = customizers.orderedStream().toList();
         adjusting.forEach(customizer -> customizer.customize(builder));
-        if (resolvers.isEmpty() && adjusting.isEmpty()) {
-            LOG.warn("Tenantry takes the tenant from header {} and nothing limits which tenants a caller may name: "
-                    + "any authenticated user can act for any tenant. Set tenantAccess in a "
-                    + "TenantryWebConfigCustomizer bean", web.getTenantHeader());
+        TenantryWebConfig config = builder.build();
+        if (resolvers.isEmpty() && !config.checksTenantAccess()) {
+            if (!web.isAllowUncheckedTenantHeader()) {
+                throw new IllegalStateException("Tenantry takes the tenant from request header '"
+                        + web.getTenantHeader() + "' and nothing checks which tenants a caller may name, so any "
+                        + "authenticated user could act for any tenant. Define a TenantryWebConfigCustomizer bean that "
+                        + "sets tenantAccess (e.g. whether the signed-in user belongs to the tenant), or TenantResolver "
+                        + "beans that take the tenant from what the caller cannot choose, or set "
+                        + "tenantry.web.allow-unchecked-tenant-header=true if a gateway in front sets the header");
+            }
+            LOG.warn("Tenantry takes the tenant from request header '{}' with no tenantAccess check "
+                    + "(tenantry.web.allow-unchecked-tenant-header=true): callers must not be able to set it",
+                    web.getTenantHeader());
         }
-        return builder.build();
+        return config;
     }
 
     /** Installs the filters and endpoints first of all initializers (see the class documentation for the order). */
