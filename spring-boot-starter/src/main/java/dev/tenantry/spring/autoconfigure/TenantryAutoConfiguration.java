@@ -16,7 +16,9 @@ import dev.tenantry.spring.TenantScopeTaskDecorator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -27,9 +29,11 @@ import org.springframework.boot.data.mongodb.autoconfigure.DataMongoAutoConfigur
 import org.springframework.boot.mongodb.autoconfigure.MongoAutoConfiguration;
 import org.springframework.boot.mongodb.autoconfigure.MongoProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.TaskDecorator;
 import org.springframework.data.mongodb.MongoDatabaseFactory;
 import org.springframework.data.mongodb.core.mapping.MongoMappingContext;
+import org.springframework.util.ClassUtils;
 
 /**
  * Auto-configuration of Tenantry for Spring Data MongoDB: a {@link TenantDatabase} built from {@code tenantry.*}
@@ -289,5 +293,35 @@ public final class TenantryAutoConfiguration {
     @ConditionalOnMissingBean(TaskDecorator.class)
     public TenantScopeTaskDecorator tenantScopeTaskDecorator() {
         return new TenantScopeTaskDecorator();
+    }
+
+    /**
+     * The reactive driver is not tenant-scoped: a reactive MongoDB client bean (from Spring Boot's reactive
+     * auto-configuration or the application's own, behind {@code ReactiveMongoTemplate} and reactive repositories) would
+     * read and write every tenant's documents, so with one in the context the application does not start, unless
+     * {@code tenantry.allow-unscoped-reactive=true} says it never touches tenant data.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = ReactiveStackGuard.REACTIVE_CLIENT)
+    static class ReactiveStackGuard {
+
+        static final String REACTIVE_CLIENT = "com.mongodb.reactivestreams.client.MongoClient";
+
+        @Bean
+        static SmartInitializingSingleton tenantryReactiveStackGuard(ListableBeanFactory beans,
+                                                                     ObjectProvider<TenantryProperties> properties) {
+            return () -> {
+                Class<?> client = ClassUtils.resolveClassName(REACTIVE_CLIENT, ReactiveStackGuard.class.getClassLoader());
+                String[] names = beans.getBeanNamesForType(client, true, false);
+                TenantryProperties settings = properties.getIfAvailable(TenantryProperties::new);
+                if (names.length > 0 && !settings.isAllowUnscopedReactive()) {
+                    throw new IllegalStateException("Tenantry scopes the blocking driver (MongoTemplate, "
+                            + "MongoRepository), not the reactive one: reactive MongoDB client bean '" + names[0]
+                            + "' (ReactiveMongoTemplate, reactive repositories) would reach every tenant's documents. "
+                            + "Remove mongodb-driver-reactivestreams from the application, or set "
+                            + "tenantry.allow-unscoped-reactive=true if the reactive client never touches tenant data");
+                }
+            };
+        }
     }
 }

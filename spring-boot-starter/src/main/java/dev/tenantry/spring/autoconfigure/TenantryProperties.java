@@ -50,6 +50,13 @@ public class TenantryProperties {
     private boolean entityIndexes = true;
 
     /**
+     * Whether the application may have a reactive MongoDB client (mongodb-driver-reactivestreams: ReactiveMongoTemplate,
+     * reactive repositories), which Tenantry does not scope: only where it never touches tenant data. Without this, a
+     * reactive client bean stops the application from starting.
+     */
+    private boolean allowUnscopedReactive;
+
+    /**
      * The tenant-scoped collections, by logical name (a Spring Data entity's collection name); every other collection
      * is refused outside system scope.
      */
@@ -113,6 +120,16 @@ public class TenantryProperties {
     /** The rate limiter's settings. */
     public RateLimit getRateLimit() {
         return rateLimit;
+    }
+
+    /** Whether a reactive MongoDB client, which Tenantry does not scope, may exist in the application. */
+    public boolean isAllowUnscopedReactive() {
+        return allowUnscopedReactive;
+    }
+
+    /** Sets whether a reactive MongoDB client, which Tenantry does not scope, may exist in the application. */
+    public void setAllowUnscopedReactive(boolean allowUnscopedReactive) {
+        this.allowUnscopedReactive = allowUnscopedReactive;
     }
 
     /** Whether Tenantry scopes Spring Data MongoDB. */
