@@ -5,8 +5,11 @@ import com.mongodb.client.model.CollationAlternate;
 import com.mongodb.client.model.CollationCaseFirst;
 import com.mongodb.client.model.CollationMaxVariable;
 import com.mongodb.client.model.CollationStrength;
+import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.IndexOptions;
 import dev.tenantry.collection.TenantDatabase;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -30,19 +33,26 @@ final class EntityIndexes {
 
     /**
      * Declares on {@code builder} the indexes of every persistent entity of {@code context} whose collection is in
-     * {@code registered}.
+     * {@code registered}, except those named as an index {@code declared} already holds for the collection (the
+     * application's own declaration, e.g. of an index whose options this translation does not know).
      *
      * @throws IllegalArgumentException if an index has an option this translation does not know (it names the option
      *     and the entity), or the builder refuses the index
      */
-    static void declare(TenantDatabase.Builder builder, MongoMappingContext context, Set<String> registered) {
+    static void declare(TenantDatabase.Builder builder, MongoMappingContext context, Set<String> registered,
+                        Map<String, List<IndexModel>> declared) {
         IndexResolver resolver = IndexResolver.create(context);
         for (MongoPersistentEntity<?> entity : context.getPersistentEntities()) {
             String collection = entity.getCollection();
             if (!registered.contains(collection)) {
                 continue;
             }
+            Set<String> own = new HashSet<>();
+            declared.getOrDefault(collection, List.of()).forEach(index -> own.add(index.getOptions().getName()));
             for (IndexDefinition index : resolver.resolveIndexFor(entity.getTypeInformation())) {
+                if (own.contains(index.getIndexOptions().getString("name"))) {
+                    continue;
+                }
                 try {
                     builder.index(collection, new Document(index.getIndexKeys()),
                             options(index.getIndexOptions()));

@@ -69,8 +69,9 @@ public final class TenantryAutoConfiguration {
     }
 
     /**
-     * The registry of tenant-scoped collections: from {@code tenantry.*} properties, with the index annotations of
-     * the entities stored in those collections as declared indexes, then the customizers. With an audit trail, the
+     * The registry of tenant-scoped collections: from {@code tenantry.*} properties, then the customizers, then the
+     * index annotations of the entities stored in the registered collections as declared indexes (an index a
+     * customizer declares under the same name takes the annotation's place). With an audit trail, the
      * writes of {@code tenantry.audit.collections} and (unless {@code tenantry.audit.record-system-scope=false}) every
      * system-scope entry are recorded. The declared indexes of shared collections are created at start-up (unless
      * {@code tenantry.ensure-indexes-on-startup=false}), in system scope: start-up needs no tenant.
@@ -93,10 +94,6 @@ public final class TenantryAutoConfiguration {
         for (Map.Entry<String, TenantryProperties.Collection> c : properties.getCollections().entrySet()) {
             builder.collection(c.getKey(), c.getValue().getIsolation());
         }
-        MongoMappingContext entities = mappingContext.getIfAvailable();
-        if (properties.isEntityIndexes() && entities != null) {
-            EntityIndexes.declare(builder, entities, properties.getCollections().keySet());
-        }
         AuditTrail trail = auditTrail.getIfAvailable();
         List<String> audited = properties.getAudit().getCollections();
         if (trail != null && !audited.isEmpty()) {
@@ -105,6 +102,13 @@ public final class TenantryAutoConfiguration {
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         TenantDatabase built;
         try {
+            MongoMappingContext entities = mappingContext.getIfAvailable();
+            if (properties.isEntityIndexes() && entities != null) {
+                // after the customizers: every registered collection, by property or customizer, and the indexes
+                // they declared themselves, which take the place of an annotation's index of the same name
+                TenantDatabase.Settings registered = builder.settings();
+                EntityIndexes.declare(builder, entities, registered.collections().keySet(), registered.indexes());
+            }
             built = builder.build();
         } catch (IllegalStateException e) {
             throw new IllegalStateException(e.getMessage() + ": set tenantry.collections.<name>.isolation (SHARED, "

@@ -103,6 +103,50 @@ class TenantryAutoConfigurationIT {
                 });
     }
 
+    /** An entity stored in a collection that only a customizer registers. */
+    @org.springframework.data.mongodb.core.mapping.Document("custom_notes")
+    static class CustomNote {
+        @org.springframework.data.annotation.Id
+        String id;
+        @org.springframework.data.mongodb.core.index.Indexed
+        String owner;
+        @org.springframework.data.mongodb.core.index.Indexed(name = "by_title")
+        String title;
+    }
+
+    /** The mapping context knows CustomNote, as an application's entity scan would. */
+    @Configuration(proxyBeanMethods = false)
+    static class CustomNotes {
+        @Bean
+        org.springframework.data.mongodb.core.mapping.MongoMappingContext mongoMappingContext() {
+            var context = new org.springframework.data.mongodb.core.mapping.MongoMappingContext();
+            context.setInitialEntitySet(Set.of(CustomNote.class));
+            context.initialize();
+            return context;
+        }
+
+        @Bean
+        TenantDatabaseCustomizer customNotes() {
+            // registers the collection and declares the owner index itself, unique, under the annotation's name
+            return builder -> builder.collection("custom_notes", IsolationStrategy.SHARED).index("custom_notes",
+                    Indexes.ascending("owner"), new com.mongodb.client.model.IndexOptions().name("owner").unique(true));
+        }
+    }
+
+    @Test
+    void indexAnnotationsReachCollectionsACustomizerRegistersAndItsOwnIndexesWin() {
+        runner.withPropertyValues("spring.mongodb.database=acfg11", "tenantry.collections.orders.isolation=SHARED",
+                        "tenantry.ensure-indexes-on-startup=false")
+                .withUserConfiguration(CustomNotes.class).run(context -> {
+                    assertThat(context).hasNotFailed();
+                    List<com.mongodb.client.model.IndexModel> declared = context.getBean(TenantDatabase.class)
+                            .getIndexes("custom_notes");
+                    assertEquals(List.of("owner", "by_title"), declared.stream().map(i -> i.getOptions().getName())
+                            .toList());
+                    assertEquals(Boolean.TRUE, declared.get(0).getOptions().isUnique(), "the customizer's own");
+                });
+    }
+
     @Test
     void withoutCollectionsStartUpFailsSayingWhatToSet() {
         runner.withPropertyValues("spring.mongodb.database=acfg3").run(context -> {
