@@ -89,7 +89,7 @@ class DriverViewIT {
     void databaseLevelWorkIsRefusedInATenantAndWithoutOneAndRunsInSystemScope() {
         MongoDatabase db = registry(IsolationStrategy.SHARED).asMongoDatabase();
         List<Consumer<MongoDatabase>> work = List.of(d -> d.runCommand(new Document("ping", 1)),
-                d -> d.aggregate(List.of()), d -> d.watch(), d -> d.listCollectionNames(), d -> d.listCollections(),
+                d -> d.aggregate(List.of()), d -> d.watch(), d -> d.listCollections(),
                 d -> d.createCollection("other"), d -> d.getCollection("unregistered"), MongoDatabase::drop);
         for (Consumer<MongoDatabase> refused : work) {
             TenantViolationException e = assertThrows(TenantViolationException.class,
@@ -102,6 +102,44 @@ class DriverViewIT {
             db.getCollection("unregistered").insertOne(new Document("x", 1));
             assertTrue(db.listCollectionNames().into(new ArrayList<>()).contains("unregistered"));
         });
+    }
+
+    @ParameterizedTest
+    @EnumSource(IsolationStrategy.class)
+    void aTenantListsTheLogicalNamesOfTheRegisteredCollectionsItHas(IsolationStrategy strategy) {
+        TenantDatabase registry = TenantDatabase.builder(client, database.getName()).tenantDatabasePrefix(prefix)
+                .collection("customers", strategy).collection("orders", strategy).build();
+        MongoDatabase db = registry.asMongoDatabase();
+        assertEquals(List.of(), Tenants.call(ACME, () -> db.listCollectionNames().into(new ArrayList<>())));
+        Tenants.run(GLOBEX, () -> db.getCollection("orders").insertOne(new Document("n", 1)));
+        Tenants.run(ACME, () -> db.getCollection("customers").insertOne(new Document("n", 1)));
+        Tenants.runAsSystem("test: a collection no tenant may see", () -> db.getCollection("unregistered")
+                .insertOne(new Document("x", 1)));
+
+        List<String> acme = Tenants.call(ACME, () -> db.listCollectionNames().into(new ArrayList<>()));
+        List<String> globex = Tenants.call(GLOBEX, () -> db.listCollectionNames().into(new ArrayList<>()));
+        if (strategy == IsolationStrategy.SHARED) {
+            // a shared collection exists for every tenant once it exists
+            assertEquals(List.of("customers", "orders"), acme);
+            assertEquals(List.of("customers", "orders"), globex);
+        } else {
+            assertEquals(List.of("customers"), acme, "only acme's own; never globex's or a physical name");
+            assertEquals(List.of("orders"), globex);
+        }
+        assertEquals(acme.get(0), Tenants.call(ACME, () -> db.listCollectionNames().first()));
+        assertEquals(List.of(acme.get(0).length()), Tenants.call(ACME, () -> db.listCollectionNames()
+                .map(String::length).into(new ArrayList<>())).subList(0, 1));
+
+        com.mongodb.client.ListCollectionNamesIterable built = Tenants.call(ACME, db::listCollectionNames);
+        assertThrows(TenantViolationException.class, () -> Tenants.run(GLOBEX, () -> built.first()),
+                "bound to the tenant it was built for");
+        assertThrows(MissingTenantException.class, () -> built.into(new ArrayList<>()));
+        assertThrows(MissingTenantException.class, db::listCollectionNames);
+        UnsupportedOperationException filter = assertThrows(UnsupportedOperationException.class,
+                () -> Tenants.run(ACME, () -> db.listCollectionNames().filter(eq("name", "customers"))));
+        assertTrue(filter.getMessage().contains("logical names"), filter.getMessage());
+        Tenants.runAsSystem("test: the database's own listing", () -> assertTrue(db.listCollectionNames()
+                .into(new ArrayList<>()).contains("unregistered")));
     }
 
     @ParameterizedTest

@@ -12,6 +12,8 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.CreateCollectionOptions;
 import com.mongodb.client.model.CreateViewOptions;
+import dev.tenantry.MissingTenantException;
+import dev.tenantry.TenantId;
 import dev.tenantry.Tenants;
 import dev.tenantry.collection.TenantCollection;
 import java.util.List;
@@ -28,14 +30,18 @@ import org.jspecify.annotations.Nullable;
  * the same path as {@link TenantCollection}. What a tenant scope must not do runs only in system scope, and is
  * refused elsewhere with a message that names it: any other collection of the database, {@code runCommand} (a command
  * names its own collection and filter), database-level {@code aggregate} and {@code watch} (they span every
- * collection), listing collections (per-tenant names carry tenant ids), creating or dropping collections and views.
+ * collection), {@code listCollections} (per-tenant names carry tenant ids), creating or dropping collections and
+ * views. {@code listCollectionNames} answers in a tenant's scope with the tenant's view, the logical names of the
+ * registered collections that exist for it (what Spring's {@code collectionExists} and {@code getCollectionNames}
+ * read).
  *
  * <p>The database is the main database of the registry ({@link #getName()}); read preference, write and read concern
  * and codecs set here are those of the collections it hands out. Immutable and thread-safe.
  */
 final class DriverDatabase implements MongoDatabase {
 
-    private static final String LISTING = "the physical names of per-tenant collections name every tenant";
+    private static final String LISTING = "the physical names of per-tenant collections name every tenant; "
+            + "listCollectionNames answers with the tenant's own view";
 
     private static final String COMMAND = "a command names its own collection and filter, which nothing confines to "
             + "a tenant; use the collection's methods, which are scoped";
@@ -199,14 +205,29 @@ final class DriverDatabase implements MongoDatabase {
                 .createView(session(session), viewName, viewOn, pipeline, createViewOptions);
     }
 
+    /**
+     * In system scope the database's own listing; in a tenant's scope the tenant's view ({@link
+     * TenantCollectionNames}): the logical names of the registered collections that exist for the tenant.
+     *
+     * @throws dev.tenantry.MissingTenantException where no tenant is set
+     */
     @Override
     public ListCollectionNamesIterable listCollectionNames() {
-        return system("listCollectionNames", LISTING).listCollectionNames();
+        return Tenants.inSystemScope() ? system("listCollectionNames", LISTING).listCollectionNames()
+                : new TenantCollectionNames(tenantFor("listCollectionNames"), db, main, null);
     }
 
     @Override
     public ListCollectionNamesIterable listCollectionNames(ClientSession session) {
-        return system("listCollectionNames", LISTING).listCollectionNames(session(session));
+        return Tenants.inSystemScope() ? system("listCollectionNames", LISTING).listCollectionNames(session(session))
+                : new TenantCollectionNames(tenantFor("listCollectionNames"), db, main, session(session));
+    }
+
+    /** The current tenant, for an operation that has a tenant's view. */
+    private static TenantId tenantFor(String operation) {
+        return Tenants.currentIfPresent().orElseThrow(() -> new MissingTenantException(operation + " on a "
+                + "tenant-scoped database needs a tenant: set one, or run cross-tenant work in "
+                + "Tenants.runAsSystem(reason, ...)"));
     }
 
     @Override
