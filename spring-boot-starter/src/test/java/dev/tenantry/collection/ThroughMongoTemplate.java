@@ -1,5 +1,6 @@
 package dev.tenantry.collection;
 
+import com.mongodb.client.ClientSession;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import dev.tenantry.spring.TenantMongoDatabaseFactory;
@@ -7,6 +8,7 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.Objects;
 import org.bson.Document;
 import org.springframework.data.mongodb.core.MongoTemplate;
 
@@ -29,6 +31,19 @@ final class ThroughMongoTemplate implements InvocationHandler {
     static TenantCollection<Document> open(MongoClient client, TenantDatabase registry, String logical) {
         MongoTemplate template = new MongoTemplate(new TenantMongoDatabaseFactory(client, registry));
         return view(template.getCollection(logical));
+    }
+
+    /**
+     * As {@link #open}, bound to {@code session} by {@link MongoTemplate#withSession}: the collection its operations
+     * run on, which Spring's proxy routes call by call to the driver's {@code ClientSession} overload (as for
+     * {@code @Transactional}). The session-bound template's {@code getCollection} hands out the unbound collection
+     * on purpose, so the collection is taken from inside {@code execute}.
+     */
+    static TenantCollection<Document> openInSession(MongoClient client, TenantDatabase registry, String logical,
+                                                    ClientSession session) {
+        MongoTemplate template = new MongoTemplate(new TenantMongoDatabaseFactory(client, registry));
+        MongoCollection<Document> bound = template.withSession(session).execute(logical, collection -> collection);
+        return view(Objects.requireNonNull(bound));
     }
 
     @SuppressWarnings("unchecked")

@@ -12,8 +12,13 @@ package dev.tenantry.testing;
  * @since 0.1
  */
 public enum Capability {
-    /** Multi-document transactions and client sessions (real replica sets and sharded clusters). */
+    /** Multi-document transactions (real replica sets and sharded clusters). */
     TRANSACTIONS("multi-document transactions"),
+    /**
+     * Client sessions ({@code ClientSession}): every real server, standalone ones included; the embedded fake
+     * announces them and ignores the session ids (no causal consistency, no transactions).
+     */
+    SESSIONS("client sessions"),
     /** Updates given as an aggregation pipeline. */
     UPDATE_PIPELINES("update pipelines"),
     /** The {@code $unionWith} stage. */

@@ -98,6 +98,28 @@ public final class EmbeddedMongo implements AutoCloseable {
 
     /** A memory backend that survives {@link MongoServer#shutdownNow()}, which would otherwise close it. */
     private static final class KeptMemoryBackend extends MemoryBackend {
+        /**
+         * Announces client sessions, as every real server does, so the driver attaches a session id ({@code lsid})
+         * to each command and {@code ClientSession} overloads work; the fake ignores the id. Sessions' bookkeeping
+         * commands are acknowledged. Transactions stay unsupported.
+         */
+        @Override
+        public de.bwaldvogel.mongo.bson.Document handleCommand(io.netty.channel.Channel channel, String databaseName,
+                                                               String command, de.bwaldvogel.mongo.bson.Document query) {
+            switch (command) {
+                case "endSessions", "refreshSessions", "killSessions", "killAllSessions" -> {
+                    return new de.bwaldvogel.mongo.bson.Document("ok", 1.0);
+                }
+                default -> {
+                    de.bwaldvogel.mongo.bson.Document reply = super.handleCommand(channel, databaseName, command, query);
+                    if (reply != null && ("hello".equals(command) || "isMaster".equalsIgnoreCase(command))) {
+                        reply.put("logicalSessionTimeoutMinutes", 30);
+                    }
+                    return reply;
+                }
+            }
+        }
+
         @Override
         public void close() {
             // Kept on purpose: stop() simulates an outage, and the data must be there when the server comes back.

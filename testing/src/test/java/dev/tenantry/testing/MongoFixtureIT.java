@@ -32,11 +32,17 @@ class MongoFixtureIT {
     }
 
     @Test
-    void embeddedBackendReportsWhatTheFakeLacks(MongoBackend backend) {
+    void embeddedBackendReportsWhatTheFakeLacks(MongoBackend backend, MongoClient client) {
         if (!backend.isEmbedded()) {
             return;
         }
         assertFalse(backend.supports(Capability.TRANSACTIONS));
+        assertTrue(backend.supports(Capability.SESSIONS));
+        try (com.mongodb.client.ClientSession session = client.startSession()) {
+            database.getCollection("s").insertOne(session, new Document("a", 1));
+            assertEquals(1, database.getCollection("s").countDocuments(session),
+                    "the fake announces sessions and ignores their ids, so ClientSession overloads work");
+        }
         assertFalse(backend.supports(Capability.UNION_WITH));
         assertFalse(backend.supports(Capability.PARTIAL_UNIQUE_INDEXES));
     }

@@ -29,8 +29,8 @@ public final class Backends {
 
     /** What the embedded fake lacks, as checked with driver 5.14 against mongo-java-server 1.47. */
     private static final Set<Capability> EMBEDDED_LACKS = EnumSet.of(
-            Capability.TRANSACTIONS, Capability.UPDATE_PIPELINES, Capability.UNION_WITH, Capability.GEO_NEAR,
-            Capability.REPLACE_WITH, Capability.SET_STAGE, Capability.SET_WINDOW_FIELDS, Capability.DENSIFY,
+            Capability.TRANSACTIONS, Capability.UPDATE_PIPELINES, Capability.UNION_WITH,
+            Capability.GEO_NEAR, Capability.REPLACE_WITH, Capability.SET_STAGE, Capability.SET_WINDOW_FIELDS, Capability.DENSIFY,
             Capability.GRAPH_LOOKUP_RESTRICT, Capability.CONCISE_LOOKUP, Capability.COLLATION,
             Capability.JSON_SCHEMA, Capability.COLL_MOD, Capability.HELLO, Capability.EXPLAIN,
             Capability.CHANGE_STREAMS, Capability.TTL_EXPIRY, Capability.PARTIAL_UNIQUE_INDEXES,
@@ -104,6 +104,9 @@ public final class Backends {
             int wire = hello.get("maxWireVersion", Number.class).intValue();
             boolean replicated = hello.containsKey("setName") || "isdbgrid".equals(hello.getString("msg"));
             Set<Capability> caps = EnumSet.allOf(Capability.class);
+            if (!hello.containsKey("logicalSessionTimeoutMinutes")) {
+                caps.remove(Capability.SESSIONS);
+            }
             if (!replicated) {
                 caps.remove(Capability.TRANSACTIONS);
                 caps.remove(Capability.CHANGE_STREAMS);
