@@ -1,40 +1,21 @@
 package dev.tenantry.collection;
 
-import com.mongodb.client.ClientSession;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 import dev.tenantry.testing.Capability;
 import dev.tenantry.testing.MongoBackend;
 import dev.tenantry.testing.RequiresCapability;
-import org.bson.Document;
-import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
 
-/**
- * The collection contract with {@link IsolationStrategy#DATABASE_PER_TENANT}, every case through a session-bound {@code
- * MongoTemplate}: each call goes to the driver view's {@code ClientSession} overload.
- */
+/** As {@link SpringDatabasePerTenantCollectionIT}, every case through a session-bound {@code MongoTemplate}. */
 @RequiresCapability(Capability.SESSIONS)
 class SpringSessionDatabasePerTenantCollectionIT extends SpringDatabasePerTenantCollectionIT {
-
-    private @Nullable ClientSession session;
 
     SpringSessionDatabasePerTenantCollectionIT(MongoBackend backend, MongoClient client, MongoDatabase database) {
         super(backend, client, database);
     }
 
     @Override
-    TenantCollection<Document> open(TenantDatabase registry, String logical) {
-        if (session == null) {
-            session = client.startSession();
-        }
-        return ThroughMongoTemplate.openInSession(client, registry, logical, session);
-    }
-
-    @AfterAll
-    void closeSession() {
-        if (session != null) {
-            session.close();
-        }
+    boolean sessionBound() {
+        return true;
     }
 }
