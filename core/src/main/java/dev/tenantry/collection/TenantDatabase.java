@@ -14,6 +14,7 @@ import dev.tenantry.collection.internal.PhysicalNames;
 import dev.tenantry.collection.internal.TenantDatabaseImpl;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -73,6 +74,14 @@ public interface TenantDatabase {
 
     /** The registered logical collection names, in registration order. */
     Set<String> getCollectionNames();
+
+    /**
+     * The global collections of the main database ({@link Builder#globalCollection}), which hold no tenant's data, in
+     * the order they were declared.
+     */
+    default Set<String> getGlobalCollectionNames() {
+        return Set.of();
+    }
 
     /**
      * How the logical collection {@code logicalName} isolates tenants.
@@ -223,6 +232,7 @@ public interface TenantDatabase {
         private final Map<String, SoftDelete> softDeletes = new LinkedHashMap<>();
         private final Map<String, java.util.List<WriteListener>> listeners = new LinkedHashMap<>();
         private final Map<String, List<IndexModel>> indexes = new LinkedHashMap<>();
+        private final Set<String> globals = new LinkedHashSet<>();
         private String tenantField = DEFAULT_TENANT_FIELD;
         private @Nullable String databasePrefix;
         private @Nullable CodecRegistry codecRegistry;
@@ -299,6 +309,36 @@ public interface TenantDatabase {
             if (existing != null) {
                 throw new IllegalArgumentException("collection '" + logicalName + "' is already registered as "
                         + existing);
+            }
+            return this;
+        }
+
+        /**
+         * Declares {@code name} a global collection of the main database: one that holds no tenant's data (plans,
+         * feature flags, reference data every tenant reads). The driver view ({@link TenantDatabase#asMongoDatabase()},
+         * which Spring Data uses) hands it out unscoped in every scope, so its reads, writes and index creation need
+         * neither a tenant nor system scope. What could reach tenant data from it, or change it for everyone at once,
+         * still runs only in system scope: aggregation stages that name any collection but a global one ({@code
+         * $lookup}, {@code $graphLookup}, {@code $unionWith}), {@code $out} and {@code $merge}, dropping or renaming
+         * it, dropping its indexes, map-reduce and search-index changes. Its pipelines and change-stream stages are
+         * rendered once and checked as {@code TenantCollection}'s are. A global collection is not part of {@link
+         * #getCollection} (the tenant-scoped API), of exports or of tenant deletion.
+         *
+         * <p>Declare only collections that hold no tenant's data: whatever is in them, every tenant can read and
+         * change.
+         *
+         * @throws IllegalArgumentException if the name is not a usable collection name (as for {@link
+         *     #collection(String)}) or is declared global already; one that is also registered as tenant-scoped is
+         *     refused by {@link #build()} (with {@link IllegalStateException})
+         */
+        public Builder globalCollection(String name) {
+            Objects.requireNonNull(name, "name");
+            String problem = PhysicalNames.logicalNameProblem(name, IsolationStrategy.SHARED);
+            if (problem != null) {
+                throw new IllegalArgumentException("global collection name '" + name + "' " + problem);
+            }
+            if (!globals.add(name)) {
+                throw new IllegalArgumentException("collection '" + name + "' is declared global already");
             }
             return this;
         }
@@ -418,6 +458,12 @@ public interface TenantDatabase {
                         + "than " + MAX_DATABASE_PREFIX_LENGTH + " characters; set a shorter tenantDatabasePrefix");
             }
             PhysicalNames.checkRegistry(databaseName, prefix, collections);
+            for (String global : globals) {
+                if (collections.containsKey(global)) {
+                    throw new IllegalStateException("collection '" + global + "' is registered as tenant-scoped and "
+                            + "declared global; a collection is one or the other");
+                }
+            }
             for (String name : listeners.keySet()) {
                 if (!collections.containsKey(name)) {
                     throw new IllegalStateException("a write listener names collection '" + name + "', which is not "
@@ -467,6 +513,7 @@ public interface TenantDatabase {
         private final Map<String, SoftDelete> softDeletes;
         private final Map<String, List<WriteListener>> writeListeners;
         private final Map<String, List<IndexModel>> indexes;
+        private final Set<String> globalCollections;
         private final CodecRegistry codecRegistry;
 
         private Settings(Builder builder) {
@@ -482,6 +529,7 @@ public interface TenantDatabase {
             Map<String, List<IndexModel>> declared = new LinkedHashMap<>();
             builder.indexes.forEach((name, list) -> declared.put(name, copies(list)));
             this.indexes = Collections.unmodifiableMap(declared);
+            this.globalCollections = Collections.unmodifiableSet(new LinkedHashSet<>(builder.globals));
             this.codecRegistry = builder.codecRegistry != null ? builder.codecRegistry : CodecRegistries.fromRegistries(
                     builder.client.getDatabase(builder.databaseName).getCodecRegistry(),
                     CodecRegistries.fromProviders(PojoCodecProvider.builder().automatic(true).build()));
@@ -514,6 +562,11 @@ public interface TenantDatabase {
         /** The registered logical names with their isolation, in registration order. */
         public Map<String, IsolationStrategy> collections() {
             return collections;
+        }
+
+        /** The global collections ({@link Builder#globalCollection}), in the order they were declared. */
+        public Set<String> globalCollections() {
+            return globalCollections;
         }
 
         /** The soft-delete policies, by logical name. */

@@ -139,7 +139,9 @@ final class DriverDatabase implements MongoDatabase {
     }
 
     /**
-     * A registered collection, scoped; any other only in system scope, as the driver's.
+     * A registered collection, scoped; a global one ({@code TenantDatabase.Builder.globalCollection}) in every scope,
+     * as the driver's with what could reach tenant data refused outside system scope ({@link GlobalCollection}); any
+     * other only in system scope, as the driver's.
      *
      * @throws dev.tenantry.MissingTenantException for an unregistered collection where no tenant is set
      * @throws dev.tenantry.TenantViolationException for an unregistered collection in a tenant's scope
@@ -148,9 +150,15 @@ final class DriverDatabase implements MongoDatabase {
     public <T> MongoCollection<T> getCollection(String collectionName, Class<T> documentClass) {
         Objects.requireNonNull(collectionName, "collectionName");
         Objects.requireNonNull(documentClass, "documentClass");
+        if (db.getGlobalCollectionNames().contains(collectionName)) {
+            return GlobalCollection.of(main.getCollection(collectionName, documentClass),
+                    db.getGlobalCollectionNames()::contains);
+        }
         if (!db.getCollectionNames().contains(collectionName)) {
-            return system("collection '" + collectionName + "'", "it is not registered as tenant-scoped (registered: "
-                    + db.getCollectionNames() + "), so nothing confines it to a tenant")
+            return system("collection '" + collectionName + "'", "it is neither registered as tenant-scoped "
+                    + "(registered: " + db.getCollectionNames() + ") nor declared global (holding no tenant's data: "
+                    + "TenantDatabase.Builder.globalCollection, tenantry.global-collections with the Spring Boot "
+                    + "starter), so nothing confines it to a tenant")
                     .getCollection(collectionName, documentClass);
         }
         TenantCollection<T> scoped = db.getCollection(collectionName, documentClass)

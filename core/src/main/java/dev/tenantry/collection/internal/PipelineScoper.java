@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonNull;
@@ -116,6 +117,73 @@ public final class PipelineScoper {
                 throw new ForbiddenStageException(name, "stage " + name + " is not allowed in a tenant-scoped change "
                         + "stream; use " + String.join(", ", new java.util.TreeSet<>(CHANGE_STREAM)));
             }
+        }
+    }
+
+    /**
+     * Checks a pipeline that runs on a global collection outside system scope: it may read and join global
+     * collections only. {@code $lookup}, {@code $graphLookup} and {@code $unionWith} must name a global collection
+     * (as a string), recursively through {@code $facet} and the joins' sub-pipelines; {@code $out}, {@code $merge},
+     * stages that report on the server and unknown stages are refused. Fail closed, as {@link #scope} is.
+     *
+     * @param isGlobal whether a collection of the pipeline's database is global
+     * @throws ForbiddenStageException naming the stage, if it could reach beyond the global collections
+     */
+    public static void checkGlobal(List<BsonDocument> pipeline, Predicate<String> isGlobal) {
+        for (BsonDocument stage : pipeline) {
+            String name = stageName(stage);
+            if (PASS_THROUGH.contains(name) || "$geoNear".equals(name) || "$documents".equals(name)) {
+                continue;
+            }
+            BsonValue spec = PlainBson.firstValue(stage);
+            switch (name) {
+                case "$facet" -> {
+                    if (!spec.isDocument()) {
+                        throw new ForbiddenStageException(name, "$facet takes a document of named pipelines");
+                    }
+                    for (BsonValue facet : spec.asDocument().values()) {
+                        checkGlobal(stages(name, facet), isGlobal);
+                    }
+                }
+                case "$lookup" -> {
+                    BsonDocument lookup = document(name, spec);
+                    globalTarget(name, lookup.get("from"), isGlobal);
+                    if (lookup.containsKey("pipeline")) {
+                        checkGlobal(stages(name, lookup.get("pipeline")), isGlobal);
+                    }
+                }
+                case "$graphLookup" -> globalTarget(name, document(name, spec).get("from"), isGlobal);
+                case "$unionWith" -> {
+                    if (spec.isString()) {
+                        globalTarget(name, spec, isGlobal);
+                    } else {
+                        BsonDocument union = document(name, spec);
+                        globalTarget(name, union.get("coll"), isGlobal);
+                        if (union.containsKey("pipeline")) {
+                            checkGlobal(stages(name, union.get("pipeline")), isGlobal);
+                        }
+                    }
+                }
+                case "$out", "$merge" -> throw new ForbiddenStageException(name, name + " writes aggregation results "
+                        + "to a collection; on a global collection that runs only in system scope "
+                        + "(Tenants.runAsSystem(reason, ...))");
+                default -> throw new ForbiddenStageException(name, "stage " + name + " is refused on a global "
+                        + "collection outside system scope: only stages known to read nothing but global "
+                        + "collections may run there");
+            }
+        }
+    }
+
+    private static void globalTarget(String stage, @Nullable BsonValue from, Predicate<String> isGlobal) {
+        if (from == null || !from.isString()) {
+            throw new ForbiddenStageException(stage, stage + " on a global collection must name its collection as a "
+                    + "string");
+        }
+        String name = from.asString().getValue();
+        if (!isGlobal.test(name)) {
+            throw new ForbiddenStageException(stage, stage + " into '" + name + "' is refused: a pipeline on a global "
+                    + "collection may join only global collections outside system scope, and '" + name + "' is "
+                    + "not one");
         }
     }
 

@@ -29,9 +29,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A tenant's view of the names of its database (the driver view's {@code listCollectionNames} in a tenant's scope):
- * the logical names of the registered collections that exist for the tenant, in registration order. A shared
- * collection exists for every tenant once it exists; a per-tenant one when the tenant's own collection or database
- * holds it. Each run asks the server for exactly those physical names ({@code listCollections} with {@code nameOnly}
+ * the logical names of the registered collections that exist for the tenant, in registration order, then the global
+ * collections that exist. A shared or global collection exists for every tenant once it exists; a per-tenant one when
+ * the tenant's own collection or database holds it. Each run asks the server for exactly those physical names ({@code listCollections} with {@code nameOnly}
  * and a {@code name} filter, on the main database and on the tenant's own, where it has one), so no other tenant's
  * name is read, and maps them back. Bound to the tenant it was built for, as every scoped iterable is.
  */
@@ -65,6 +65,9 @@ final class TenantCollectionNames extends CheckedIterable<String> implements Lis
             logicalByPhysical.computeIfAbsent(ns.getDatabaseName(), d -> new LinkedHashMap<>())
                     .put(ns.getCollectionName(), logical);
         }
+        for (String global : db.getGlobalCollectionNames()) {
+            logicalByPhysical.computeIfAbsent(main.getName(), d -> new LinkedHashMap<>()).put(global, global);
+        }
         Set<String> present = new HashSet<>();
         @Nullable ServerAddress address = null;
         for (Map.Entry<String, Map<String, String>> database : logicalByPhysical.entrySet()) {
@@ -97,6 +100,11 @@ final class TenantCollectionNames extends CheckedIterable<String> implements Lis
         for (String logical : db.getCollectionNames()) {
             if (present.contains(logical)) {
                 out.add(logical);
+            }
+        }
+        for (String global : db.getGlobalCollectionNames()) {
+            if (present.contains(global)) {
+                out.add(global);
             }
         }
         return new Rows<>(out, address);

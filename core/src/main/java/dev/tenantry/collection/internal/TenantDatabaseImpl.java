@@ -42,6 +42,7 @@ public final class TenantDatabaseImpl implements TenantDatabase, Admission {
     private final String tenantField;
     private final PhysicalNames names;
     private final Map<String, IsolationStrategy> collections;
+    private final Set<String> globalCollections;
     private final Map<String, SoftDelete> softDeletes;
     private final Map<String, List<WriteListener>> listeners;
     private final CodecRegistry codecRegistry;
@@ -59,6 +60,7 @@ public final class TenantDatabaseImpl implements TenantDatabase, Admission {
         this.name = settings.databaseName();
         this.tenantField = settings.tenantField();
         this.collections = settings.collections();
+        this.globalCollections = settings.globalCollections();
         this.names = new PhysicalNames(name, settings.tenantDatabasePrefix(), collections);
         this.softDeletes = settings.softDeletes();
         this.listeners = settings.writeListeners();
@@ -268,6 +270,11 @@ public final class TenantDatabaseImpl implements TenantDatabase, Admission {
     @Override
     public Set<String> getCollectionNames() {
         return collections.keySet();
+    }
+
+    @Override
+    public Set<String> getGlobalCollectionNames() {
+        return globalCollections;
     }
 
     @Override

@@ -94,6 +94,7 @@ public final class TenantryAutoConfiguration {
         for (Map.Entry<String, TenantryProperties.Collection> c : properties.getCollections().entrySet()) {
             builder.collection(c.getKey(), c.getValue().getIsolation());
         }
+        properties.getGlobalCollections().forEach(builder::globalCollection);
         AuditTrail trail = auditTrail.getIfAvailable();
         List<String> audited = properties.getAudit().getCollections();
         if (trail != null && !audited.isEmpty()) {

@@ -62,6 +62,13 @@ public class TenantryProperties {
      */
     private Map<String, Collection> collections = new LinkedHashMap<>();
 
+    /**
+     * Collections of the main database that hold no tenant's data (plans, feature flags, reference data): Spring Data
+     * reads and writes them unscoped in every scope, and creates their entities' indexes at start-up. Joins from them
+     * into any other collection, $out, $merge, dropping and renaming them run only in system scope.
+     */
+    private List<String> globalCollections = new ArrayList<>();
+
     /** The audit trail. */
     private final Audit audit = new Audit();
 
@@ -130,6 +137,16 @@ public class TenantryProperties {
     /** Sets whether a reactive MongoDB client, which Tenantry does not scope, may exist in the application. */
     public void setAllowUnscopedReactive(boolean allowUnscopedReactive) {
         this.allowUnscopedReactive = allowUnscopedReactive;
+    }
+
+    /** The global collections, which hold no tenant's data. */
+    public List<String> getGlobalCollections() {
+        return globalCollections;
+    }
+
+    /** Sets the global collections, which hold no tenant's data. */
+    public void setGlobalCollections(List<String> globalCollections) {
+        this.globalCollections = globalCollections;
     }
 
     /** Whether Tenantry scopes Spring Data MongoDB. */

@@ -147,6 +147,65 @@ class TenantryAutoConfigurationIT {
                 });
     }
 
+    /** Reference data every tenant reads: stored in a global collection. */
+    @org.springframework.data.mongodb.core.mapping.Document("plans")
+    static class Plan {
+        @org.springframework.data.annotation.Id
+        String id;
+        @org.springframework.data.mongodb.core.index.Indexed(unique = true)
+        String name;
+
+        Plan() {
+        }
+
+        Plan(String name) {
+            this.name = name;
+        }
+    }
+
+    /** The mapping context knows Plan, with Spring's automatic index creation on. */
+    @Configuration(proxyBeanMethods = false)
+    static class Plans {
+        @Bean
+        org.springframework.data.mongodb.core.mapping.MongoMappingContext mongoMappingContext() {
+            var context = new org.springframework.data.mongodb.core.mapping.MongoMappingContext();
+            context.setInitialEntitySet(Set.of(Plan.class));
+            context.setAutoIndexCreation(true);
+            context.initialize();
+            return context;
+        }
+    }
+
+    @Test
+    void globalCollectionsServeEveryScopeAndTheirIndexesNeedNoTenantAtStartUp() {
+        ApplicationContextRunner plans = runner.withUserConfiguration(Plans.class).withPropertyValues(
+                "spring.mongodb.database=acfg12", "tenantry.collections.orders.isolation=SHARED",
+                "spring.data.mongodb.auto-index-creation=true");
+        plans.run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("'plans'")
+                    .hasMessageContaining("tenantry.global-collections");
+        });
+        plans.withPropertyValues("tenantry.global-collections=plans").run(context -> {
+            assertThat(context).hasNotFailed();
+            MongoClient client = context.getBean(MongoClient.class);
+            List<String> indexes = client.getDatabase("acfg12").getCollection("plans").listIndexes()
+                    .map(i -> i.getString("name")).into(new ArrayList<>());
+            assertThat(indexes).contains("name");
+            MongoTemplate template = context.getBean(MongoTemplate.class);
+            Tenants.run(ACME, () -> template.insert(new Plan("pro")));
+            template.insert(new Plan("free"));
+            assertEquals(2, Tenants.call(TenantId.of("globex"), () -> template.findAll(Plan.class)).size());
+            assertEquals(0, client.getDatabase("acfg12").getCollection("plans")
+                    .countDocuments(new Document("tenantId", new Document("$exists", true))), "nothing stamped");
+            assertThrows(TenantViolationException.class, () -> Tenants.run(ACME, () -> template.aggregate(
+                    org.springframework.data.mongodb.core.aggregation.Aggregation.newAggregation(
+                            org.springframework.data.mongodb.core.aggregation.Aggregation.lookup("orders", "name",
+                                    "name", "stolen")), "plans", Document.class)));
+            client.getDatabase("acfg12").drop();
+        });
+    }
+
     @Test
     void withoutCollectionsStartUpFailsSayingWhatToSet() {
         runner.withPropertyValues("spring.mongodb.database=acfg3").run(context -> {
